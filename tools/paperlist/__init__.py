@@ -1,0 +1,5 @@
+"""paperlist: a curated paper list kept as data, and the tools that keep it honest."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

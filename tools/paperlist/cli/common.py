@@ -1,0 +1,68 @@
+"""Pieces shared by the commands: the run context, output, and error handling.
+
+Commands stay thin: parse options, call one library function, hand its Report to a reporter.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import PaperlistError
+from ..findings import Report
+from ..reporting import FORMATS, REPORTERS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Ctx:
+    root: Path
+
+
+class ExitError(click.ClickException):
+    """A problem the user can fix; exit code 2 (1 is reserved for "the checks found errors")."""
+
+    exit_code = 2
+
+
+def handle_errors(func: F) -> F:
+    """Turn the library's PaperlistError family into a one-line message and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PaperlistError as e:
+            raise ExitError(str(e)) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        help="text for people, json for tools (the findings shape every command shares), "
+             "github for workflow annotations.",
+    )(func)
+
+
+def files_argument(func: F) -> F:
+    return click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))(func)
+
+
+def emit(report: Report, fmt: str, *, output: Any = None) -> None:
+    """Print the report in ``fmt`` and exit with its code (0 clean, 1 errors)."""
+    text = REPORTERS[fmt](report)
+    (output or sys.stdout).write(text)
+    raise SystemExit(report.exit_code)
+
+
+def pass_ctx(func: F) -> F:
+    return click.pass_obj(func)  # type: ignore[return-value]

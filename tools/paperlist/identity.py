@@ -1,0 +1,158 @@
+"""Identity: normalizing the ways people write the same identifier or title.
+
+Everything that decides "is this the same paper?" (the duplicate checker, the importer's
+merge) goes through these functions, so an ``abs`` link, a ``pdf/…v2.pdf`` link and
+``arXiv:2002.11841`` all become ``2002.11841``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+# New-style ids (0704.0001 … 1412.9999, then 1501.00001 …) and old-style archive/YYMMNNN.
+_ARXIV_NEW = r"(?P<new>\d{4}\.\d{4,5})"
+_ARXIV_OLD = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})"
+_ARXIV_BARE = re.compile(rf"^(?:arxiv:\s*)?(?:{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?$", re.I)
+_ARXIV_URL = re.compile(
+    rf"arxiv\.org/(?:abs|pdf|html|format|ps)/(?:{_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?(?:\.pdf)?(?:[/?#]|$)", re.I
+)
+
+
+def arxiv_id(text: str) -> str | None:
+    """The bare arXiv id in an id or URL, without version, or None.
+
+    >>> arxiv_id("https://arxiv.org/pdf/2103.09460v2.pdf")
+    '2103.09460'
+    >>> arxiv_id("arXiv:cs/0501001v1")
+    'cs/0501001'
+    """
+    text = text.strip()
+    m = _ARXIV_BARE.match(text) or _ARXIV_URL.search(text)
+    if not m:
+        return None
+    if m.group("new"):
+        return m.group("new")
+    old = m.group("old")
+    archive, num = old.split("/", 1)
+    # The archive name is lower-case; the subject class (math.GT) keeps its capitals.
+    if "." in archive:
+        name, subject = archive.split(".", 1)
+        archive = f"{name.lower()}.{subject.upper()}"
+    else:
+        archive = archive.lower()
+    return f"{archive}/{num}"
+
+
+_DOI = re.compile(r"(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+
+
+def doi(text: str) -> str | None:
+    """A DOI in canonical (lower-case, no prefix) form: ``https://doi.org/10.1109/X`` → ``10.1109/x``."""
+    text = unquote(text.strip())
+    text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", text, flags=re.I)
+    m = _DOI.match(text)
+    return m.group(1).rstrip(".").lower() if m else None
+
+
+_GITHUB = re.compile(r"^(?:www\.)?github\.com$", re.I)
+_GH_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def github_repo(url: str) -> str | None:
+    """``owner/repo`` (lower-case) for a GitHub repository URL or any page inside it, else None.
+
+    >>> github_repo("https://github.com/Megvii-BaseDetection/OTA.git/")
+    'megvii-basedetection/ota'
+    >>> github_repo("https://github.com/google-research/google-research/tree/master/smurf")
+    'google-research/google-research'
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not _GITHUB.match(parts.hostname or ""):
+        return None
+    segs = [s for s in parts.path.split("/") if s]
+    if len(segs) < 2:
+        return None
+    owner, repo = segs[0], segs[1]
+    repo = repo.removesuffix(".git")
+    if not (_GH_NAME.match(owner) and _GH_NAME.match(repo)) or owner.lower() in ("orgs", "topics", "sponsors"):
+        return None
+    return f"{owner}/{repo}".lower()
+
+
+def github_subpath(url: str) -> str:
+    """The part of a GitHub URL below the repository (``tree/master/smurf``), lower-cased, or ''."""
+    try:
+        segs = [s for s in urlsplit(url.strip()).path.split("/") if s]
+    except ValueError:
+        return ""
+    rest = segs[2:]
+    if len(rest) >= 2 and rest[0] in ("tree", "blob"):
+        rest = rest[2:]  # drop the branch: master and main are the same place for identity
+    return "/".join(rest).lower()
+
+
+_CVF = re.compile(
+    r"openaccess\.thecvf\.com/content(?:_[A-Za-z]+_?\d{4})?/(?:[^/]+/)*(?:papers|html|supplemental)/"
+    r"(?P<name>[^/?#]+?)(?:_paper|_supplemental)?\.(?:pdf|html)",
+    re.I,
+)
+
+
+def cvf_paper(url: str) -> str | None:
+    """The CVF open-access paper name (``Xiang_Zooming_Slow-Mo_…_CVPR_2020``) for its PDF or HTML page."""
+    m = _CVF.search(url)
+    return m.group("name").lower() if m else None
+
+
+def canonical_url(url: str) -> str:
+    """A URL folded for comparison: scheme-less, lower-case host, no ``www.``, no trailing slash or fragment."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{path}{query}"
+
+
+# -- titles ------------------------------------------------------------------------------------
+
+_TRAILING_TRANSLATION = re.compile(
+    r"\s*(?:[\(（][^\(（\)）]*[\u3400-\u9fff][^\(（\)）]*[\)）]|【[^【】]*[\u3400-\u9fff][^【】]*】)\s*$"
+)
+_TRAILING_VENUE = re.compile(
+    r"\s*[\(（\[【]?\s*(?:cvpr|iccv|eccv|wacv|neurips|nips|iclr|icml|aaai)[\s'-]*(?:\d{2}|\d{4})?"
+    r"(?:\s*(?:oral|spotlight|poster|workshop))?\s*[\)）\]】]?\s*$",
+    re.I,
+)
+_LEADING_CJK_BRACKET = re.compile(r"^\s*【[^】]*】\s*")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def strip_title_decorations(title: str) -> str:
+    """Remove what lists append to a title: a Chinese translation in (full-width) brackets, a
+    trailing "(CVPR 2021)"-style venue, a leading 【category】."""
+    text = unicodedata.normalize("NFKC", title).strip()
+    text = _LEADING_CJK_BRACKET.sub("", text)
+    for _ in range(3):  # "Title (CVPR 2021)(中文)" has both, in either order
+        new = _TRAILING_VENUE.sub("", _TRAILING_TRANSLATION.sub("", text)).strip()
+        if new == text:
+            break
+        text = new
+    return text or unicodedata.normalize("NFKC", title).strip()
+
+
+def normalize_title(title: str) -> str:
+    """Title folded for exact comparison: decorations removed, NFKC, case, punctuation and spacing.
+
+    >>> normalize_title("UPFlow:Upsampling Pyramid for Unsupervised Optical Flow(中文)")
+    'upflow upsampling pyramid for unsupervised optical flow'
+    """
+    text = strip_title_decorations(title).casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())

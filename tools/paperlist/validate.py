@@ -1,0 +1,371 @@
+"""Validation: the JSON Schema plus what a schema cannot say (file name, folder, vocabularies).
+
+Schema errors are turned into sentences a contributor can act on, pointing at the line of
+the offending field, with a fix where one is mechanical (``suggestion`` rewrites the line).
+Large runs are spread over the CPU cores; one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from . import keys
+from .errors import ConfigError
+from .findings import Finding, Report
+from .loader import PAPERS_DIR, PaperFile, discover, load_paper, relpath
+from .vocab import SCHEMA_DIR, Vocabulary
+
+_PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
+_DIGIT_AFFIL = re.compile(r"^\D+?[A-Za-z\u00c0-\u024f]\d{1,2}$")
+_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I)
+
+
+@lru_cache(maxsize=8)
+def _schema_validator(schema_path: str, _mtime: int) -> jsonschema.protocols.Validator:
+    try:
+        schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{schema_path}: missing (is --root the project folder?)") from e
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{schema_path}: not valid JSON: {e}") from e
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise ConfigError(f"{schema_path}: not a valid JSON Schema: {e.message}") from e
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def paper_validator(root: Path) -> jsonschema.protocols.Validator:
+    path = root / SCHEMA_DIR / "paper.schema.json"
+    mtime = path.stat().st_mtime_ns if path.exists() else -1
+    return _schema_validator(str(path), mtime)
+
+
+@dataclass(frozen=True)
+class Checker:
+    """Everything a file is checked against; built once per run and shared by workers."""
+
+    root: Path
+    validator: jsonschema.protocols.Validator
+    vocab: Vocabulary
+
+    @classmethod
+    def for_root(cls, root: Path) -> Checker:
+        return cls(root=root, validator=paper_validator(root), vocab=Vocabulary.load(root))
+
+    def check(self, pf: PaperFile) -> list[Finding]:
+        """All findings for one loaded file (its load findings included)."""
+        out = list(pf.findings)
+        if not pf.parsed:
+            return out
+        out.extend(self._schema(pf))
+        out.extend(self._semantics(pf))
+        return out
+
+    def check_path(self, path: Path) -> list[Finding]:
+        return self.check(load_paper(path, self.root))
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _schema(self, pf: PaperFile) -> list[Finding]:
+        errors = list(self.validator.iter_errors(pf.data))
+        findings: list[Finding] = []
+        seen: set[tuple[Any, ...]] = set()
+        for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+            for f in _humanize(pf, err):
+                key = (f.line, f.column, f.message)
+                if key not in seen:
+                    seen.add(key)
+                    findings.append(f)
+        return findings
+
+    # -- what the schema cannot express -----------------------------------------------------
+
+    def _semantics(self, pf: PaperFile) -> list[Finding]:
+        data: dict[str, Any] = pf.data
+        out: list[Finding] = []
+
+        def add(path: Sequence[str | int], message: str, *, severity: str = "error", check: str = "schema",
+                **kw: Any) -> None:
+            line, col = pf.position(path)
+            out.append(Finding(file=pf.rel, line=line, column=col, severity=severity,  # type: ignore[arg-type]
+                               check=check, message=message, **kw))
+
+        venue = data.get("venue")
+        if isinstance(venue, str) and venue not in self.vocab.venues:
+            known = self.vocab.resolve_venue(venue)
+            hint = f"use venue: {known}" if known else "known venues: " + ", ".join(self.vocab.venues)
+            add(("venue",), f"unknown venue {venue!r}", check="vocabulary", hint=hint,
+                message_zh=f"未知的会议 {venue!r}", hint_zh=hint,
+                suggestion=_replace_value(pf, ("venue",), known) if known else None)
+
+        tags = data.get("tags")
+        if isinstance(tags, list):
+            for i, tag in enumerate(tags):
+                if not isinstance(tag, str) or tag in self.vocab.tags:
+                    continue
+                known = self.vocab.resolve_tag(tag)
+                if known:
+                    hint = f"use the tag id {known!r} ({self.vocab.tags[known].en} / {self.vocab.tags[known].zh})"
+                else:
+                    close = difflib.get_close_matches(tag, list(self.vocab.tags), n=3, cutoff=0.6)
+                    hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
+                        "pick ids from vocab/tags.yaml, or propose a new tag there in the same pull request"
+                add(("tags", i), f"unknown tag {tag!r}", check="vocabulary", hint=hint,
+                    message_zh=f"未知标签 {tag!r}（标签须来自 vocab/tags.yaml）")
+
+        title = data.get("title")
+        year = data.get("year")
+        if isinstance(title, str) and isinstance(venue, str) and isinstance(year, int) and not isinstance(year, bool):
+            out.extend(self._location(pf, title, venue, year))
+
+        authors = data.get("authors")
+        if isinstance(authors, list):
+            for i, name in enumerate(authors):
+                if isinstance(name, str) and _DIGIT_AFFIL.match(name):
+                    add(("authors", i), f"author {name!r} ends in a digit: an affiliation mark?", severity="warning",
+                        hint=f"write {name.rstrip('0123456789')!r}", message_zh="作者名以数字结尾（单位标注？）")
+        links = data.get("links")
+        if isinstance(links, dict) and isinstance(links.get("paper"), str) and _ARXIV_URL.match(links["paper"]):
+            add(("links", "paper"), "an arXiv link belongs in 'arxiv:' as the bare id", severity="warning",
+                hint="set arxiv: '<id>' and drop links.paper", message_zh="arXiv 链接请写成 arxiv: 编号")
+        return out
+
+    def _location(self, pf: PaperFile, title: str, venue: str, year: int) -> list[Finding]:
+        rel = pf.rel
+        parts = rel.split("/")
+        expected = keys.expected_path(venue, year, title)
+        folder = keys.folder_name(venue, year)
+        problems: list[str] = []
+        if len(parts) != 3 or parts[0] != PAPERS_DIR:
+            problems.append("paper files live at papers/<venue><year>/<key>.yaml")
+        else:
+            if parts[1] != folder:
+                problems.append(f"venue {venue} and year {year} belong in folder papers/{folder}/")
+            stem = parts[2].removesuffix(".yaml")
+            if not keys.key_matches(stem, title):
+                problems.append(f"the file name must be the title's key: {keys.paper_key(title)}.yaml")
+        if not problems:
+            return []
+        return [Finding(file=rel, line=1, column=1, severity="error", check="filename",
+                        message="; ".join(problems), hint=f"rename the file to {expected}",
+                        message_zh=f"文件名或目录与标题/会议/年份不符，请重命名为 {expected}",
+                        hint_zh=f"git mv {rel} {expected}", extra={"expected_path": expected})]
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _dotted(path: Iterable[str | int]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "the file"
+
+
+_TYPE_NAMES = {"string": "a string", "integer": "a whole number", "array": "a list", "object": "a mapping",
+               "number": "a number", "boolean": "true or false", "null": "empty"}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "a string", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__)
+
+
+def _replace_value(pf: PaperFile, path: Sequence[str | int], new: str | None) -> str | None:
+    """The source line of ``path`` with its scalar value replaced by ``new`` (a suggestion)."""
+    if new is None:
+        return None
+    pos = pf.value_position(path)
+    if pos is None:
+        return None
+    line = pf.source_line(pos[0])
+    if line is None:
+        return None
+    start = pos[1] - 1
+    return line[:start] + new
+
+
+def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
+    path = list(err.absolute_path)
+    where = _dotted(path)
+    v = err.validator
+    field = path[-1] if path and isinstance(path[-1], str) else None
+    kw: dict[str, Any] = {}
+    message = f"{where}: {err.message}"
+    target = path
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = list(err.schema.get("properties", {}))
+        out = []
+        for extra in sorted(set(err.instance) - set(allowed)):
+            close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
+            line, col = pf.position([*path, extra])
+            out.append(Finding(file=pf.rel, line=line, column=col, severity="error", check="schema",
+                               message=f"unknown field {_dotted([*path, extra])!r}", hint=hint,
+                               message_zh=f"未知字段 {extra!r}", hint_zh=hint))
+        return out
+    if v == "required":
+        missing = [r for r in err.validator_value if isinstance(err.instance, dict) and r not in err.instance]
+        name = _dotted([*path, missing[0]]) if missing else where
+        message = f"missing required field {name!r}"
+        kw["message_zh"] = f"缺少必填字段 {name!r}"
+    elif v == "type":
+        expected = err.validator_value
+        expected_s = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, str) else str(expected)
+        message = f"{where} must be {expected_s}, not {_type_name(err.instance)} ({_short(err.instance)})"
+        kw["message_zh"] = f"{where} 的类型错误"
+        raw = _raw_scalar(pf, path)
+        if expected == "string" and raw is not None and isinstance(err.instance, (int, float)):
+            kw["hint"] = f"quote it: {json.dumps(raw)}" + (" (unquoted, YAML reads it as a number)")
+            kw["suggestion"] = _replace_value(pf, path, json.dumps(raw))
+            kw["hint_zh"] = "请加引号"
+        elif expected == "integer" and isinstance(err.instance, str) and err.instance.strip().isdigit():
+            kw["hint"] = f"write it without quotes: {err.instance.strip()}"
+            kw["suggestion"] = _replace_value(pf, path, err.instance.strip())
+            kw["hint_zh"] = "去掉引号"
+    elif v == "pattern":
+        message, hint = _pattern_message(where, field, path, err.instance)
+        kw["hint"] = hint
+        kw["message_zh"] = f"{where} 格式不正确"
+    elif v == "enum":
+        message = f"{where} must be one of {', '.join(map(str, err.validator_value))}, not {_short(err.instance)}"
+        kw["message_zh"] = f"{where} 取值必须是 {', '.join(map(str, err.validator_value))} 之一"
+    elif v in ("maxLength", "minLength"):
+        n = len(err.instance) if isinstance(err.instance, str) else 0
+        message = f"{where} is {n} characters; " + (
+            f"at most {err.validator_value} allowed" if v == "maxLength" else "it must not be empty")
+        kw["message_zh"] = f"{where} 长度不符合要求"
+    elif v in ("minimum", "maximum"):
+        message = f"{where} {err.instance} is out of range ({'at least' if v == 'minimum' else 'at most'} " \
+                  f"{err.validator_value})"
+    elif v == "uniqueItems":
+        message = f"{where} lists the same item twice"
+        kw["message_zh"] = f"{where} 中有重复项"
+    elif v in ("minItems", "minProperties"):
+        message = f"{where} is empty; remove it or add an item"
+        kw["message_zh"] = f"{where} 为空"
+    elif v in ("maxItems", "maxProperties"):
+        message = f"{where} has too many items (at most {err.validator_value})"
+    line, col = pf.position(target)
+    return [Finding(file=pf.rel, line=line, column=col, severity="error", check="schema", message=message, **kw)]
+
+
+def _raw_scalar(pf: PaperFile, path: Sequence[str | int]) -> str | None:
+    """The scalar exactly as written in the file (before YAML turned 2002.11840 into a float)."""
+    _, node = pf._find(path)
+    value = getattr(node, "value", None)
+    return value if isinstance(value, str) else None
+
+
+_ARXIV_VERSION = re.compile(r"^(.+?)v\d+$")
+_ARXIV_FROM_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+
+
+def _pattern_message(where: str, field: str | None, path: list[str | int], value: Any) -> tuple[str, str | None]:
+    shown = _short(value)
+    if field == "arxiv" and isinstance(value, str):
+        m = _ARXIV_FROM_URL.search(value)
+        if m:
+            return f"arxiv must be the bare id, not a URL: {shown}", f"write arxiv: {json.dumps(m.group(1))}"
+        m = _ARXIV_VERSION.match(value)
+        if m:
+            return f"arxiv must not carry a version suffix: {shown}", f"write arxiv: {json.dumps(m.group(1))}"
+        if value.lower().startswith("arxiv:"):
+            bare = value.split(":", 1)[1].strip()
+            return f"arxiv must be the bare id: {shown}", f"write arxiv: {json.dumps(bare)}"
+        return (f"{shown} is not an arXiv id (2002.11841, 1501.00001, cs/0501001)",
+                "check the id on arxiv.org")
+    if field == "doi" and isinstance(value, str):
+        bare = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value, flags=re.I)
+        if bare != value:
+            return f"doi must be the bare DOI: {shown}", f"write doi: {json.dumps(bare)}"
+        return f"{shown} is not a DOI (10.NNNN/…)", None
+    if field == "venue":
+        return f"{shown} is not a venue id (CVPR, ICCV …)", None
+    if path and (field == "url" or field in ("paper", "project", "video") or
+                 (len(path) >= 2 and path[-2] == "code")):
+        if isinstance(value, str) and ":" in value and not value.lower().startswith(("http:", "https:")):
+            scheme = value.split(":", 1)[0]
+            return f"{where}: only http(s) links are allowed, not {scheme}: ({shown})", None
+        host = value.split("/", 3)[2] if isinstance(value, str) and value.count("/") >= 2 else ""
+        if "@" in host:
+            return f"{where}: links must not carry a user name or password ({shown})", None
+        return f"{where}: {shown} is not an http(s) URL", "links start with https:// and contain no spaces"
+    if field == "tags" or (len(path) >= 2 and path[-2] == "tags"):
+        return f"{where}: {shown} is not a tag id (lower-case words joined by hyphens)", None
+    return (f"{where}: leading or trailing spaces, or a line break, in {shown}",
+            "remove the extra spaces or line breaks")
+
+
+# -- running over many files ---------------------------------------------------------------------
+
+_WORKER: Checker | None = None
+
+
+def _work(paths: list[str]) -> list[Finding]:
+    assert _WORKER is not None
+    out: list[Finding] = []
+    for p in paths:
+        out.extend(_WORKER.check_path(Path(p)))
+    return out
+
+
+def validate(root: Path, files: Sequence[Path] | None = None, *, jobs: int | None = None) -> Report:
+    """Validate the given paper files (all of ``papers/`` when None) and return a Report.
+
+    Files given explicitly must lie under ``papers/``; anything else there is reported too.
+    """
+    global _WORKER  # noqa: PLW0603 - forked workers inherit the checker through this global
+    root = Path(root)
+    checker = Checker.for_root(root)
+    findings: list[Finding] = []
+    if files is None:
+        paths, findings = discover(root)
+    else:
+        paths = []
+        for f in files:
+            p = f if f.is_absolute() else root / f
+            rel = relpath(p, root)
+            if not rel.startswith(PAPERS_DIR + "/"):
+                findings.append(Finding(file=rel, severity="error", check="files",
+                                        message="not a paper file: paper files live under papers/"))
+            elif not p.name.endswith(".yaml") and not p.is_symlink():
+                findings.append(Finding(file=rel, severity="error", check="files",
+                                        message="only .yaml paper files belong under papers/"))
+            else:
+                paths.append(p)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(paths) >= _PARALLEL_MIN:
+        import multiprocessing
+
+        _WORKER = checker  # inherited by the forked workers
+        chunks = [[str(p) for p in paths[i::workers * 4]] for i in range(workers * 4)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part in pool.imap_unordered(_work, chunks):
+                    findings.extend(part)
+        finally:
+            _WORKER = None
+    else:
+        for p in paths:
+            findings.extend(checker.check_path(p))
+    return Report(findings, files=len(paths))
