@@ -1,0 +1,441 @@
+"""A stand-in for the parts of GitHub's REST API that paperlist talks to.
+
+A real threaded HTTP server on 127.0.0.1 with state, so tests drive the real PyGithub client
+(``Github(base_url=fake.url)`` or ``GITHUB_API_URL=fake.url``) and assert on what GitHub would
+hold afterwards. It imitates the behaviours that matter for correctness, not all of GitHub:
+
+- issue comments: list (paginated with ``Link`` headers, ``per_page``/``page``), create, get, edit;
+- issues: create, get, edit (state, title, body, labels), list with ``state``/``labels``/``creator``;
+- pull requests: get (``head.sha``), set by the test with ``add_pull``;
+- commit statuses: create, list (``/commits/{sha}/statuses``) and ``/commits/{sha}/status``;
+- repositories: ``GET /repos/{owner}/{repo}`` 200 (full_name, archived, stars…), 301 to
+  ``/repositories/{id}`` for renamed repositories, 404 otherwise; ``GET /repositories/{id}``;
+- ``GET /user`` answers 403, as it does for an Actions token;
+- 422 for an issue or comment body over 65,536 characters;
+- ``fail_next_post_after_processing``: the next POST is carried out, then answered with 502
+  (the half-processed request that makes naive clients post twice);
+- rate-limit headers on every answer, and ``rate_limit_remaining`` to simulate exhaustion.
+
+Usage::
+
+    with FakeGitHub() as gh:
+        gh.add_repo("octo/list")
+        gh.add_pull("octo/list", 7, head_sha="abc…")
+        ...  # run code with GITHUB_API_URL=gh.url
+        assert len(gh.comments_on("octo/list", 7)) == 1
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+MAX_BODY = 65536
+BOT_LOGIN = "github-actions[bot]"
+
+
+@dataclass
+class Repo:
+    id: int
+    full_name: str
+    archived: bool = False
+    stargazers_count: int = 0
+    pushed_at: str = "2024-01-01T00:00:00Z"
+    default_branch: str = "main"
+    renamed_to: str | None = None  # GitHub answers 301 to /repositories/{id} for the old name
+
+    def to_json(self, base: str) -> dict[str, Any]:
+        owner, name = self.full_name.split("/", 1)
+        return {
+            "id": self.id,
+            "name": name,
+            "full_name": self.full_name,
+            "owner": {"login": owner, "type": "User"},
+            "archived": self.archived,
+            "stargazers_count": self.stargazers_count,
+            "pushed_at": self.pushed_at,
+            "default_branch": self.default_branch,
+            "url": f"{base}/repos/{self.full_name}",
+            "html_url": f"https://github.com/{self.full_name}",
+        }
+
+
+@dataclass
+class State:
+    repos: dict[str, Repo] = field(default_factory=dict)
+    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    issues: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    pulls: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    next_id: int = 1000
+
+
+class FakeGitHub:
+    """The server and its state; a context manager that starts and stops the thread."""
+
+    def __init__(self, *, per_page_default: int = 30, user: str = BOT_LOGIN) -> None:
+        self.state = State()
+        self.lock = threading.RLock()
+        self.per_page_default = per_page_default
+        self.user = user
+        self.fail_next_post_after_processing = False
+        self.rate_limit_remaining = 1000
+        self.token_required = True
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeGitHub:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # -- test set-up and inspection --------------------------------------------------------
+    def _new_id(self) -> int:
+        with self.lock:
+            self.state.next_id += 1
+            return self.state.next_id
+
+    def add_repo(self, full_name: str, *, archived: bool = False, stars: int = 0,
+                 renamed_to: str | None = None, pushed_at: str = "2024-01-01T00:00:00Z") -> Repo:
+        """Register a repository; with ``renamed_to`` the old name redirects to the new one."""
+        with self.lock:
+            if renamed_to is not None:
+                target = self.state.repos.get(renamed_to.lower()) or self.add_repo(renamed_to)
+                repo = Repo(id=target.id, full_name=full_name, renamed_to=renamed_to)
+            else:
+                repo = Repo(id=self._new_id(), full_name=full_name, archived=archived,
+                            stargazers_count=stars, pushed_at=pushed_at)
+            self.state.repos[full_name.lower()] = repo
+            self.state.issues.setdefault(full_name.lower(), {})
+            self.state.pulls.setdefault(full_name.lower(), {})
+            return repo
+
+    def add_pull(self, full_name: str, number: int, *, head_sha: str, base_ref: str = "main") -> None:
+        """A pull request (also an issue, as on GitHub) whose head is ``head_sha``."""
+        with self.lock:
+            key = full_name.lower()
+            if key not in self.state.repos:
+                self.add_repo(full_name)
+            self.state.pulls[key][number] = {"number": number, "head_sha": head_sha, "base_ref": base_ref}
+            self.state.issues[key].setdefault(number, self._issue(full_name, number, f"PR {number}", "",
+                                                                  user="contributor", is_pull=True))
+
+    def set_head(self, full_name: str, number: int, head_sha: str) -> None:
+        """The contributor pushed again."""
+        with self.lock:
+            self.state.pulls[full_name.lower()][number]["head_sha"] = head_sha
+
+    def add_comment(self, full_name: str, number: int, body: str, *, user: str = "someone",
+                    user_type: str = "User") -> dict[str, Any]:
+        """A comment written by somebody else (for tests of who the bot may edit)."""
+        with self.lock:
+            return self._create_comment(full_name.lower(), number, body, user=user, user_type=user_type)
+
+    def comments_on(self, full_name: str, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return [c for c in sorted(self.state.comments.values(), key=lambda c: c["id"])
+                    if c["_repo"] == full_name.lower() and c["_issue"] == number]
+
+    def statuses_for(self, sha: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return list(self.state.statuses.get(sha, []))
+
+    def issues_in(self, full_name: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [i for i in self.state.issues.get(full_name.lower(), {}).values() if not i["_is_pull"]]
+
+    def count(self, method: str, path_regex: str = ".*") -> int:
+        """How many requests with ``method`` hit a path matching ``path_regex``."""
+        rx = re.compile(path_regex)
+        with self.lock:
+            return sum(1 for m, p in self.state.requests if m == method and rx.search(p))
+
+    # -- internals shared with the handler -------------------------------------------------
+    def _issue(self, full_name: str, number: int, title: str, body: str, *, user: str,
+               is_pull: bool = False, labels: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "id": self._new_id(), "number": number, "title": title, "body": body, "state": "open",
+            "labels": [{"name": n} for n in labels or []],
+            "user": {"login": user, "type": "Bot" if user.endswith("[bot]") else "User"},
+            "html_url": f"https://github.com/{full_name}/issues/{number}",
+            "url": f"{self.url}/repos/{full_name}/issues/{number}",
+            "_is_pull": is_pull, "_repo": full_name.lower(),
+            **({"pull_request": {"url": f"{self.url}/repos/{full_name}/pulls/{number}"}} if is_pull else {}),
+        }
+
+    def _create_comment(self, key: str, number: int, body: str, *, user: str, user_type: str) -> dict[str, Any]:
+        cid = self._new_id()
+        full = self.state.repos[key].full_name
+        c = {
+            "id": cid, "body": body, "user": {"login": user, "type": user_type},
+            "html_url": f"https://github.com/{full}/pull/{number}#issuecomment-{cid}",
+            "url": f"{self.url}/repos/{full}/issues/comments/{cid}",
+            "issue_url": f"{self.url}/repos/{full}/issues/{number}",
+            "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+            "_repo": key, "_issue": number,
+        }
+        self.state.comments[cid] = c
+        return c
+
+
+def _public(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+_REPO = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
+
+
+def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+            pass
+
+        # -- plumbing ------------------------------------------------------------------
+        def _send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None) -> None:
+            raw = b"" if payload is None else json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.send_header("X-RateLimit-Limit", "1000")
+            self.send_header("X-RateLimit-Remaining", str(max(fake.rate_limit_remaining, 0)))
+            self.send_header("X-RateLimit-Reset", str(int(time.time()) + 3600))
+            self.send_header("X-RateLimit-Used", str(1000 - max(fake.rate_limit_remaining, 0)))
+            self.send_header("X-RateLimit-Resource", "core")
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def _error(self, status: int, message: str) -> None:
+            self._send(status, {"message": message, "documentation_url": "https://docs.github.com/rest"})
+
+        def _body(self) -> Any:
+            n = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(n) if n else b""
+            try:
+                return json.loads(raw) if raw else {}
+            except ValueError:
+                return None
+
+        def _handle(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            path, query = parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            body = self._body() if method in ("POST", "PATCH", "PUT") else {}
+            with fake.lock:
+                fake.state.requests.append((method, path))
+                if fake.token_required and not (self.headers.get("Authorization") or "").strip():
+                    self._error(401, "Requires authentication")
+                    return
+                if fake.rate_limit_remaining <= 0:
+                    self._send(403, {"message": "API rate limit exceeded"},
+                               {"X-RateLimit-Remaining": "0"})
+                    return
+                fake.rate_limit_remaining -= 1
+                if body is None and method != "GET":
+                    self._error(400, "Problems parsing JSON")
+                    return
+                fail_after = method == "POST" and fake.fail_next_post_after_processing
+                status, payload, headers = self._route(method, path, query, body)
+                if fail_after and status < 300:
+                    fake.fail_next_post_after_processing = False
+                    # The write happened; the client only sees a gateway error.
+                    self._send(502, {"message": "Server Error"})
+                    return
+            self._send(status, payload, headers)
+
+        def do_GET(self) -> None:
+            self._handle("GET")
+
+        def do_POST(self) -> None:
+            self._handle("POST")
+
+        def do_PATCH(self) -> None:
+            self._handle("PATCH")
+
+        # -- routes ----------------------------------------------------------------------
+        def _route(self, method: str, path: str, query: dict[str, str],
+                   body: Any) -> tuple[int, Any, dict[str, str] | None]:
+            st = fake.state
+            if path == "/user":
+                return 403, {"message": "Resource not accessible by integration"}, None
+            if path == "/rate_limit":
+                core = {"limit": 1000, "remaining": fake.rate_limit_remaining, "reset": int(time.time()) + 3600,
+                        "used": 0}
+                return 200, {"resources": {"core": core}, "rate": core}, None
+            m = re.fullmatch(r"/repositories/(\d+)", path)
+            if m and method == "GET":
+                for r in st.repos.values():
+                    if r.id == int(m.group(1)) and r.renamed_to is None:
+                        return 200, r.to_json(fake.url), None
+                return 404, {"message": "Not Found"}, None
+            m = re.match(_REPO + r"(?P<rest>/.*)?$", path)
+            if not m:
+                return 404, {"message": "Not Found"}, None
+            key = f"{m.group('owner')}/{m.group('name')}".lower()
+            repo = st.repos.get(key)
+            if repo is None:
+                return 404, {"message": "Not Found"}, None
+            rest = m.group("rest") or ""
+            if repo.renamed_to is not None:
+                loc = f"{fake.url}/repositories/{repo.id}{rest}"
+                return 301, {"message": "Moved Permanently", "url": loc}, {"Location": loc}
+            full = repo.full_name
+            if rest == "" and method == "GET":
+                return 200, repo.to_json(fake.url), None
+
+            def too_long(text: Any) -> bool:
+                return isinstance(text, str) and len(text) > MAX_BODY
+
+            def validation(field_name: str) -> tuple[int, Any, None]:
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "IssueComment", "code": "custom", "field": field_name,
+                     "message": f"{field_name} is too long (maximum is {MAX_BODY} characters)"}]}, None
+
+            # issue comments
+            m2 = re.fullmatch(r"/issues/(\d+)/comments", rest)
+            if m2:
+                number = int(m2.group(1))
+                if number not in st.issues[key]:
+                    return 404, {"message": "Not Found"}, None
+                if method == "GET":
+                    items = [_public(c) for c in fake.comments_on(full, number)]
+                    return self._page(path, query, items)
+                if method == "POST":
+                    text = body.get("body") if isinstance(body, dict) else None
+                    if not isinstance(text, str) or not text:
+                        return 422, {"message": "Validation Failed"}, None
+                    if too_long(text):
+                        return validation("body")
+                    c = fake._create_comment(key, number, text, user=fake.user,
+                                             user_type="Bot" if fake.user.endswith("[bot]") else "User")
+                    return 201, _public(c), None
+            m2 = re.fullmatch(r"/issues/comments/(\d+)", rest)
+            if m2:
+                c = st.comments.get(int(m2.group(1)))
+                if c is None or c["_repo"] != key:
+                    return 404, {"message": "Not Found"}, None
+                if method == "GET":
+                    return 200, _public(c), None
+                if method == "PATCH":
+                    if c["user"]["login"] != fake.user:
+                        return 403, {"message": "Resource not accessible by integration"}, None
+                    text = body.get("body")
+                    if not isinstance(text, str) or not text:
+                        return 422, {"message": "Validation Failed"}, None
+                    if too_long(text):
+                        return validation("body")
+                    c["body"] = text
+                    c["updated_at"] = "2024-01-02T00:00:00Z"
+                    return 200, _public(c), None
+            # issues
+            if rest == "/issues":
+                if method == "GET":
+                    state = query.get("state", "open")
+                    labels = [x for x in query.get("labels", "").split(",") if x]
+                    creator = query.get("creator")
+                    items = []
+                    for i in sorted(st.issues[key].values(), key=lambda i: -i["number"]):
+                        if state != "all" and i["state"] != state:
+                            continue
+                        names = {lab["name"] for lab in i["labels"]}
+                        if any(lab not in names for lab in labels):
+                            continue
+                        if creator and i["user"]["login"] != creator:
+                            continue
+                        items.append(_public(i))
+                    return self._page(path, query, items)
+                if method == "POST":
+                    title = body.get("title")
+                    if not isinstance(title, str) or not title:
+                        return 422, {"message": "Validation Failed"}, None
+                    if too_long(body.get("body")):
+                        return validation("body")
+                    number = max(list(st.issues[key]) + list(st.pulls[key]) + [0]) + 1
+                    issue = fake._issue(full, number, title, body.get("body") or "", user=fake.user,
+                                        labels=[str(x) for x in body.get("labels") or []])
+                    st.issues[key][number] = issue
+                    return 201, _public(issue), None
+            m2 = re.fullmatch(r"/issues/(\d+)", rest)
+            if m2:
+                issue = st.issues[key].get(int(m2.group(1)))
+                if issue is None:
+                    return 404, {"message": "Not Found"}, None
+                if method == "GET":
+                    return 200, _public(issue), None
+                if method == "PATCH":
+                    if too_long(body.get("body")):
+                        return validation("body")
+                    for k in ("title", "body", "state"):
+                        if k in body:
+                            issue[k] = body[k]
+                    if "labels" in body:
+                        issue["labels"] = [{"name": str(x)} for x in body["labels"]]
+                    return 200, _public(issue), None
+            # pull requests
+            m2 = re.fullmatch(r"/pulls/(\d+)", rest)
+            if m2 and method == "GET":
+                pr = st.pulls[key].get(int(m2.group(1)))
+                if pr is None:
+                    return 404, {"message": "Not Found"}, None
+                n = pr["number"]
+                return 200, {
+                    "number": n, "state": "open", "title": f"PR {n}",
+                    "url": f"{fake.url}/repos/{full}/pulls/{n}",
+                    "html_url": f"https://github.com/{full}/pull/{n}",
+                    "head": {"sha": pr["head_sha"], "ref": f"pr-{n}"},
+                    "base": {"ref": pr["base_ref"]},
+                }, None
+            # statuses
+            m2 = re.fullmatch(r"/statuses/([0-9a-fA-F]{7,40})", rest)
+            if m2 and method == "POST":
+                state = body.get("state")
+                if state not in ("error", "failure", "pending", "success"):
+                    return 422, {"message": "Validation Failed"}, None
+                s = {"id": fake._new_id(), "state": state, "context": body.get("context", "default"),
+                     "description": body.get("description"), "target_url": body.get("target_url"),
+                     "url": f"{fake.url}/repos/{full}/statuses/{m2.group(1)}"}
+                st.statuses.setdefault(m2.group(1), []).insert(0, s)
+                return 201, s, None
+            m2 = re.fullmatch(r"/commits/([0-9a-fA-F]{7,40})/statuses", rest)
+            if m2 and method == "GET":
+                return self._page(path, query, list(st.statuses.get(m2.group(1), [])))
+            m2 = re.fullmatch(r"/commits/([0-9a-fA-F]{7,40})", rest)
+            if m2 and method == "GET":
+                sha = m2.group(1)
+                return 200, {"sha": sha, "url": f"{fake.url}/repos/{full}/commits/{sha}"}, None
+            return 404, {"message": "Not Found"}, None
+
+        def _page(self, path: str, query: dict[str, str],
+                  items: list[dict[str, Any]]) -> tuple[int, Any, dict[str, str] | None]:
+            per_page = max(1, min(int(query.get("per_page", fake.per_page_default)), 100))
+            page = max(1, int(query.get("page", 1)))
+            chunk = items[(page - 1) * per_page: page * per_page]
+            last = max(1, -(-len(items) // per_page))
+            links = []
+            extra = "".join(f"&{k}={v}" for k, v in query.items() if k not in ("page", "per_page"))
+            if page < last:
+                links.append(f'<{fake.url}{path}?per_page={per_page}&page={page + 1}{extra}>; rel="next"')
+                links.append(f'<{fake.url}{path}?per_page={per_page}&page={last}{extra}>; rel="last"')
+            return 200, chunk, ({"Link": ", ".join(links)} if links else None)
+
+    return Handler
