@@ -204,8 +204,9 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        name = unicodedata.name(bad.group(), f"U+{ord(bad.group()):04X}")
-        pf.error(f"control or bidirectional-override character {name} (U+{ord(bad.group()):04X}) is not allowed",
+        code = f"U+{ord(bad.group()):04X}"
+        name = unicodedata.name(bad.group(), "")
+        pf.error(f"control or bidirectional-override character {code}{' ' + name if name else ''} is not allowed",
                  line=line, column=col, check="text", message_zh="不允许控制字符或双向覆盖字符")
         return pf
     if _depth_bound(text) > _SAFE_COMPOSE_BOUND:
@@ -247,6 +248,8 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
 
 def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
     mark = e.problem_mark or e.context_mark
+    if e.context_mark and "end of stream" in (e.problem or ""):
+        mark = e.context_mark  # "unexpected end of stream": the unclosed thing started here
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
     problem = (e.problem or "").strip()

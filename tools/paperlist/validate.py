@@ -128,7 +128,8 @@ class Checker:
 
         title = data.get("title")
         year = data.get("year")
-        if isinstance(title, str) and isinstance(venue, str) and isinstance(year, int) and not isinstance(year, bool):
+        if (isinstance(title, str) and venue in self.vocab.venues and isinstance(year, int)
+                and not isinstance(year, bool) and 1980 <= year <= 2099):
             out.extend(self._location(pf, title, venue, year))
 
         authors = data.get("authors")
@@ -216,7 +217,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
         allowed = list(err.schema.get("properties", {}))
         out = []
         for extra in sorted(set(err.instance) - set(allowed)):
-            close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.75)
             hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
             line, col = pf.position([*path, extra])
             out.append(Finding(file=pf.rel, line=line, column=col, severity="error", check="schema",
