@@ -156,3 +156,51 @@ def normalize_title(title: str) -> str:
     """
     text = strip_title_decorations(title).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def title_key(title: str) -> str:
+    """The normalized title with every space removed: ``UPFlow:Upsampling`` and ``UPFlow: Upsampling``,
+    ``Pre-training`` and ``Pretraining`` fold to the same key.
+
+    >>> title_key("UPFlow:Upsampling Pyramid") == title_key("UPFlow: Up-sampling pyramid")
+    True
+    """
+    return normalize_title(title).replace(" ", "")
+
+
+# A short name before a colon ("HOTR: …", "StyleMapGAN: …") that lists often drop.
+_TITLE_PREFIX = re.compile(r"^\s*[^:：\s][^:：]{0,40}?\s*[:：]\s*(?=\S)")
+
+
+def drop_title_prefix(title: str) -> str | None:
+    """The title without its leading ``Name:`` part, or None when it has none.
+
+    >>> drop_title_prefix("StyleMapGAN: Exploiting Spatial Dimensions of Latent in GAN")
+    'Exploiting Spatial Dimensions of Latent in GAN'
+    """
+    text = strip_title_decorations(title)
+    m = _TITLE_PREFIX.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    return rest if len(rest.split()) >= 3 else None
+
+
+_AUTHOR_MARKS = re.compile(r"[\d*†‡§¶#&^]+")
+
+
+def author_key(name: str) -> str:
+    """An author folded for overlap tests: accents, affiliation marks and case removed, first initial
+    plus family name (``"Qi Tian1"`` → ``"q tian"``, ``"Tian, Qi"`` → ``"q tian"``)."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _AUTHOR_MARKS.sub(" ", text).casefold()
+    if "," in text:  # "Family, Given"
+        family, _, given = text.partition(",")
+        text = f"{given} {family}"
+    words = [w for w in _NON_WORD.sub(" ", text).split() if w]
+    if not words:
+        return ""
+    if len(words) == 1 or all(ord(c) > 0x2E7F for c in "".join(words)):
+        return "".join(words)  # one-word or CJK names: the whole name
+    return f"{words[0][0]} {words[-1]}"

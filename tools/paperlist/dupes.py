@@ -1,0 +1,599 @@
+"""Duplicate detection: is this paper already in the list, and where?
+
+Evidence, strongest first:
+
+* **error** (certain): the same normalized arXiv id, DOI or CVF open-access paper.
+* **warning** (likely): titles equal after normalization, equal but for a ``Name:`` prefix, cut
+  short by one word, or differing only by inflections ("Dynamical"/"Dynamic") and small words
+  ("Towards a …") — and, where both list authors, sharing at least one author. The same code
+  repository (same GitHub repo and sub-folder) is a warning too.
+* **notice**: the title evidence above between papers whose arXiv ids (or DOIs) differ: two ids
+  mean two papers unless a human says otherwise, but a typo in an id is worth a look.
+
+Scale: comparing every pair is O(n²). Papers are *blocked* instead: an exact-key index for
+identifiers and folded titles, and an inverted index of title words of which each paper only
+looks up its four rarest (a duplicate that differs by at most three words always shares one of
+them). The features and indexes live in a cache (``.paperlist-cache/``) keyed by path, mtime and
+size, so checking one new paper against 100,000 reads one file, not 100,000.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding, Report, Severity
+from .identity import (
+    arxiv_id,
+    author_key,
+    canonical_url,
+    cvf_paper,
+    doi,
+    drop_title_prefix,
+    github_repo,
+    github_subpath,
+    normalize_title,
+    title_key,
+)
+from .loader import PAPERS_DIR, PaperFile, load_paper
+
+ALLOW_FILE = "not-duplicates.yaml"
+CACHE_ENV = "PAPERLIST_CACHE_DIR"
+NO_CACHE_ENV = "PAPERLIST_NO_CACHE"
+DEFAULT_CACHE_DIR = ".paperlist-cache"
+# Bump when features or the file layout change: an old cache is then rebuilt, never misread.
+_CACHE_VERSION = 1
+_CACHE_MAGIC = b"PLDUPES\x01"
+_BLOCK_TOKENS = 4
+
+# Words that lists add, drop or swap without making a different paper.
+STOPWORDS = frozenset({
+    "a", "an", "the", "of", "for", "and", "in", "on", "with", "via", "to", "by", "from", "at", "as", "into",
+    "its", "their", "our", "is", "are", "using", "towards", "toward",
+})
+_HAS_DIGIT = re.compile(r"\d")
+_ROMAN = frozenset({"ii", "iii", "iv", "v2", "v3", "vi", "vii", "viii", "ix", "x"})
+CERTAIN_KINDS = ("arxiv", "doi", "cvf")
+_KIND_LABEL = {"arxiv": "arXiv id", "doi": "DOI", "cvf": "CVF open-access paper", "code": "code repository"}
+
+
+# -- features ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Record:
+    """What duplicate detection needs to know about one paper file (and what the cache stores).
+
+    ``ids`` holds ``(kind, value, line, field)``: kind is arxiv, doi, cvf or code.
+    """
+
+    rel: str
+    title: str
+    title_line: int
+    key: str  # title_key(): folded, spaces removed
+    words: tuple[str, ...]  # normalized title words, in order
+    prefixless: str  # title_key() of the title without its "Name:" prefix, or ""
+    authors: tuple[str, ...]
+    ids: tuple[tuple[str, str, int, str], ...]
+
+    def to_tuple(self) -> tuple[Any, ...]:
+        return (self.rel, self.title, self.title_line, self.key, self.words, self.prefixless, self.authors,
+                self.ids)
+
+    @classmethod
+    def from_tuple(cls, t: tuple[Any, ...]) -> Record:
+        return cls(*t)
+
+    @property
+    def content_words(self) -> list[str]:
+        return [w for w in self.words if w not in STOPWORDS]
+
+    def id_values(self, kind: str) -> set[str]:
+        return {v for k, v, _, _ in self.ids if k == kind}
+
+
+def _text(value: Any) -> str | None:
+    # A contributor's unquoted arXiv id arrives as a float; it still deserves a comparison.
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int, float)):
+        text = str(value).strip()
+        return text or None
+    return None
+
+
+def record_from_data(data: Any, rel: str, pf: PaperFile | None = None) -> Record | None:
+    """Features of one paper's data (a dict as loaded); None when there is nothing to compare."""
+    if not isinstance(data, dict):
+        return None
+
+    def line(path: tuple[str | int, ...]) -> int:
+        return pf.position(path)[0] if pf is not None and pf.node is not None else 1
+
+    title = _text(data.get("title")) or ""
+    ids: list[tuple[str, str, int, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, value: str | None, path: tuple[str | int, ...]) -> None:
+        if value and (kind, value) not in seen:
+            seen.add((kind, value))
+            ids.append((kind, value, line(path), ".".join(str(p) if isinstance(p, str) else f"[{p}]"
+                                                           for p in path).replace(".[", "[")))
+
+    ax = _text(data.get("arxiv"))
+    if ax:
+        add("arxiv", arxiv_id(ax) or ax.lower(), ("arxiv",))
+    d = _text(data.get("doi"))
+    if d:
+        add("doi", doi(d) or d.lower(), ("doi",))
+    links = data.get("links")
+    if isinstance(links, dict):
+        paper = _text(links.get("paper"))
+        if paper:
+            add("arxiv", arxiv_id(paper), ("links", "paper"))
+            add("doi", doi(paper) if "doi.org/" in paper.lower() else None, ("links", "paper"))
+            add("cvf", cvf_paper(paper), ("links", "paper"))
+        code = links.get("code")
+        if isinstance(code, list):
+            for i, url in enumerate(code):
+                u = _text(url)
+                if not u:
+                    continue
+                repo = github_repo(u)
+                if repo:
+                    sub = github_subpath(u)
+                    add("code", f"github.com/{repo}/{sub}".rstrip("/"), ("links", "code", i))
+                else:
+                    add("code", canonical_url(u).lower(), ("links", "code", i))
+    authors_raw = data.get("authors")
+    authors: tuple[str, ...] = ()
+    if isinstance(authors_raw, list):
+        authors = tuple(sorted({k for a in authors_raw if (t := _text(a)) and (k := author_key(t))}))
+    if not title and not ids:
+        return None
+    norm = normalize_title(title) if title else ""
+    prefixless = drop_title_prefix(title) if title else None
+    return Record(
+        rel=rel,
+        title=title,
+        title_line=line(("title",)),
+        key=norm.replace(" ", ""),
+        words=tuple(norm.split()),
+        prefixless=title_key(prefixless) if prefixless else "",
+        authors=authors,
+        ids=tuple(ids),
+    )
+
+
+def record_from_file(pf: PaperFile) -> Record | None:
+    return record_from_data(pf.data, pf.rel, pf)
+
+
+# -- comparing two papers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why two papers look like one: severity, a short reason, and the evidence as data."""
+
+    severity: Severity
+    reason: str
+    evidence: dict[str, Any]
+    line: int  # in the paper being checked
+    other_line: int
+    score: float | None = None
+
+
+def _near_word(a: str, b: str) -> bool:
+    """Inflections and spelling variants of one word: dynamic/dynamical, network/networks, color/colour."""
+    if _HAS_DIGIT.search(a) or _HAS_DIGIT.search(b) or min(len(a), len(b)) < 4:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and len(long_) - len(short) <= 3:
+        return True
+    from rapidfuzz.distance import Indel
+
+    return Indel.normalized_similarity(a, b) >= 0.8
+
+
+def _title_relation(a: Record, b: Record) -> tuple[str, float] | None:
+    """How a's title relates to b's: ('same', 100), ('prefix', s), ('truncated', s), ('fuzzy', s) or None."""
+    if not a.key or not b.key:
+        return None
+    if a.key == b.key:
+        return ("same", 100.0)
+    from rapidfuzz import fuzz
+
+    score = round(fuzz.ratio(" ".join(a.words), " ".join(b.words)), 1)
+    if (a.prefixless and a.prefixless == b.key) or (b.prefixless and b.prefixless == a.key):
+        return ("prefix", score)
+    wa, wb = a.content_words, b.content_words
+    # Versions, years and "2D/3D" make different papers however close the rest is.
+    if {w for w in wa if _HAS_DIGIT.search(w) or w in _ROMAN} != {w for w in wb if _HAS_DIGIT.search(w) or w in _ROMAN}:
+        return None
+    # A title cut short by a list: one extra trailing word on a long title.
+    short, long_ = (a.words, b.words) if len(a.words) < len(b.words) else (b.words, a.words)
+    if len(long_) == len(short) + 1 and len(short) >= 8 and long_[: len(short)] == short:
+        return ("truncated", score)
+    if score < 85:
+        return None
+    rest_a = list(wa)
+    rest_b = list(wb)
+    for w in wa:
+        if w in rest_b:
+            rest_b.remove(w)
+            rest_a.remove(w)
+    if not rest_a and not rest_b:
+        # Only small words differ ("Towards a Background …"); allow a couple.
+        sa = [w for w in a.words if w in STOPWORDS]
+        sb = [w for w in b.words if w in STOPWORDS]
+        for w in list(sa):
+            if w in sb:
+                sb.remove(w)
+                sa.remove(w)
+        return ("fuzzy", score) if len(sa) + len(sb) <= 2 else None
+    if "".join(rest_a) == "".join(rest_b):  # spacing only: "pre training" / "pretraining"
+        return ("fuzzy", score)
+    if len(rest_a) != len(rest_b) or len(rest_a) > 2:
+        return None
+    for w in rest_a:
+        partner = next((v for v in rest_b if _near_word(w, v)), None)
+        if partner is None:
+            return None
+        rest_b.remove(partner)
+    return ("fuzzy", score)
+
+
+_RELATION_TEXT = {
+    "same": "titles match after normalization",
+    "prefix": "titles match but for a leading 'Name:'",
+    "truncated": "one title is the other cut short by one word",
+    "fuzzy": "titles differ only in small words or word forms",
+}
+
+
+def compare(a: Record, b: Record) -> Match | None:
+    """The strongest evidence that ``a`` (being checked) and ``b`` are the same paper, or None."""
+    b_ids = {(k, v): (line, field) for k, v, line, field in b.ids}
+    for kind in CERTAIN_KINDS:
+        for k, v, line, field in a.ids:
+            if k == kind and (k, v) in b_ids:
+                other_line, other_field = b_ids[(k, v)]
+                return Match(
+                    "error", f"same {_KIND_LABEL[kind]} {v}",
+                    {"identifier": kind, "value": v, "field": field, "other_field": other_field},
+                    line, other_line,
+                )
+    conflict = next(
+        (kind for kind in ("arxiv", "doi") if a.id_values(kind) and b.id_values(kind)
+         and not a.id_values(kind) & b.id_values(kind)),
+        None,
+    )
+    relation = _title_relation(a, b)
+    if relation is not None and a.authors and b.authors and not set(a.authors) & set(b.authors):
+        relation = None  # different author lists: a different paper with a similar title
+    if relation is not None:
+        kind, score = relation
+        evidence: dict[str, Any] = {"titles": [a.title, b.title], "relation": kind, "similarity": score}
+        if a.authors and b.authors:
+            evidence["shared_authors"] = sorted(set(a.authors) & set(b.authors))
+        reason = f"{_RELATION_TEXT[kind]} (similarity {score:g}/100)"
+        if conflict:
+            va, vb = sorted(a.id_values(conflict))[0], sorted(b.id_values(conflict))[0]
+            evidence["conflicting"] = {"identifier": conflict, "values": [va, vb]}
+            return Match("notice", f"{reason}, but the {_KIND_LABEL[conflict]}s differ ({va} / {vb})",
+                         evidence, a.title_line, b.title_line, score)
+        return Match("warning", reason, evidence, a.title_line, b.title_line, score)
+    b_code = {v: (line, field) for k, v, line, field in b.ids if k == "code"}
+    for k, v, line, field in a.ids:
+        if k == "code" and v in b_code:
+            other_line, other_field = b_code[v]
+            evidence = {"identifier": "code", "value": v, "field": field, "other_field": other_field}
+            # One repository can hold several papers' code: never more than a warning.
+            severity: Severity = "notice" if conflict else "warning"
+            return Match(severity, f"same code repository {v}", evidence, line, other_line)
+    return None
+
+
+# -- the index -----------------------------------------------------------------------------------
+
+
+class Index:
+    """Records plus exact-key and title-word postings; marshal-able as plain dicts and lists."""
+
+    def __init__(self) -> None:
+        self.stats: dict[str, tuple[int, int]] = {}
+        self.records: dict[str, tuple[Any, ...] | None] = {}
+        self.keys: dict[str, list[str]] = {}  # "arxiv:…", "t:<title key>", "p:<prefixless key>"
+        self.words: dict[str, list[str]] = {}
+
+    @staticmethod
+    def _keys_of(r: Record) -> list[str]:
+        keys = [f"{k}:{v}" for k, v, _, _ in r.ids]
+        if r.key:
+            keys.append(f"t:{r.key}")
+        if r.prefixless:
+            keys.append(f"p:{r.prefixless}")
+        return keys
+
+    def add(self, rel: str, stat: tuple[int, int], rec: Record | None) -> None:
+        self.stats[rel] = stat
+        self.records[rel] = rec.to_tuple() if rec else None
+        if rec is None:
+            return
+        for k in self._keys_of(rec):
+            self.keys.setdefault(k, []).append(rel)
+        for w in set(rec.content_words):
+            self.words.setdefault(w, []).append(rel)
+
+    def remove(self, rel: str) -> None:
+        self.stats.pop(rel, None)
+        t = self.records.pop(rel, None)
+        if t is None:
+            return
+        rec = Record.from_tuple(t)
+        for table, keys in ((self.keys, self._keys_of(rec)), (self.words, set(rec.content_words))):
+            for k in keys:
+                posting = table.get(k)
+                if posting and rel in posting:
+                    posting.remove(rel)
+                    if not posting:
+                        del table[k]
+
+    def record(self, rel: str) -> Record | None:
+        t = self.records.get(rel)
+        return Record.from_tuple(t) if t is not None else None
+
+    def candidates(self, rec: Record) -> set[str]:
+        """Papers that share an identifier, a folded title, or one of rec's rarest title words."""
+        out: set[str] = set()
+        for k in self._keys_of(rec):
+            out.update(self.keys.get(k, ()))
+        if rec.key:
+            out.update(self.keys.get(f"p:{rec.key}", ()))
+        if rec.prefixless:
+            out.update(self.keys.get(f"t:{rec.prefixless}", ()))
+        known = [(len(self.words[w]), w) for w in set(rec.content_words) if w in self.words]
+        for _, w in sorted(known)[:_BLOCK_TOKENS]:
+            out.update(self.words[w])
+        out.discard(rec.rel)
+        return out
+
+    # Persistence: marshal (fast, and unlike pickle it cannot run code), behind a checksum.
+    def dumps(self, root: Path) -> bytes:
+        payload = marshal.dumps(
+            (_CACHE_VERSION, sys.version_info[:2], str(root), self.stats, self.records, self.keys, self.words)
+        )
+        return _CACHE_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
+
+    @classmethod
+    def loads(cls, blob: bytes, root: Path) -> Index | None:
+        """The index in ``blob``, or None when it is corrupt, from another version, or another root."""
+        head = len(_CACHE_MAGIC) + 16
+        if len(blob) < head or not blob.startswith(_CACHE_MAGIC):
+            return None
+        payload = blob[head:]
+        if hashlib.blake2b(payload, digest_size=16).digest() != blob[len(_CACHE_MAGIC):head]:
+            return None
+        try:
+            data = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if not (isinstance(data, tuple) and len(data) == 7 and data[0] == _CACHE_VERSION
+                and data[1] == sys.version_info[:2] and data[2] == str(root)
+                and all(isinstance(x, dict) for x in data[3:])):
+            return None
+        idx = cls()
+        idx.stats, idx.records, idx.keys, idx.words = data[3], data[4], data[5], data[6]
+        return idx
+
+
+def _scan(root: Path) -> dict[str, tuple[int, int]]:
+    """``papers/<dir>/<name>.yaml`` → (mtime_ns, size), symlinks skipped (validate reports them)."""
+    out: dict[str, tuple[int, int]] = {}
+    base = root / PAPERS_DIR
+    try:
+        dirs = [e for e in os.scandir(base) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return out
+    for d in dirs:
+        prefix = f"{PAPERS_DIR}/{d.name}/"
+        with os.scandir(d.path) as it:
+            for e in it:
+                if e.name.endswith(".yaml") and e.is_file(follow_symlinks=False):
+                    st = e.stat(follow_symlinks=False)
+                    out[prefix + e.name] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
+    """Where the index is kept: ``cache_dir``, else $PAPERLIST_CACHE_DIR, else ``<root>/.paperlist-cache``;
+    None when caching is off ($PAPERLIST_NO_CACHE set to anything but 0 or empty)."""
+    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+        return None
+    folder = cache_dir or (Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else root / DEFAULT_CACHE_DIR)
+    return folder / "dupes-index.bin"
+
+
+def build_index(root: Path, cache: Path | None, loaded: dict[str, PaperFile] | None = None) -> Index:
+    """The index of every paper under ``root``: from the cache where files are unchanged, refreshed
+    (and written back) where they changed. ``loaded`` are files already parsed by the caller."""
+    loaded = loaded or {}
+    current = _scan(root)
+    idx: Index | None = None
+    if cache is not None:
+        try:
+            idx = Index.loads(cache.read_bytes(), root)
+        except OSError:
+            idx = None
+    if idx is None:
+        idx = Index()
+    changed = False
+    for rel in [r for r in idx.stats if current.get(r) != idx.stats[r]]:
+        idx.remove(rel)
+        changed = True
+    for rel, stat in current.items():
+        if rel in idx.stats:
+            continue
+        pf = loaded.get(rel) or load_paper(root / rel, root)
+        idx.add(rel, stat, record_from_file(pf))
+        changed = True
+    if changed and cache is not None:
+        _write_atomic(cache, idx.dumps(root))
+    return idx
+
+
+def _write_atomic(path: Path, blob: bytes) -> None:
+    # A cache that cannot be written only costs speed next time; never fail the check for it.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+# -- human decisions -----------------------------------------------------------------------------
+
+
+def load_allowed(root: Path) -> tuple[set[frozenset[str]], list[Finding]]:
+    """Pairs a maintainer declared different papers, from ``not-duplicates.yaml``::
+
+        pairs:
+          - files: [papers/cvpr2021/a.yaml, papers/cvpr2021/b.yaml]
+            reason: two papers by the same group with near-identical titles
+    """
+    path = root / ALLOW_FILE
+    if not path.is_file():
+        return set(), []
+    pf = load_paper(path, root)  # the same guarded loader as paper files: no tags, aliases, bombs
+    findings = list(pf.findings)
+    pairs: set[frozenset[str]] = set()
+    if not pf.parsed:
+        return pairs, findings
+    items = pf.data.get("pairs")
+    if not isinstance(items, list):
+        line, col = pf.position(("pairs",))
+        findings.append(Finding(pf.rel, "error", "duplicate", f"{ALLOW_FILE} needs a 'pairs:' list of "
+                                "'- files: [a.yaml, b.yaml]' entries", line=line, column=col))
+        return pairs, findings
+    for i, item in enumerate(items):
+        files = item.get("files") if isinstance(item, dict) else None
+        if not (isinstance(files, list) and len(files) == 2 and all(isinstance(f, str) for f in files)):
+            line, col = pf.position(("pairs", i))
+            findings.append(Finding(pf.rel, "error", "duplicate",
+                                    "expected 'files: [a.yaml, b.yaml]' (two paths)", line=line, column=col))
+            continue
+        pairs.add(frozenset(f.strip().removeprefix("./") for f in files))
+    return pairs, findings
+
+
+# -- the check -----------------------------------------------------------------------------------
+
+
+def _finding(rec: Record, other: Record, m: Match) -> Finding:
+    what = {"error": "already in the list as", "warning": "probably already in the list as",
+            "notice": "looks like"}[m.severity]
+    message = f"{what} {other.rel}: {m.reason}"
+    zh = {"error": "与 {o} 重复（{r}）", "warning": "可能与 {o} 重复（{r}）", "notice": "与 {o} 相似（{r}）"}
+    extra: dict[str, Any] = {"duplicate_of": other.rel, "duplicate_line": m.other_line, "evidence": m.evidence}
+    if m.score is not None:
+        extra["score"] = m.score
+    hint = (f"if it is the same paper, keep one file (merge links into {other.rel}); if they are different "
+            f"papers, add both paths to {ALLOW_FILE}")
+    return Finding(
+        file=rec.rel, severity=m.severity, check="duplicate", message=message, line=m.line,
+        message_zh=zh[m.severity].format(o=other.rel, r=m.reason), hint=hint,
+        hint_zh=f"若是同一篇论文，请只保留一个文件；若不是，请把两个路径加入 {ALLOW_FILE}",
+        extra=extra,
+    )
+
+
+def find_duplicates(
+    root: Path,
+    files: Sequence[Path] | None,
+    *,
+    check_all: bool = False,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+) -> Report:
+    """Check ``files`` against every paper under ``root`` and each other (or, with ``check_all``,
+    the whole list against itself). One finding per duplicate pair, on the checked file (with
+    ``check_all``, on the later path of the pair), with ``duplicate_of`` the other file.
+
+    Files that fail other checks are compared as long as they parse; files that do not parse are
+    left to ``validate`` (their findings are not repeated here).
+
+    >>> find_duplicates(Path("."), [Path("papers/cvpr2021/new.yaml")])  # doctest: +SKIP
+    """
+    root = Path(root)
+    cache = cache_path(root, cache_dir) if use_cache else None
+    allowed, findings = load_allowed(root)
+    targets: list[PaperFile] = []
+    for f in files or ():
+        p = f if f.is_absolute() else Path(os.path.abspath(f))
+        targets.append(load_paper(p, root))
+    loaded = {pf.rel: pf for pf in targets}
+    index = build_index(root, cache, loaded)
+
+    pairs_done: set[frozenset[str]] = set()
+
+    def check(rec: Record, pool: Iterable[str], *, only_later: bool) -> None:
+        for rel in sorted(pool):
+            if rel == rec.rel or (only_later and rel > rec.rel):
+                continue
+            pair = frozenset((rec.rel, rel))
+            if pair in pairs_done or pair in allowed:
+                continue
+            other = extra_records.get(rel) or index.record(rel)
+            if other is None:
+                continue
+            m = compare(rec, other)
+            if m is not None:
+                pairs_done.add(pair)
+                findings.append(_finding(rec, other, m))
+
+    extra_records: dict[str, Record] = {}
+    if check_all:
+        for rel in sorted(index.records):
+            rec = index.record(rel)
+            if rec is not None:
+                check(rec, index.candidates(rec), only_later=True)
+        count = len(index.records)
+    else:
+        recs: list[Record] = []
+        for pf in targets:
+            rec = record_from_file(pf)
+            if rec is not None:
+                recs.append(rec)
+            elif not pf.parsed:
+                findings.append(Finding(pf.rel, "notice", "duplicate",
+                                        "not compared for duplicates: the file does not load as a paper "
+                                        "(see paperlist validate)", message_zh="未做重复检查：文件无法解析"))
+        # Checked files outside papers/ (a draft) are not in the index; compare them with each other too.
+        extra_records = {r.rel: r for r in recs if r.rel not in index.records}
+        for rec in recs:
+            pool = index.candidates(rec) | {r.rel for r in recs}
+            check(rec, pool, only_later=False)
+        count = len(targets)
+    return Report(findings, files=count)
+
+
+def compare_data(a: dict[str, Any], b: dict[str, Any]) -> Match | None:
+    """Compare two papers given as data (the labelled-pair evaluation and tools use this)."""
+    ra = record_from_data(a, "a.yaml")
+    rb = record_from_data(b, "b.yaml")
+    if ra is None or rb is None:
+        return None
+    return compare(ra, rb)
+
+
+__all__ = ["Index", "Match", "Record", "compare", "compare_data", "find_duplicates", "record_from_data"]
