@@ -1,0 +1,238 @@
+"""``paperlist check``: everything a pull request needs checked, on exactly what it changes.
+
+Finds the paper files the change adds, modifies, renames or deletes (git, against the merge
+base), runs validate, dupes and links on those files only, and reports what the change must
+not touch (the generated part of README.md, workflows, the tool). Files the change did not
+touch never fail it, and a one-file change never re-validates the whole list.
+
+The returned Report carries, under ``meta``, what the PR comment needs: head SHA, base,
+PR number, the verdict and the changed files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import UsageError
+from .findings import Finding, Report
+from .gitdiff import Change, changes, merge_base, rev_parse, show
+from .loader import PAPERS_DIR
+
+REPORT_VERSION = 1
+
+# Paths a contributor's PR must not change: (prefix, what it is, severity when untrusted).
+# Trusted authors (maintainers) get a notice instead, so their tooling PRs stay green.
+PROTECTED: tuple[tuple[str, str, str], ...] = (
+    (".github/", "GitHub workflows and settings", "error"),
+    ("tools/", "the paperlist tool", "error"),
+    ("tests/", "the tool's tests", "error"),
+    (".ci/", "the CI scripts", "error"),
+    ("schema/", "the paper schema", "error"),
+    ("pyproject.toml", "the tool's packaging", "error"),
+    (".pre-commit-hooks.yaml", "the pre-commit hook definition", "error"),
+    ("vocab/", "the tag and venue vocabularies", "warning"),
+)
+README = "README.md"
+BEGIN = "<!-- paperlist:begin -->"
+END = "<!-- paperlist:end -->"
+
+
+@dataclass
+class CheckOptions:
+    base: str
+    head: str = "HEAD"
+    links: bool = True
+    trusted: bool = False
+    github_token: str | None = None
+    link_timeout: float = 10.0
+    # Facts about the run, copied into meta for the comment (from the Actions environment).
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _generated_block(text: str | None) -> str | None:
+    if text is None:
+        return None
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        return None
+    return text[start:end]
+
+
+def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[Change],
+                    trusted: bool) -> list[Finding]:
+    findings: list[Finding] = []
+    for c in changed:
+        paths = [c.path] + ([c.old] if c.old else [])
+        if README in paths:
+            before = _generated_block(show(root, base_sha, README))
+            after = _generated_block(show(root, head_sha, README))
+            if before != after:
+                findings.append(Finding(
+                    file=README, severity="notice" if trusted else "error", check="scope",
+                    message="the paper list in README.md is generated from papers/: add or edit a YAML file "
+                            "instead and leave the part between the paperlist markers alone",
+                    message_zh="README.md 中的论文列表由 papers/ 自动生成：请新增或修改 YAML 文件，"
+                               "不要编辑 paperlist 标记之间的内容",
+                    hint="undo the README.md edit (git checkout origin/main -- README.md); the list is "
+                         "regenerated after merge",
+                    hint_zh="撤销对 README.md 的修改（git checkout origin/main -- README.md），合并后列表会自动更新",
+                ))
+            continue
+        for prefix, what, severity in PROTECTED:
+            hit = next((p for p in paths if p == prefix or (prefix.endswith("/") and p.startswith(prefix))), None)
+            if hit is None:
+                continue
+            findings.append(Finding(
+                file=hit, severity="notice" if trusted else severity,  # type: ignore[arg-type]
+                check="scope",
+                message=f"this change edits {what} ({hit}); a paper contribution only adds or edits files "
+                        "under papers/, so a maintainer must review this part separately",
+                message_zh=f"此修改涉及 {what}（{hit}）；论文贡献只应新增或修改 papers/ 下的文件，"
+                           "此部分需维护者单独审核",
+                hint="move this edit into its own pull request, or drop it",
+                hint_zh="请将此修改拆到单独的 PR，或撤销它",
+            ))
+            break
+    return findings
+
+
+def _paper_paths(changed: Sequence[Change]) -> tuple[list[str], list[str]]:
+    """(paths to check at head, paths deleted) for the changes under papers/."""
+    live: list[str] = []
+    deleted: list[str] = []
+    for c in changed:
+        if c.path.startswith(PAPERS_DIR + "/"):
+            (deleted if c.status == "D" else live).append(c.path)
+        if c.status == "R" and c.old and c.old.startswith(PAPERS_DIR + "/") and not c.path.startswith(PAPERS_DIR + "/"):
+            deleted.append(c.old)
+    return live, deleted
+
+
+def _optional(module: str, name: str) -> Callable[..., Report] | None:
+    """The dupes and links checks come from their own modules; a missing one is reported, not fatal."""
+    import importlib
+
+    try:
+        fn = getattr(importlib.import_module(f"paperlist.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+    return fn  # type: ignore[no-any-return]
+
+
+def verdict_of(report: Report) -> str:
+    if report.errors:
+        return "fail"
+    if report.count("warning"):
+        return "warn"
+    return "pass"
+
+
+def run_check(root: Path, options: CheckOptions) -> Report:
+    """Check what ``options.head`` changes relative to ``options.base``; see the module docstring."""
+    root = Path(root)
+    if not (root / ".git").exists():
+        # A worktree or submodule has a .git file; anything else is not a checkout.
+        raise UsageError(f"{root} is not a git checkout (paperlist check diffs with git)")
+    base_sha = rev_parse(root, options.base)
+    head_sha = rev_parse(root, options.head)
+    worktree_sha = rev_parse(root, "HEAD")
+    if head_sha != worktree_sha:
+        raise UsageError(f"--head {options.head} is {head_sha[:12]} but the checkout is at {worktree_sha[:12]}: "
+                         "check out the head first (paperlist reads the files from the working tree)")
+    mb = merge_base(root, base_sha, head_sha)
+    changed = changes(root, mb, head_sha)
+    live, deleted = _paper_paths(changed)
+    files = [root / p for p in live]
+
+    from .validate import validate
+
+    reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted))]
+    skipped: list[str] = []
+    if files:
+        reports.append(validate(root, files, jobs=1))
+        dupes = _optional("dupes", "find_duplicates")
+        if dupes is None:
+            skipped.append("dupes")
+        else:
+            reports.append(dupes(root, files))
+        if options.links:
+            links = _optional("links", "check_links")
+            if links is None:
+                skipped.append("links")
+            else:
+                reports.append(links(root, files, timeout=options.link_timeout, github_token=options.github_token))
+        else:
+            skipped.append("links")
+    for s in skipped:
+        if s == "links" and not options.links:
+            continue
+        reports.append(Report([Finding(file=live[0], severity="notice", check="check",
+                                       message=f"the {s} check is not available in this version of paperlist")]))
+    deletions = [Finding(file=p, severity="notice", check="scope",
+                         message="this change removes a paper from the list",
+                         message_zh="此修改从列表中删除了一篇论文") for p in deleted]
+    reports.append(Report(deletions))
+    report = Report.merge(reports, files=len(files))
+    # Findings about files outside the change (a dupes check may mention the existing paper) only
+    # inform: they must never fail a PR for something it did not touch.
+    touched = {c.path for c in changed} | {c.old for c in changed if c.old}
+    report.findings = [f if f.file in touched or f.severity != "error" else _demote(f) for f in report.findings]
+    report.meta = {
+        **{k: v for k, v in report.meta.items() if k not in ("changed",)},
+        "report_version": REPORT_VERSION,
+        "tool": f"paperlist {__version__}",
+        "base_sha": base_sha,
+        "merge_base": mb,
+        "head_sha": head_sha,
+        "changed": [{"status": c.status, "path": c.path, **({"old": c.old} if c.old else {})} for c in changed],
+        "papers_checked": live,
+        "links_checked": bool(options.links and files and "links" not in skipped),
+        **options.context,
+    }
+    report.meta["verdict"] = verdict_of(report)
+    report.meta["counts"] = {k: report.summary()[k] for k in ("errors", "warnings", "notices")}
+    return report
+
+
+def _demote(f: Finding) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, severity="notice")
+
+
+def actions_context(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Run facts from the standard Actions variables and the event payload (pull_request events)."""
+    ctx: dict[str, Any] = {}
+    for key, env in (("repository", "GITHUB_REPOSITORY"), ("server_url", "GITHUB_SERVER_URL"),
+                     ("event_name", "GITHUB_EVENT_NAME")):
+        if environ.get(env):
+            ctx[key] = environ[env]
+    if (environ.get("GITHUB_RUN_ID") or "").isdigit():
+        ctx["run_id"] = int(environ["GITHUB_RUN_ID"])
+    event_path = environ.get("GITHUB_EVENT_PATH")
+    if event_path:
+        try:
+            event = json.loads(Path(event_path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            event = {}
+        pr = event.get("pull_request") if isinstance(event, dict) else None
+        if isinstance(pr, dict) and isinstance(pr.get("number"), int):
+            ctx["pr"] = pr["number"]
+            head = pr.get("head")
+            if isinstance(head, dict) and isinstance(head.get("sha"), str):
+                ctx["event_head_sha"] = head["sha"]
+    return ctx
+
+
+def write_report(report: Report, path: Path) -> None:
+    """Write the report JSON atomically (the artifact the comment job downloads)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)

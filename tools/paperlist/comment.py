@@ -1,0 +1,320 @@
+"""The Markdown PR comment: one more reporter over the same findings.
+
+Everything that came from the pull request (titles, URLs, file names, even our own messages,
+which quote them) is neutralized before it reaches Markdown: no raw HTML, no @-mentions that
+ping people, no ``#123`` cross-references, no autolinks, no way to close the hidden marker or a
+code block. The body always fits GitHub's 65,536-character limit: when the findings do not,
+the comment keeps the verdict and the counts and points to the job summary for the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .findings import Finding, Report
+
+MARKER = "<!-- paperlist:pr-comment -->"
+SWEEP_MARKER = "<!-- paperlist:link-sweep -->"
+GITHUB_LIMIT = 65536
+# Headroom under the hard limit: GitHub counts characters, and we never want to meet a 422.
+COMMENT_BUDGET = 60000
+SUMMARY_BUDGET = 1_000_000  # $GITHUB_STEP_SUMMARY takes up to 1 MiB per step
+MAX_REPORT_BYTES = 20 * 1024 * 1024
+_MESSAGE_MAX = 600
+_SUGGESTION_MAX = 2000
+
+_ICON = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
+_SEV_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,250}$")
+_ZWSP = "\u200b"
+
+
+# -- neutralizing text from the PR ---------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~!<>#])")
+
+
+def inline(text: str, limit: int = _MESSAGE_MAX) -> str:
+    """PR text made safe for a Markdown table cell: one line, no HTML, no mentions, no links."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = text.replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
+    # A zero-width space after @ and # stops mentions and issue references; after "://" and
+    # "www." it stops GitHub's autolinker from turning PR text into live links.
+    text = text.replace("@", "@" + _ZWSP).replace("://", ":" + _ZWSP + "//").replace("www.", "www" + _ZWSP + ".")
+    text = re.sub(r"(?<=\\#)", _ZWSP, text)
+    return text
+
+
+def code(text: str, limit: int = 300) -> str:
+    """An inline code span for PR text (paths, URLs) that cannot be closed early; table-safe."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    # Inside a table a bare | ends the cell even in a code span; GFM unescapes \| there.
+    return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def fenced(text: str, info: str) -> str:
+    """A fenced block whose fence is longer than any backtick run inside, so it cannot be closed."""
+    body = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{body}\n{fence}"
+
+
+# -- links -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Links:
+    """Where things live on GitHub; every part is validated before it is put into a URL."""
+
+    server_url: str = "https://github.com"
+    repository: str | None = None
+    pr: int | None = None
+    base_sha: str | None = None
+    summary_url: str | None = None
+
+    def diff_line(self, file: str, line: int | None) -> str | None:
+        if not (self.repository and self.pr and _SAFE_PATH.match(file)):
+            return None
+        anchor = hashlib.sha256(file.encode()).hexdigest()
+        return f"{self.server_url}/{self.repository}/pull/{self.pr}/files#diff-{anchor}" + (f"R{line}" if line else "")
+
+    def blob(self, path: str) -> str | None:
+        if not (self.repository and self.base_sha and _SAFE_PATH.match(path) and ".." not in path):
+            return None
+        return f"{self.server_url}/{self.repository}/blob/{self.base_sha}/{path}"
+
+
+def links_for(report: Report, *, server_url: str | None = None, repository: str | None = None,
+              pr: int | None = None, summary_url: str | None = None) -> Links:
+    meta = report.meta
+    server = (server_url or str(meta.get("server_url") or "https://github.com")).rstrip("/")
+    if not re.match(r"^https?://[A-Za-z0-9.:-]+$", server):
+        server = "https://github.com"
+    repo = repository or meta.get("repository")
+    repo = repo if isinstance(repo, str) and _REPO.match(repo) else None
+    number = pr if pr is not None else meta.get("pr")
+    number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+    base = meta.get("merge_base") or meta.get("base_sha")
+    base = base if isinstance(base, str) and _SHA.match(base) else None
+    if summary_url and not summary_url.startswith(server + "/"):
+        summary_url = None
+    if summary_url is None and repo and isinstance(meta.get("run_id"), int):
+        summary_url = f"{server}/{repo}/actions/runs/{meta['run_id']}"
+    return Links(server, repo, number, base, summary_url)
+
+
+# -- rendering -------------------------------------------------------------------------------------
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def verdict_lines(report: Report) -> list[str]:
+    s = report.summary()
+    e, w, n = s["errors"], s["warnings"], s["notices"]
+    checked = len(report.meta.get("papers_checked") or []) or s["files"]
+    if e:
+        en = f"❌ **paperlist found {_plural(e, 'error')}** ({_plural(w, 'warning')}) — please fix before merging."
+        zh = f"❌ **paperlist 发现 {e} 个错误**（{w} 个警告）——合并前请修复。"
+    elif w:
+        en = f"⚠️ **paperlist: no errors, {_plural(w, 'warning')}** — worth a look; a maintainer decides."
+        zh = f"⚠️ **paperlist：没有错误，{w} 个警告**——请检查，由维护者决定。"
+    elif checked:
+        en = f"✅ **paperlist: all checks passed** for {_plural(checked, 'paper file')}."
+        zh = f"✅ **paperlist：全部检查通过**（{checked} 个论文文件）。"
+    else:
+        en = "✅ **paperlist: this change touches no paper files**; nothing to check."
+        zh = "✅ **paperlist：此修改未涉及论文文件**，无需检查。"
+    if n and not e:
+        en += f" {_plural(n, 'note')} below."
+    return [en, zh]
+
+
+def _context_line(report: Report) -> str:
+    meta = report.meta
+    parts: list[str] = []
+    head = meta.get("head_sha")
+    if isinstance(head, str) and _SHA.match(head):
+        parts.append(f"commit `{head[:12]}`")
+    checked = meta.get("papers_checked")
+    if isinstance(checked, list):
+        parts.append(_plural(len(checked), "paper file") + " checked")
+    if meta.get("links_checked") is False and checked:
+        parts.append("links not checked")
+    elif meta.get("links_checked"):
+        parts.append("links checked")
+    return "<sub>" + " · ".join(parts) + "</sub>" if parts else ""
+
+
+def _finding_row(f: Finding, links: Links) -> str:
+    where = f"L{f.line}" if f.line else "—"
+    url = links.diff_line(f.file, f.line)
+    if url:
+        where = f"[{where}]({url})"
+    msg = inline(f.message)
+    if f.message_zh:
+        msg += "<br>" + inline(f.message_zh)
+    hint = " / ".join(inline(h, 300) for h in (f.hint, f.hint_zh) if h)
+    if hint:
+        msg += f"<br>💡 {hint}"
+    dup = f.extra.get("duplicate_of")
+    if isinstance(dup, str) and dup:
+        target = links.blob(dup)
+        msg += "<br>↪ existing paper / 已有论文: " + (f"[{code(dup)}]({target})" if target else code(dup))
+    url_field = f.extra.get("url")
+    if isinstance(url_field, str) and url_field and f.check.startswith("link"):
+        msg += "<br>🔗 " + code(url_field)
+    return f"| {_ICON[f.severity]} | {where} | {inline(f.check, 40)} | {msg} |"
+
+
+def _suggestion_block(f: Finding) -> str | None:
+    if not f.suggestion or len(f.suggestion) > _SUGGESTION_MAX or not f.line:
+        return None
+    return (f"<details><summary>Suggested fix for line {f.line} · 第 {f.line} 行的建议修改</summary>\n\n"
+            f"{fenced(f.suggestion, 'suggestion')}\n\n</details>")
+
+
+def _file_section(file: str, findings: list[Finding], links: Links) -> str:
+    head_url = links.diff_line(file, None)
+    title = code(file)
+    if head_url:
+        title = f"[{title}]({head_url})"
+    out = [f"#### {title}", "", "| | Line · 行 | Check | Problem and fix · 问题与修复 |", "|---|---|---|---|"]
+    out.extend(_finding_row(f, links) for f in findings)
+    blocks = [b for b in (_suggestion_block(f) for f in findings) if b]
+    if blocks:
+        out.append("")
+        out.extend(blocks)
+    return "\n".join(out) + "\n"
+
+
+def render_comment(report: Report, links: Links | None = None, *, budget: int = COMMENT_BUDGET,
+                   marker: str = MARKER, title: str = "paperlist") -> str:
+    """The full Markdown body (marker first), never longer than ``budget`` characters."""
+    links = links or links_for(report)
+    head = [marker, f"### {title}", "", *verdict_lines(report)]
+    ctx = _context_line(report)
+    if ctx:
+        head += ["", ctx]
+    head_text = "\n".join(head) + "\n\n"
+    foot_parts = ["---"]
+    if links.summary_url:
+        foot_parts.append(f"<sub>Full report: [job summary]({links.summary_url}) · 完整报告见 job summary · "
+                          "run `paperlist check --base origin/main` locally to see the same.</sub>")
+    else:
+        foot_parts.append("<sub>Run `paperlist check --base origin/main` locally to see the same · "
+                          "本地运行同样的检查。</sub>")
+    foot_text = "\n".join(foot_parts) + "\n"
+
+    by_file: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, []).append(f)
+    sections: list[str] = []
+    used = len(head_text) + len(foot_text) + 400  # room for the "more findings" line
+    shown = 0
+    for file, fs in by_file.items():
+        section = _file_section(file, fs, links)
+        if used + len(section) > budget:
+            # Try the file with as many rows as fit before giving up on the rest.
+            for k in range(len(fs) - 1, 0, -1):
+                part = _file_section(file, fs[:k], links)
+                if used + len(part) <= budget:
+                    sections.append(part)
+                    shown += k
+                    break
+            break
+        sections.append(section)
+        used += len(section)
+        shown += len(fs)
+    body = head_text + "\n".join(sections)
+    rest = len(report.findings) - shown
+    if rest:
+        where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
+        body += (f"\n**… and {_plural(rest, 'more finding')} not shown here** (GitHub limits comments to "
+                 f"{GITHUB_LIMIT:,} characters): see {where}. · 另有 {rest} 条结果未显示，请查看 job summary。\n")
+    body += "\n" + foot_text
+    return body
+
+
+# -- the report as untrusted input -------------------------------------------------------------
+def load_report(path: Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Report:
+    """Read a report JSON (possibly from an artifact: untrusted), checking size and shape."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise UsageError(f"cannot read report {path}: {e.strerror}") from e
+    if size > max_bytes:
+        raise UsageError(f"report {path} is {size:,} bytes, more than the {max_bytes:,} allowed")
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as e:
+        raise UsageError(f"report {path} is not valid JSON: {e}") from e
+    return report_from_dict(data)
+
+
+def report_from_dict(data: Any) -> Report:
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise UsageError("report has the wrong shape: expected an object with a 'findings' list")
+    meta = data.get("meta", {})
+    if not isinstance(meta, dict):
+        raise UsageError("report has the wrong shape: 'meta' must be an object")
+    findings: list[Finding] = []
+    for i, item in enumerate(data["findings"]):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("file", "check", "message")):
+            raise UsageError(f"report finding #{i} has the wrong shape")
+        try:
+            findings.append(Finding.from_dict(item))
+        except (ValueError, KeyError) as e:
+            raise UsageError(f"report finding #{i}: {e}") from e
+    summary = data.get("summary")
+    files = summary.get("files") if isinstance(summary, dict) else 0
+    files = files if isinstance(files, int) and not isinstance(files, bool) and files >= 0 else 0
+    return Report(findings, files=files, meta=_clean_meta(meta))
+
+
+def _clean_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep only the meta fields the comment uses, with the types it expects."""
+    out: dict[str, Any] = {}
+    for key in ("head_sha", "base_sha", "merge_base", "event_head_sha"):
+        v = meta.get(key)
+        if isinstance(v, str) and _SHA.match(v):
+            out[key] = v
+    for key in ("pr", "run_id"):
+        v = meta.get(key)
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+            out[key] = v
+    for key in ("repository", "server_url", "verdict", "tool", "event_name"):
+        v = meta.get(key)
+        if isinstance(v, str) and len(v) < 200:
+            out[key] = v
+    if isinstance(meta.get("links_checked"), bool):
+        out["links_checked"] = meta["links_checked"]
+    checked = meta.get("papers_checked")
+    if isinstance(checked, list) and all(isinstance(p, str) for p in checked):
+        out["papers_checked"] = checked[:100000]
+    return out
+
+
+def status_for(report: Report) -> tuple[str, str]:
+    """(commit status state, description ≤ 140 characters)."""
+    s = report.summary()
+    if s["errors"]:
+        return "failure", f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}: see the comment"
+    if s["warnings"]:
+        return "success", f"no errors, {_plural(s['warnings'], 'warning')}"
+    return "success", "all checks passed"

@@ -1,0 +1,130 @@
+"""What a change touches: files added, modified, renamed or deleted between base and head, via git.
+
+The diff is taken against the merge base (``git diff base...head``), as GitHub shows a pull
+request, so commits that landed on the base branch meanwhile are not blamed on the PR.
+git is run with a fixed argument list (no shell) and ``-z`` output, so odd file names (spaces,
+newlines, quotes) come through intact.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+# git must not page, prompt, or read the user's diff settings that change the output format.
+_GIT_ENV = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed path. ``status`` is A, M, D, R (rename: ``old`` is the previous path) or T."""
+
+    status: str
+    path: str
+    old: str | None = None
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    """Run git in ``root`` and return stdout; a failure is a UsageError with git's own message."""
+    env = {**os.environ, **_GIT_ENV}
+    try:
+        proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], check=False, cwd=root, env=env,
+                              capture_output=True, text=True, encoding="utf-8", errors="surrogateescape")
+    except FileNotFoundError as e:
+        raise UsageError("git is not installed or not on PATH") from e
+    if check and proc.returncode != 0:
+        msg = (proc.stderr or proc.stdout).strip().splitlines()
+        raise UsageError(f"git {' '.join(args[:2])} failed: {msg[-1] if msg else 'exit ' + str(proc.returncode)}")
+    return proc.stdout
+
+
+def rev_parse(root: Path, ref: str) -> str:
+    """The full commit SHA of ``ref`` (refuses option-looking refs)."""
+    if ref.startswith("-"):
+        raise UsageError(f"not a git ref: {ref!r}")
+    out = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False).strip()
+    if not out:
+        raise UsageError(f"unknown git ref {ref!r} (in a shallow clone, fetch the base branch first)")
+    return out
+
+
+def merge_base(root: Path, base: str, head: str) -> str:
+    out = git(root, "merge-base", base, head, check=False).strip()
+    if not out:
+        raise UsageError(f"{base[:12]} and {head[:12]} share no history (fetch with enough depth)")
+    return out
+
+
+def changes(root: Path, base: str, head: str) -> list[Change]:
+    """Changed paths between the merge base of ``base`` and ``head``, and ``head``."""
+    out = git(root, "diff", "--no-ext-diff", "--no-color", "--name-status", "-z", "-M", f"{base}...{head}", "--")
+    fields = out.split("\0")
+    result: list[Change] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        kind = status[0]
+        if kind in ("R", "C"):
+            old, new = fields[i + 1], fields[i + 2]
+            result.append(Change("R" if kind == "R" else "A", new, old if kind == "R" else None))
+            i += 3
+        else:
+            result.append(Change(kind, fields[i + 1]))
+            i += 2
+    return result
+
+
+def show(root: Path, rev: str, path: str) -> str | None:
+    """The text of ``path`` at ``rev``, or None when it does not exist there."""
+    proc = subprocess.run(["git", "show", f"{rev}:{path}"], check=False, cwd=root, capture_output=True,
+                          env={**os.environ, **_GIT_ENV})
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode("utf-8", errors="replace")
+
+
+BOT_NAME = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+
+
+@dataclass(frozen=True)
+class PushResult:
+    pushed: bool
+    attempts: int
+    commit: str | None = None
+
+
+def publish(root: Path, regenerate: Callable[[], None], paths: Sequence[str], message: str, *,
+            remote: str = "origin", branch: str = "main", attempts: int = 5) -> PushResult:
+    """Regenerate ``paths``, commit them as github-actions[bot] only when they changed, and push.
+
+    When the push is rejected because ``branch`` moved (two merges close together), start over
+    from the new tip: fetch, move onto it, regenerate, commit, push. Regenerating instead of
+    rebasing our old commit means a README conflict can never happen and nothing pushed in
+    between is lost.
+    """
+    ident = ["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
+    for attempt in range(1, attempts + 1):
+        regenerate()
+        status = git(root, "status", "--porcelain", "--", *paths)
+        if not status.strip():
+            return PushResult(False, attempt)
+        git(root, "add", "--", *paths)
+        git(root, *ident, "commit", "--quiet", "--no-verify", "-m", message, "--", *paths)
+        sha = git(root, "rev-parse", "HEAD").strip()
+        push = subprocess.run(["git", "push", "--quiet", "--porcelain", remote, f"HEAD:refs/heads/{branch}"],
+                              check=False, cwd=root, capture_output=True, text=True,
+                              env={**os.environ, **_GIT_ENV})
+        if push.returncode == 0:
+            return PushResult(True, attempt, sha)
+        if attempt == attempts:
+            break
+        # Rejected (most likely non-fast-forward): move onto the new tip and regenerate there.
+        git(root, "fetch", "--quiet", remote, branch)
+        git(root, "reset", "--quiet", "--hard", "FETCH_HEAD")
+    raise UsageError(f"could not push to {remote} {branch} after {attempts} attempts: {push.stderr.strip()}")

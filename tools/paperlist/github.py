@@ -1,0 +1,166 @@
+"""Talking to GitHub through PyGithub: the one PR comment, the commit status, the sweep issue.
+
+Written for the Actions token and its limits:
+- the bot's comment is found again by a hidden marker at the start of the body and a Bot
+  author, never by asking who we are (``GET /user`` answers 403 to an Actions token);
+- POST is never retried blindly: a 502 can come back from a request GitHub carried out, so
+  after a failed create we look for the marker again before trying once more;
+- retries are capped and never sleep for a rate-limit reset (PyGithub's default retry can wait
+  for many minutes): a rate limit is a clear error instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from github import Auth, Github, GithubException
+from github.Issue import Issue
+from github.IssueComment import IssueComment
+from github.Repository import Repository
+from urllib3.util.retry import Retry
+
+from .errors import PaperlistError, UsageError
+
+DEFAULT_API_URL = "https://api.github.com"
+STATUS_CONTEXT = "paperlist"
+SWEEP_LABEL = "broken-links"
+
+T = TypeVar("T")
+
+
+class GitHubError(PaperlistError):
+    """GitHub refused or failed a request we cannot work around."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # created | updated | unchanged | closed | skipped | stale
+    url: str | None = None
+    id: int | None = None
+
+
+def client(api_url: str, token: str, *, write_interval: float = 1.0, timeout: float = 20.0) -> Github:
+    """A PyGithub client for ``api_url`` whose retries are safe for writes and short."""
+    # Idempotent methods only (no POST): a retried POST after a half-processed 502 duplicates.
+    retry = Retry(total=3, backoff_factor=0.5, status_forcelist=(500, 502, 503, 504),
+                  allowed_methods=frozenset({"GET", "HEAD", "PATCH", "PUT", "DELETE"}),
+                  respect_retry_after_header=True, raise_on_status=False)
+    retry.DEFAULT_BACKOFF_MAX = 10
+    return Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry, timeout=int(timeout),
+                  lazy=True, seconds_between_requests=None, seconds_between_writes=write_interval or None,
+                  per_page=100)
+
+
+def from_env(environ: Mapping[str, str], *, write_interval: float = 1.0) -> tuple[Github, Repository]:
+    """Client and repository from the standard Actions variables."""
+    token = environ.get("GITHUB_TOKEN") or ""
+    repo = environ.get("GITHUB_REPOSITORY") or ""
+    if not token:
+        raise UsageError("GITHUB_TOKEN is not set (pass the workflow's token as an environment variable)")
+    if "/" not in repo:
+        raise UsageError("GITHUB_REPOSITORY is not set to owner/name")
+    gh = client(environ.get("GITHUB_API_URL") or DEFAULT_API_URL, token, write_interval=write_interval)
+    return gh, gh.get_repo(repo, lazy=True)
+
+
+def _call(what: str, fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except GithubException as e:
+        raise GitHubError(_explain(what, e)) from e
+    except OSError as e:  # connection refused, reset, timeout
+        raise GitHubError(f"{what}: cannot reach GitHub ({e.__class__.__name__}: {e})") from e
+
+
+def _explain(what: str, e: GithubException) -> str:
+    message = e.data.get("message") if isinstance(e.data, dict) else None
+    text = f"{what}: GitHub answered {e.status}" + (f" ({message})" if message else "")
+    if e.status == 403 and message and "rate limit" in message.lower():
+        text += "; the API rate limit is used up, try again after it resets"
+    elif e.status == 403:
+        text += "; the token lacks permission (a fork PR's pull_request token is read-only: post from workflow_run)"
+    return text
+
+
+def _is_ours(c: IssueComment, marker: str, bot_login: str | None) -> bool:
+    body = c.body or ""
+    if not body.startswith(marker):
+        return False
+    user = c.user
+    if bot_login:
+        return bool(user and user.login == bot_login)
+    # Anyone can paste the marker; only a bot's comment is ours to edit.
+    return bool(user and user.type == "Bot")
+
+
+def find_comment(issue: Issue, marker: str, *, bot_login: str | None = None) -> IssueComment | None:
+    for c in _call("listing the PR's comments", lambda: list(issue.get_comments())):
+        if _is_ours(c, marker, bot_login):
+            return c
+    return None
+
+
+def upsert_comment(repo: Repository, number: int, body: str, marker: str, *,
+                   bot_login: str | None = None, attempts: int = 3) -> Outcome:
+    """Create the one marked comment on issue/PR ``number``, or edit it in place; never a second one."""
+    if not body.startswith(marker):
+        raise ValueError("the body must start with the marker")
+    issue = repo.get_issue(number)
+    last: GitHubError | None = None
+    for _ in range(attempts):
+        existing = find_comment(issue, marker, bot_login=bot_login)
+        if existing is not None:
+            if existing.body == body:
+                return Outcome("unchanged", existing.html_url, existing.id)
+            _call("editing the comment", lambda c=existing: c.edit(body))  # type: ignore[misc]
+            return Outcome("updated", existing.html_url, existing.id)
+        try:
+            c = issue.create_comment(body)
+        except GithubException as e:
+            if e.status is not None and e.status < 500:
+                raise GitHubError(_explain("posting the comment", e)) from e
+            last = GitHubError(_explain("posting the comment", e))
+            continue  # it may have been created anyway: look for the marker again
+        except OSError as e:
+            last = GitHubError(f"posting the comment: {e}")
+            continue
+        return Outcome("created", c.html_url, c.id)
+    assert last is not None
+    raise last
+
+
+def pr_head_sha(repo: Repository, number: int) -> str:
+    pull = repo.get_pull(number)
+    return _call(f"reading PR #{number}", lambda: pull.head.sha)
+
+
+def set_status(repo: Repository, sha: str, state: str, description: str, *, target_url: str | None,
+               context: str = STATUS_CONTEXT) -> None:
+    commit = repo.get_commit(sha)
+    kwargs: dict[str, Any] = {"description": description[:140], "context": context}
+    if target_url:
+        kwargs["target_url"] = target_url
+    _call("setting the commit status", lambda: commit.create_status(state, **kwargs))
+
+
+def sync_issue(repo: Repository, title: str, body: str | None, marker: str, *,
+               label: str = SWEEP_LABEL, closing_note: str = "All links are fine now; closing.") -> Outcome:
+    """Keep one open issue marked ``marker``: create or update it with ``body``, close it when None."""
+    issues = _call("listing issues", lambda: [i for i in repo.get_issues(state="open", labels=[label])
+                                              if (i.body or "").startswith(marker) and i.pull_request is None])
+    current = issues[0] if issues else None
+    if body is None:
+        if current is None:
+            return Outcome("unchanged")
+        _call("commenting on the issue", lambda: current.create_comment(closing_note))
+        _call("closing the issue", lambda: current.edit(state="closed"))
+        return Outcome("closed", current.html_url, current.number)
+    if current is None:
+        created = _call("opening the issue", lambda: repo.create_issue(title=title, body=body, labels=[label]))
+        return Outcome("created", created.html_url, created.number)
+    if current.body == body and current.title == title:
+        return Outcome("unchanged", current.html_url, current.number)
+    _call("updating the issue", lambda: current.edit(title=title, body=body))
+    return Outcome("updated", current.html_url, current.number)
