@@ -48,7 +48,7 @@ def run_cli(root: Path, *args: str, timeout: float = 120) -> subprocess.Complete
     """Run the real console entry point in a subprocess, as a user would."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run([sys.executable, "-m", "paperlist", "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+                          capture_output=True, text=True, timeout=timeout, env=env, check=False)
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from projectkit import REPO, make_project, paper_yaml, run_cli, tree_digest
 
 CASES_DIR = REPO / "tests" / "bad_input"
