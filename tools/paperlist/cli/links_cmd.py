@@ -1,4 +1,87 @@
 from __future__ import annotations
 
-# Placeholder until the links command lands; replaced by its implementation.
-COMMANDS: list[object] = []
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..links import check_links, parse_shard
+from ..loader import discover
+from .common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line bar on stderr, only for a person at a terminal (never in CI logs or pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.1:
+            return
+        last[0] = now
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\r  links [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+@click.command("links")
+@files_argument
+@click.option("--all", "all_papers", is_flag=True, help="Check every paper file under papers/.")
+@format_option
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds to wait for one answer.")
+@click.option("--allow-private", is_flag=True,
+              help="Also check loopback, private and link-local addresses (local use and tests; never in CI).")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Check only shard K of N (1-based; stable by URL hash), for a matrix of sweep jobs.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the cache of working links.")
+@pass_ctx
+@handle_errors
+def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: str, timeout: float,
+                  allow_private: bool, shard: str | None, no_cache: bool) -> None:
+    """Check the links in paper files or Markdown documents.
+
+    Every URL is reported at the line and column it is written on. Broken links (404, 410,
+    DNS failure, refused connection, redirect loop, no answer) are errors; links that could
+    not be confirmed after honest retries (bot-protection 403, 429, TLS trouble) are
+    warnings; permanent redirects and renamed GitHub repositories are notices with the new
+    address. arXiv ids go through the arXiv API in batches, GitHub repositories through the
+    GitHub API (GITHUB_TOKEN when set). Loopback, private and link-local addresses are
+    refused unless --allow-private. Settings and excluded URLs: linkcheck.yaml.
+
+    \b
+    Examples:
+      paperlist links papers/cvpr2021/my-paper.yaml
+      paperlist links README.md --format json
+      paperlist links --all --shard 2/4 --format github
+    """
+    paths = list(files)
+    if all_papers:
+        found, _ = discover(ctx.root)
+        paths.extend(p for p in found if p not in paths)
+    if not paths:
+        raise UsageError("name the files to check, or pass --all for every paper file")
+    parsed = None
+    if shard is not None:
+        try:
+            parsed = parse_shard(shard)
+        except ValueError as e:
+            raise UsageError(f"--shard {shard}: {e}") from e
+    report = check_links(ctx.root, paths, timeout=timeout, allow_private=allow_private, shard=parsed,
+                         progress=_progress_bar(), use_cache=not no_cache,
+                         github_token=os.environ.get("GITHUB_TOKEN") or None)
+    emit(report, fmt)
+
+
+COMMANDS = [links_command]

@@ -1,0 +1,310 @@
+"""The link checker behind ``paperlist links`` and the pull-request check.
+
+``check_links(root, files)`` extracts every link (paper YAML files and Markdown files),
+drops excluded ones, folds duplicates into one *target* each, and checks targets the
+cheapest honest way: arXiv ids in batches through the arXiv API, GitHub repositories
+through the GitHub API, DOIs at doi.org, everything else over HTTP. Verdicts then become
+findings at every place the link is written (``check: "link"``; the ``url`` exactly as
+written; ``status``, ``final_url``, ``new_url`` where known).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ..findings import Finding, Report
+from ..identity import arxiv_id, github_repo
+from ..loader import load_paper, relpath
+from .arxiv import check_ids
+from .cache import LinkCache, default_cache_path
+from .config import LinkConfig, load_config
+from .extract import Link, links_in_markdown, links_in_paper
+from .github import GitHubChecker
+from .http import HttpChecker, strip_fragment
+from .netsafe import url_refusal
+from .verdict import SEVERITY, Verdict
+
+__all__ = ["LinkConfig", "Verdict", "check_links", "load_config", "parse_shard", "shard_of"]
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+MAX_MARKDOWN_BYTES = 5 * 1024 * 1024
+_ARXIV_HOSTS = ("arxiv.org", "www.arxiv.org", "export.arxiv.org")
+
+_ZH = {
+    "broken": "链接失效",
+    "inconclusive": "无法确认链接是否有效（可能是反爬虫或限流），请在浏览器中确认",
+    "moved": "链接已永久重定向，建议改用新地址",
+    "archived": "代码仓库已归档（只读）",
+}
+
+
+def shard_of(key: str, n: int) -> int:
+    """0-based shard of a target: a stable hash, so a URL stays in its shard from run to run."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % n
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` → ``(2, 4)`` (K is 1-based: shards 1/4 … 4/4); ValueError when malformed."""
+    k_s, sep, n_s = text.partition("/")
+    if not sep:
+        raise ValueError("expected K/N, e.g. 1/4")
+    k, n = int(k_s), int(n_s)
+    if not (n >= 1 and 1 <= k <= n):
+        raise ValueError("K/N needs 1 <= K <= N")
+    return k, n
+
+
+@dataclass
+class _Target:
+    key: str
+    kind: str  # url | arxiv | github | doi
+    value: str  # the URL to fetch, the bare arXiv id, or owner/repo
+    links: list[Link] = field(default_factory=list)
+
+
+def _classify(link: Link, cfg: LinkConfig) -> _Target:
+    if link.kind == "arxiv":
+        bare = arxiv_id(link.url)
+        if bare:
+            return _Target(f"arxiv:{bare}", "arxiv", bare)
+        return _Target(f"bad-arxiv:{link.url}", "invalid", link.url)
+    if link.kind == "doi":
+        url = link.url if link.url.lower().startswith(("http://", "https://")) else f"https://doi.org/{link.url}"
+        return _Target(f"doi:{strip_fragment(url)}", "doi", url)
+    url = link.url
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return _Target(f"url:{url}", "url", url)
+    if host in _ARXIV_HOSTS:
+        bare = arxiv_id(url)
+        if bare and urlsplit(url).path.split("/")[1:2] in (["abs"], ["pdf"]):
+            return _Target(f"arxiv:{bare}", "arxiv", bare)
+    if host in cfg.doi_resolvers:
+        return _Target(f"doi:{strip_fragment(url)}", "doi", url)
+    repo = github_repo(url)
+    if repo and not url_refusal(url):
+        return _Target(f"github:{repo}", "github", repo)
+    return _Target(f"url:{strip_fragment(url)}", "url", url)
+
+
+def _rename_url(url: str, new_repo_url: str) -> str:
+    """The link with its owner/repo replaced by the renamed repository's."""
+    parts = urlsplit(url)
+    segs = parts.path.split("/")
+    new = urlsplit(new_repo_url).path.strip("/").split("/")
+    if len(segs) >= 3 and len(new) == 2:
+        suffix = ".git" if segs[2].endswith(".git") else ""
+        segs[1], segs[2] = new[0], new[1] + suffix
+        return urlunsplit(parts._replace(scheme="https", netloc="github.com", path="/".join(segs)))
+    return new_repo_url
+
+
+def _read_links(root: Path, files: Sequence[Path]) -> tuple[list[Link], dict[str, str], list[Finding]]:
+    links: list[Link] = []
+    texts: dict[str, str] = {}
+    findings: list[Finding] = []
+    for path in files:
+        rel = relpath(path, root)
+        if path.suffix.lower() in MARKDOWN_SUFFIXES:
+            try:
+                raw = path.read_bytes()[:MAX_MARKDOWN_BYTES]
+            except OSError as e:
+                findings.append(Finding(rel, "error", "link", f"cannot read file: {e.strerror}"))
+                continue
+            text = raw.decode("utf-8", "replace")
+            texts[rel] = text
+            links.extend(links_in_markdown(text, rel))
+            continue
+        pf = load_paper(path, root)
+        if pf.data is None:
+            first = pf.findings[0] if pf.findings else None
+            findings.append(Finding(
+                rel, "warning", "link",
+                "links not checked: the file could not be loaded (see `paperlist validate`)"
+                + (f": {first.message}" if first else ""),
+                line=first.line if first else None, column=first.column if first else None,
+                message_zh="文件无法解析，未检查链接"))
+            continue
+        if pf.text is not None:
+            texts[rel] = pf.text
+        links.extend(links_in_paper(pf))
+    return links, texts, findings
+
+
+async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, timeout: float,
+               allow_private: bool, github_token: str | None,
+               progress: Callable[[int, int], None] | None) -> tuple[dict[str, Verdict], dict[str, Any]]:
+    verdicts: dict[str, Verdict] = {}
+    todo: list[_Target] = []
+    for t in targets:
+        hit = cache.get(t.key)
+        if hit is not None:
+            verdicts[t.key] = hit
+        else:
+            todo.append(t)
+    total = len(todo)
+    done = 0
+
+    def tick(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(min(done, total), total)
+
+    if progress:
+        progress(0, total)
+    stats: dict[str, Any] = {"cached": len(targets) - total}
+    by_kind: dict[str, list[_Target]] = {}
+    for t in todo:
+        by_kind.setdefault(t.kind, []).append(t)
+    for t in by_kind.pop("invalid", []):
+        verdicts[t.key] = Verdict("broken", "not a valid arXiv id", via="arxiv")
+        tick()
+
+    gh = GitHubChecker(cfg, token=github_token, timeout=timeout)
+    async with HttpChecker(cfg, timeout=timeout, allow_private=allow_private) as http:
+
+        async def check_url(t: _Target, *, count: bool = True) -> Verdict:
+            v = await http.check(t.value, doi=t.kind == "doi")
+            if count:
+                tick()
+            return v
+
+        async def urls() -> None:
+            plain = by_kind.get("url", []) + by_kind.get("doi", [])
+            results = await asyncio.gather(*(check_url(t) for t in plain))
+            verdicts.update({t.key: v for t, v in zip(plain, results, strict=True)})
+
+        async def arxiv() -> None:
+            ts = by_kind.get("arxiv", [])
+            res = await check_ids([t.value for t in ts], cfg, timeout=timeout, on_done=tick)
+            verdicts.update({t.key: res[t.value] for t in ts})
+
+        async def github() -> None:
+            ts = by_kind.get("github", [])
+            res = await gh.check_many([t.value for t in ts])
+            extra: list[tuple[str, Link]] = []
+            for t in ts:
+                v = res.get(t.value)
+                if v is None:  # API unavailable for it: plain HTTP on each written form
+                    for link in t.links:
+                        extra.append((f"url:{strip_fragment(link.url)}", link))
+                    continue
+                verdicts[t.key] = v
+                if v.state in ("ok", "archived"):
+                    # The repository exists; a link into it (a folder, a file) may still be dead.
+                    for link in t.links:
+                        if urlsplit(link.url).path.strip("/").count("/") >= 2:
+                            extra.append((f"url:{strip_fragment(link.url)}", link))
+            seen: dict[str, _Target] = {}
+            for key, link in extra:
+                seen.setdefault(key, _Target(key, "url", link.url))
+            sub = list(seen.values())
+            results = await asyncio.gather(*(check_url(t, count=False) for t in sub))
+            verdicts.update({t.key: v for t, v in zip(sub, results, strict=True)})
+            tick(len(ts))
+
+        await asyncio.gather(urls(), arxiv(), github())
+        stats["requests"] = http.requests
+    stats["github_api_calls"] = gh.calls
+    if gh.degraded:
+        stats["github_degraded"] = gh.degraded
+    for t in todo:
+        if t.key in verdicts:
+            cache.put(t.key, verdicts[t.key])
+    return verdicts, stats
+
+
+def _finding(link: Link, v: Verdict, texts: dict[str, str], new_url: str | None) -> Finding | None:
+    severity = SEVERITY.get(v.state)
+    if severity is None:
+        return None
+    what = {"broken": "broken link", "inconclusive": "could not confirm link", "moved": "moved link",
+            "archived": "archived repository"}[v.state]
+    subject = f"arXiv id {link.url}" if link.kind == "arxiv" else link.url
+    message = f"{what} {subject}: {v.message}" if v.message else f"{what} {subject}"
+    extra: dict[str, Any] = {"url": link.url, "via": v.via}
+    if v.status is not None:
+        extra["status"] = v.status
+    if v.final_url:
+        extra["final_url"] = v.final_url
+    if link.field:
+        extra["field"] = link.field
+    suggestion = hint = None
+    if new_url and new_url != link.url:
+        extra["new_url"] = new_url
+        hint = f"use {new_url}"
+        lines = texts.get(link.file, "").splitlines()
+        if 0 < link.line <= len(lines) and link.url in lines[link.line - 1]:
+            suggestion = lines[link.line - 1].replace(link.url, new_url, 1)
+    elif v.state == "inconclusive":
+        hint = "open it in a browser; if it works, nothing to do (or exclude it in linkcheck.yaml with a reason)"
+    return Finding(link.file, severity, "link", message, line=link.line, column=link.column,
+                   message_zh=f"{_ZH[v.state]}：{link.url}", hint=hint, suggestion=suggestion, extra=extra)
+
+
+def check_links(root: Path, files: Sequence[Path], *, timeout: float = 10.0, allow_private: bool = False,
+                shard: tuple[int, int] | None = None, progress: Callable[[int, int], None] | None = None,
+                use_cache: bool = True, github_token: str | None = None) -> Report:
+    """Check the links written in ``files`` (paper YAML or Markdown) and report them as findings.
+
+    ``shard=(k, n)`` checks only the links whose stable hash falls in shard k of n (1-based).
+    ``progress(done, total)`` is called as targets complete. Raises ConfigError for a bad
+    ``linkcheck.yaml``; everything about the links themselves is a finding.
+
+    >>> check_links(Path("."), [Path("README.md")], timeout=5)  # doctest: +SKIP
+    """
+    cfg = load_config(root)
+    links, texts, findings = _read_links(root, files)
+    targets: dict[str, _Target] = {}
+    excluded = 0
+    for link in links:
+        if cfg.excluded(link.url):
+            excluded += 1
+            continue
+        t = _classify(link, cfg)
+        targets.setdefault(t.key, t).links.append(link)
+    chosen = list(targets.values())
+    if shard is not None:
+        k, n = shard
+        chosen = [t for t in chosen if shard_of(t.key, n) == k - 1]
+    cache = LinkCache(default_cache_path() if use_cache else None, cfg.cache_ttl_hours * 3600)
+    verdicts, stats = asyncio.run(_run(chosen, cfg, cache, timeout=timeout, allow_private=allow_private,
+                                       github_token=github_token, progress=progress))
+    cache.save()
+    degraded_noted = False
+    for t in chosen:
+        for link in t.links:
+            v = verdicts.get(t.key)
+            new_url = v.new_url if v else None
+            if t.kind == "github":
+                page = verdicts.get(f"url:{strip_fragment(link.url)}")
+                if v is None or (v.state in ("ok", "archived") and page is not None and page.state != "ok"):
+                    # Checked over plain HTTP (API unavailable), or a dead page inside a live repository.
+                    v, new_url = page, page.new_url if page else None
+                elif v.state == "moved" and v.new_url:
+                    new_url = _rename_url(link.url, v.new_url)
+                if stats.get("github_degraded") and not degraded_noted:
+                    degraded_noted = True
+                    findings.append(Finding(
+                        link.file, "warning", "link",
+                        f"{stats['github_degraded']}: GitHub links were checked over plain HTTP, so renamed "
+                        "and archived repositories are not told apart", line=link.line, column=link.column,
+                        message_zh="GitHub API 限流：仓库链接改用普通 HTTP 检查", extra={"url": link.url}))
+            if v is None:
+                continue
+            f = _finding(link, v, texts, new_url)
+            if f is not None:
+                findings.append(f)
+    meta = {"links": {
+        "found": len(links), "excluded": excluded, "targets": len(targets), "checked": len(chosen),
+        **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}), **stats,
+    }}
+    return Report(findings, files=len(files), meta=meta)

@@ -1,0 +1,91 @@
+"""A small persistent cache of link verdicts, so a sweep does not re-check what worked yesterday.
+
+Only successes (working links and permanent redirects) are stored, each with the time it
+was checked; they expire after the configured time-to-live. Failures and inconclusive
+answers are never stored: a cached failure would hide a fix, and a failure cached as a
+success would hide rot (lychee users reported both).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .verdict import Verdict
+
+CACHE_VERSION = 1
+
+
+def default_cache_path() -> Path:
+    """``$PAPERLIST_CACHE_DIR/links.json``, else ``$XDG_CACHE_HOME/paperlist/links.json``."""
+    base = os.environ.get("PAPERLIST_CACHE_DIR")
+    if base:
+        return Path(base) / "links.json"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "paperlist" / "links.json"
+
+
+class LinkCache:
+    def __init__(self, path: Path | None, ttl_seconds: float, *, now: float | None = None) -> None:
+        self.path = path
+        self.ttl = ttl_seconds
+        self.now = time.time() if now is None else now
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._dirty = False
+        if path is not None and ttl_seconds > 0:
+            self._entries = self._read(path)
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # a missing or corrupt cache is just an empty one
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return {}
+        entries = data.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def get(self, key: str) -> Verdict | None:
+        entry = self._entries.get(key)
+        if not isinstance(entry, dict):
+            return None
+        checked = entry.get("checked")
+        if not isinstance(checked, int | float) or self.now - checked > self.ttl or checked > self.now + 60:
+            return None
+        verdict = entry.get("verdict")
+        if not isinstance(verdict, dict) or verdict.get("state") not in ("ok", "moved"):
+            return None
+        try:
+            return Verdict.from_json(verdict)
+        except TypeError:
+            return None
+
+    def put(self, key: str, verdict: Verdict) -> None:
+        if self.path is None or self.ttl <= 0 or verdict.cached:
+            return
+        if verdict.state in ("ok", "moved"):
+            self._entries[key] = {"checked": self.now, "verdict": verdict.to_json()}
+        else:
+            self._entries.pop(key, None)  # a link that fails now is no longer known good
+        self._dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self._dirty:
+            return
+        live = {k: v for k, v in self._entries.items()
+                if isinstance(v, dict) and isinstance(v.get("checked"), int | float)
+                and self.now - v["checked"] <= self.ttl}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Write through a temp file so a killed run never leaves half a cache.
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".links-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"version": CACHE_VERSION, "entries": live}, fh)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # the cache is an optimisation; failing to write it must not fail the check
