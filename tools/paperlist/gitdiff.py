@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +29,9 @@ class Change:
     old: str | None = None
 
 
-def git(root: Path, *args: str, check: bool = True) -> str:
+def git(root: Path, *args: str, check: bool = True, env: Mapping[str, str] | None = None) -> str:
     """Run git in ``root`` and return stdout; a failure is a UsageError with git's own message."""
-    env = {**os.environ, **_GIT_ENV}
+    env = {**os.environ, **_GIT_ENV, **(env or {})}
     try:
         proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], check=False, cwd=root, env=env,
                               capture_output=True, text=True, encoding="utf-8", errors="surrogateescape")
@@ -108,14 +108,16 @@ def publish(root: Path, regenerate: Callable[[], None], paths: Sequence[str], me
     rebasing our old commit means a README conflict can never happen and nothing pushed in
     between is lost.
     """
-    ident = ["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
+    # The environment's GIT_AUTHOR_* would win over -c user.name: set the bot identity there.
+    ident = {"GIT_AUTHOR_NAME": BOT_NAME, "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+             "GIT_COMMITTER_NAME": BOT_NAME, "GIT_COMMITTER_EMAIL": BOT_EMAIL}
     for attempt in range(1, attempts + 1):
         regenerate()
         status = git(root, "status", "--porcelain", "--", *paths)
         if not status.strip():
             return PushResult(False, attempt)
         git(root, "add", "--", *paths)
-        git(root, *ident, "commit", "--quiet", "--no-verify", "-m", message, "--", *paths)
+        git(root, "commit", "--quiet", "--no-verify", "-m", message, "--", *paths, env=ident)
         sha = git(root, "rev-parse", "HEAD").strip()
         push = subprocess.run(["git", "push", "--quiet", "--porcelain", remote, f"HEAD:refs/heads/{branch}"],
                               check=False, cwd=root, capture_output=True, text=True,

