@@ -40,6 +40,7 @@ from .identity import (
     github_repo,
     github_subpath,
     normalize_title,
+    strip_title_decorations,
     title_key,
 )
 from .loader import PAPERS_DIR, PaperFile, load_paper
@@ -49,7 +50,7 @@ CACHE_ENV = "PAPERLIST_CACHE_DIR"
 NO_CACHE_ENV = "PAPERLIST_NO_CACHE"
 DEFAULT_CACHE_DIR = ".paperlist-cache"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _CACHE_MAGIC = b"PLDUPES\x01"
 _BLOCK_TOKENS = 4
 
@@ -71,20 +72,20 @@ _KIND_LABEL = {"arxiv": "arXiv id", "doi": "DOI", "cvf": "CVF open-access paper"
 class Record:
     """What duplicate detection needs to know about one paper file (and what the cache stores).
 
-    ``ids`` holds ``(kind, value, line, field)``: kind is arxiv, doi, cvf or code.
+    ``ids`` holds ``(kind, value, (line, column), field)``: kind is arxiv, doi, cvf or code.
     """
 
     rel: str
     title: str
-    title_line: int
+    title_pos: tuple[int, int]
     key: str  # title_key(): folded, spaces removed
     words: tuple[str, ...]  # normalized title words, in order
     prefixless: str  # title_key() of the title without its "Name:" prefix, or ""
     authors: tuple[str, ...]
-    ids: tuple[tuple[str, str, int, str], ...]
+    ids: tuple[tuple[str, str, tuple[int, int], str], ...]
 
     def to_tuple(self) -> tuple[Any, ...]:
-        return (self.rel, self.title, self.title_line, self.key, self.words, self.prefixless, self.authors,
+        return (self.rel, self.title, self.title_pos, self.key, self.words, self.prefixless, self.authors,
                 self.ids)
 
     @classmethod
@@ -114,20 +115,25 @@ def record_from_data(data: Any, rel: str, pf: PaperFile | None = None) -> Record
     if not isinstance(data, dict):
         return None
 
-    def line(path: tuple[str | int, ...]) -> int:
-        return pf.position(path)[0] if pf is not None and pf.node is not None else 1
+    def pos(path: tuple[str | int, ...]) -> tuple[int, int]:
+        return pf.position(path) if pf is not None and pf.node is not None else (1, 1)
 
     title = _text(data.get("title")) or ""
-    ids: list[tuple[str, str, int, str]] = []
+    ids: list[tuple[str, str, tuple[int, int], str]] = []
     seen: set[tuple[str, str]] = set()
 
     def add(kind: str, value: str | None, path: tuple[str | int, ...]) -> None:
         if value and (kind, value) not in seen:
             seen.add((kind, value))
-            ids.append((kind, value, line(path), ".".join(str(p) if isinstance(p, str) else f"[{p}]"
+            ids.append((kind, value, pos(path), ".".join(str(p) if isinstance(p, str) else f"[{p}]"
                                                            for p in path).replace(".[", "[")))
 
     ax = _text(data.get("arxiv"))
+    if isinstance(data.get("arxiv"), float) and pf is not None:
+        # Unquoted `arxiv: 2103.09460` is the float 2103.0946; the source still has every digit.
+        src = pf.source_line(pos(("arxiv",))[0]) or ""
+        m = re.search(r"arxiv\s*:\s*([0-9.]+)", src)
+        ax = m.group(1) if m else ax
     if ax:
         add("arxiv", arxiv_id(ax) or ax.lower(), ("arxiv",))
     d = _text(data.get("doi"))
@@ -163,7 +169,7 @@ def record_from_data(data: Any, rel: str, pf: PaperFile | None = None) -> Record
     return Record(
         rel=rel,
         title=title,
-        title_line=line(("title",)),
+        title_pos=pos(("title",)),
         key=norm.replace(" ", ""),
         words=tuple(norm.split()),
         prefixless=title_key(prefixless) if prefixless else "",
@@ -186,8 +192,8 @@ class Match:
     severity: Severity
     reason: str
     evidence: dict[str, Any]
-    line: int  # in the paper being checked
-    other_line: int
+    pos: tuple[int, int]  # (line, column) in the paper being checked
+    other_pos: tuple[int, int]
     score: float | None = None
 
 
@@ -218,9 +224,12 @@ def _title_relation(a: Record, b: Record) -> tuple[str, float] | None:
     # Versions, years and "2D/3D" make different papers however close the rest is.
     if {w for w in wa if _HAS_DIGIT.search(w) or w in _ROMAN} != {w for w in wb if _HAS_DIGIT.search(w) or w in _ROMAN}:
         return None
-    # A title cut short by a list: one extra trailing word on a long title.
-    short, long_ = (a.words, b.words) if len(a.words) < len(b.words) else (b.words, a.words)
-    if len(long_) == len(short) + 1 and len(short) >= 8 and long_[: len(short)] == short:
+    # A title cut short by a list: its last written word missing ("…for Unsupervised Person").
+    (short, long_), long_title = (((a.words, b.words), b.title) if len(a.words) < len(b.words)
+                                  else ((b.words, a.words), a.title))
+    extra = long_[len(short):]
+    if (len(short) >= 8 and 1 <= len(extra) <= 2 and long_[: len(short)] == short
+            and normalize_title(strip_title_decorations(long_title).split()[-1]).split() == list(extra)):
         return ("truncated", score)
     if score < 85:
         return None
@@ -261,15 +270,15 @@ _RELATION_TEXT = {
 
 def compare(a: Record, b: Record) -> Match | None:
     """The strongest evidence that ``a`` (being checked) and ``b`` are the same paper, or None."""
-    b_ids = {(k, v): (line, field) for k, v, line, field in b.ids}
+    b_ids = {(k, v): (pos, field) for k, v, pos, field in b.ids}
     for kind in CERTAIN_KINDS:
-        for k, v, line, field in a.ids:
+        for k, v, pos, field in a.ids:
             if k == kind and (k, v) in b_ids:
-                other_line, other_field = b_ids[(k, v)]
+                other_pos, other_field = b_ids[(k, v)]
                 return Match(
                     "error", f"same {_KIND_LABEL[kind]} {v}",
                     {"identifier": kind, "value": v, "field": field, "other_field": other_field},
-                    line, other_line,
+                    pos, other_pos,
                 )
     conflict = next(
         (kind for kind in ("arxiv", "doi") if a.id_values(kind) and b.id_values(kind)
@@ -289,16 +298,16 @@ def compare(a: Record, b: Record) -> Match | None:
             va, vb = sorted(a.id_values(conflict))[0], sorted(b.id_values(conflict))[0]
             evidence["conflicting"] = {"identifier": conflict, "values": [va, vb]}
             return Match("notice", f"{reason}, but the {_KIND_LABEL[conflict]}s differ ({va} / {vb})",
-                         evidence, a.title_line, b.title_line, score)
-        return Match("warning", reason, evidence, a.title_line, b.title_line, score)
-    b_code = {v: (line, field) for k, v, line, field in b.ids if k == "code"}
-    for k, v, line, field in a.ids:
+                         evidence, a.title_pos, b.title_pos, score)
+        return Match("warning", reason, evidence, a.title_pos, b.title_pos, score)
+    b_code = {v: (pos, field) for k, v, pos, field in b.ids if k == "code"}
+    for k, v, pos, field in a.ids:
         if k == "code" and v in b_code:
-            other_line, other_field = b_code[v]
+            other_pos, other_field = b_code[v]
             evidence = {"identifier": "code", "value": v, "field": field, "other_field": other_field}
             # One repository can hold several papers' code: never more than a warning.
             severity: Severity = "notice" if conflict else "warning"
-            return Match(severity, f"same code repository {v}", evidence, line, other_line)
+            return Match(severity, f"same code repository {v}", evidence, pos, other_pos)
     return None
 
 
@@ -504,13 +513,13 @@ def _finding(rec: Record, other: Record, m: Match) -> Finding:
             "notice": "looks like"}[m.severity]
     message = f"{what} {other.rel}: {m.reason}"
     zh = {"error": "与 {o} 重复（{r}）", "warning": "可能与 {o} 重复（{r}）", "notice": "与 {o} 相似（{r}）"}
-    extra: dict[str, Any] = {"duplicate_of": other.rel, "duplicate_line": m.other_line, "evidence": m.evidence}
+    extra: dict[str, Any] = {"duplicate_of": other.rel, "duplicate_line": m.other_pos[0], "evidence": m.evidence}
     if m.score is not None:
         extra["score"] = m.score
     hint = (f"if it is the same paper, keep one file (merge links into {other.rel}); if they are different "
             f"papers, add both paths to {ALLOW_FILE}")
     return Finding(
-        file=rec.rel, severity=m.severity, check="duplicate", message=message, line=m.line,
+        file=rec.rel, severity=m.severity, check="duplicate", message=message, line=m.pos[0], column=m.pos[1],
         message_zh=zh[m.severity].format(o=other.rel, r=m.reason), hint=hint,
         hint_zh=f"若是同一篇论文，请只保留一个文件；若不是，请把两个路径加入 {ALLOW_FILE}",
         extra=extra,

@@ -33,7 +33,12 @@ def arxiv_id(text: str) -> str | None:
     if not m:
         return None
     if m.group("new"):
-        return m.group("new")
+        new = m.group("new")
+        # Since 1501 the number has five digits: "2103.0946" is a cut-off id (an unquoted YAML
+        # float loses its trailing zero), not a paper.
+        if (len(new) == 10) != (new[:4] >= "1501"):
+            return None
+        return new
     old = m.group("old")
     archive, num = old.split("/", 1)
     # The archive name is lower-case; the subject class (math.GT) keeps its capitals.
@@ -124,7 +129,9 @@ def canonical_url(url: str) -> str:
 # -- titles ------------------------------------------------------------------------------------
 
 _TRAILING_TRANSLATION = re.compile(
-    r"\s*(?:[\(（][^\(（\)）]*[\u3400-\u9fff][^\(（\)）]*[\)）]|【[^【】]*[\u3400-\u9fff][^【】]*】)\s*$"
+    r"\s*(?:[\(（][^\(（\)）]*[\u3400-\u9fff][^\(（\)）]*[\)）]"
+    # 【…】 may hold a nested 【category】: "Title【【遥感图像】…】"
+    r"|【(?:[^【】]|【[^【】]*】)*[\u3400-\u9fff](?:[^【】]|【[^【】]*】)*】)\s*$"
 )
 _TRAILING_VENUE = re.compile(
     r"\s*[\(（\[【]?\s*(?:cvpr|iccv|eccv|wacv|neurips|nips|iclr|icml|aaai)[\s'-]*(?:\d{2}|\d{4})?"
