@@ -62,7 +62,7 @@ def from_env(environ: Mapping[str, str], *, write_interval: float = 1.0) -> tupl
     if "/" not in repo:
         raise UsageError("GITHUB_REPOSITORY is not set to owner/name")
     gh = client(environ.get("GITHUB_API_URL") or DEFAULT_API_URL, token, write_interval=write_interval)
-    return gh, gh.get_repo(repo, lazy=True)
+    return gh, gh.get_repo(repo)  # lazy client: no request until needed
 
 
 def _call(what: str, fn: Callable[[], T]) -> T:

@@ -1,0 +1,147 @@
+"""The comment, status and sweep issue against the fake GitHub API, through the real PyGithub client."""
+
+from __future__ import annotations
+
+import pytest
+from github import Auth, Github
+
+from paperlist import github as gh
+from paperlist.comment import GITHUB_LIMIT, MARKER, SWEEP_MARKER, Links, render_comment
+from paperlist.findings import Finding, Report
+from support.fake_github import FakeGitHub
+
+REPO = "octo/papers"
+SHA = "a" * 40
+
+
+@pytest.fixture
+def fake() -> FakeGitHub:
+    with FakeGitHub(per_page_default=2) as f:  # small pages: the marker search must paginate
+        f.add_repo(REPO)
+        f.add_pull(REPO, 5, head_sha=SHA)
+        yield f
+
+
+def repo(fake: FakeGitHub):  # type: ignore[no-untyped-def]
+    _, r = gh.from_env({"GITHUB_API_URL": fake.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": "t"},
+                       write_interval=0)
+    return r
+
+
+def body(text: str) -> str:
+    return f"{MARKER}\n{text}\n"
+
+
+def test_first_comment_then_edit_in_place_then_unchanged(fake: FakeGitHub) -> None:
+    for i in range(5):  # other people's comments on earlier pages
+        fake.add_comment(REPO, 5, f"comment {i}")
+    r = repo(fake)
+    first = gh.upsert_comment(r, 5, body("one"), MARKER)
+    assert first.action == "created"
+    second = gh.upsert_comment(r, 5, body("two"), MARKER)
+    assert second.action == "updated" and second.id == first.id
+    posts = fake.count("POST", "/comments")
+    patches = fake.count("PATCH", "/comments")
+    third = gh.upsert_comment(r, 5, body("two"), MARKER)
+    assert third.action == "unchanged"
+    assert (fake.count("POST", "/comments"), fake.count("PATCH", "/comments")) == (posts, patches)
+    ours = [c for c in fake.comments_on(REPO, 5) if c["body"].startswith(MARKER)]
+    assert len(ours) == 1 and ours[0]["body"] == body("two")
+
+
+def test_no_duplicate_after_a_502_on_create(fake: FakeGitHub) -> None:
+    fake.fail_next_post_after_processing = True  # GitHub created it, the client saw 502
+    outcome = gh.upsert_comment(repo(fake), 5, body("x"), MARKER)
+    assert outcome.action == "unchanged"  # found again by its marker, same text
+    assert len(fake.comments_on(REPO, 5)) == 1
+    assert fake.count("POST", "/comments") == 1
+
+
+def test_retry_never_creates_a_second_comment(fake: FakeGitHub) -> None:
+    r = repo(fake)
+    gh.upsert_comment(r, 5, body("first run"), MARKER)
+    fake.fail_next_post_after_processing = True
+    gh.upsert_comment(r, 5, body("re-run"), MARKER)
+    assert len(fake.comments_on(REPO, 5)) == 1
+
+
+def test_a_pasted_marker_in_someone_elses_comment_is_not_ours(fake: FakeGitHub) -> None:
+    fake.add_comment(REPO, 5, body("hijack"), user="mallory")
+    outcome = gh.upsert_comment(repo(fake), 5, body("real"), MARKER)
+    assert outcome.action == "created"
+    assert [c["body"] for c in fake.comments_on(REPO, 5)] == [body("hijack"), body("real")]
+
+
+def test_state_change_edits_the_comment_and_the_status(fake: FakeGitHub) -> None:
+    r = repo(fake)
+    failing = Report([Finding("papers/x/a.yaml", "error", "schema", "bad", line=2)], files=1,
+                     meta={"head_sha": SHA})
+    passing = Report([], files=1, meta={"head_sha": SHA})
+    links = Links(repository=REPO, pr=5)
+    one = gh.upsert_comment(r, 5, render_comment(failing, links), MARKER)
+    gh.set_status(r, SHA, "failure", "1 error", target_url=one.url)
+    two = gh.upsert_comment(r, 5, render_comment(passing, links), MARKER)
+    gh.set_status(r, SHA, "success", "all checks passed", target_url=two.url)
+    assert two.action == "updated" and two.id == one.id
+    assert "all checks passed" in fake.comments_on(REPO, 5)[0]["body"]
+    states = [s["state"] for s in fake.statuses_for(SHA)]
+    assert states == ["success", "failure"]  # newest first, as GitHub lists them
+    assert fake.statuses_for(SHA)[0]["target_url"] == one.url
+
+
+def test_thousands_of_findings_still_fit(fake: FakeGitHub) -> None:
+    findings = [Finding(f"papers/cvpr2021/p{i:05}.yaml", "error", "schema", "x" * 200 + " @someone", line=3,
+                        message_zh="错误" * 50, hint="fix it " * 20) for i in range(5000)]
+    report = Report(findings, files=5000, meta={"head_sha": SHA, "run_id": 9})
+    text = render_comment(report, Links(repository=REPO, pr=5, summary_url="https://github.com/octo/papers/x"))
+    assert len(text) <= GITHUB_LIMIT
+    assert "paperlist found 5000 errors" in text and "more findings not shown here" in text
+    assert "https://github.com/octo/papers/x" in text
+    outcome = gh.upsert_comment(repo(fake), 5, text, MARKER)
+    assert outcome.action == "created"
+
+
+def test_the_fake_refuses_bodies_over_the_limit_and_we_say_so(fake: FakeGitHub) -> None:
+    with pytest.raises(gh.GitHubError, match="422"):
+        gh.upsert_comment(repo(fake), 5, body("x" * GITHUB_LIMIT), MARKER)
+    assert fake.comments_on(REPO, 5) == []
+
+
+def test_get_user_is_403_and_never_needed(fake: FakeGitHub) -> None:
+    client = gh.client(fake.url, "t", write_interval=0)
+    with pytest.raises(Exception, match="403"):
+        _ = client.get_user().login
+    before = fake.count("GET", r"^/user$")
+    gh.upsert_comment(repo(fake), 5, body("x"), MARKER)
+    assert fake.count("GET", r"^/user$") == before
+
+
+def test_pr_head_and_missing_token(fake: FakeGitHub) -> None:
+    assert gh.pr_head_sha(repo(fake), 5) == SHA
+    fake.set_head(REPO, 5, "b" * 40)
+    assert gh.pr_head_sha(repo(fake), 5) == "b" * 40
+    with pytest.raises(gh.UsageError):
+        gh.from_env({"GITHUB_REPOSITORY": REPO})
+
+
+def test_sweep_issue_opens_updates_and_closes(fake: FakeGitHub) -> None:
+    r = repo(fake)
+    opened = gh.sync_issue(r, "Broken links", f"{SWEEP_MARKER}\none", SWEEP_MARKER)
+    assert opened.action == "created"
+    assert gh.sync_issue(r, "Broken links", f"{SWEEP_MARKER}\none", SWEEP_MARKER).action == "unchanged"
+    updated = gh.sync_issue(r, "Broken links", f"{SWEEP_MARKER}\ntwo", SWEEP_MARKER)
+    assert updated.action == "updated" and updated.id == opened.id
+    assert len(fake.issues_in(REPO)) == 1
+    closed = gh.sync_issue(r, "Broken links", None, SWEEP_MARKER)
+    assert closed.action == "closed" and fake.issues_in(REPO)[0]["state"] == "closed"
+    assert gh.sync_issue(r, "Broken links", None, SWEEP_MARKER).action == "unchanged"
+    again = gh.sync_issue(r, "Broken links", f"{SWEEP_MARKER}\nthree", SWEEP_MARKER)
+    assert again.action == "created" and len(fake.issues_in(REPO)) == 2
+
+
+def test_fake_repositories_redirect_and_404(fake: FakeGitHub) -> None:
+    fake.add_repo("old/name", renamed_to="new/name")
+    client = Github(base_url=fake.url, auth=Auth.Token("t"), retry=None)
+    assert client.get_repo("old/name").full_name == "new/name"
+    with pytest.raises(Exception, match="404"):
+        client.get_repo("no/such")
