@@ -98,3 +98,21 @@ def test_file_mode_is_preserved(tmp_path: Path) -> None:
     _two_venues(root)
     run_cli(root, "render")
     assert stat.S_IMODE((root / "README.md").stat().st_mode) == 0o644
+
+
+def test_entry_cache_follows_edits_and_survives_corruption(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    _two_venues(root)
+    assert run_cli(root, "render").returncode == 0
+    cache = root / ".paperlist-cache" / "render-entries.json"
+    assert cache.exists()
+    paper = root / "papers" / "cvpr2021" / "you-only-look-one-level-feature.yaml"
+    paper.write_text(paper.read_text().replace('"oral"', '"spotlight"'))
+    assert run_cli(root, "render").returncode == 0
+    text = (root / "README.md").read_text()
+    assert "`Spotlight`" in text and "`Oral`" not in text
+    cache.write_text("{not json")
+    assert run_cli(root, "render", "--check").returncode == 0
+    paper.unlink()
+    assert run_cli(root, "render").returncode == 0
+    assert "You Only Look" not in (root / "README.md").read_text()

@@ -9,6 +9,8 @@ break a table, open a link or close the marker.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 import tempfile
@@ -19,9 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from . import __version__
+from .cachedir import cache_dir, write_atomic
 from .errors import ConfigError
 from .findings import Finding, Report
-from .loader import discover, load_paper
+from .loader import discover, load_paper, relpath
 from .vocab import Term, Vocabulary
 
 BEGIN = "<!-- paperlist:begin -->"
@@ -216,32 +220,81 @@ def build_list(entries: Iterable[Entry], vocab: Vocabulary) -> str:
     return "\n".join(out) + "\n"
 
 
+_CACHE_VERSION = 1
+
+
+def _scan(root: Path, paths: list[Path]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for p in paths:
+        try:
+            st = os.lstat(p)
+        except OSError:
+            continue
+        out[relpath(p, root)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
 def _load_entries(root: Path) -> tuple[list[Entry], list[Finding], int]:
+    """Every paper as an Entry, reusing cached entries for files whose mtime and size are unchanged."""
     paths, findings = discover(root)
-    entries: list[Entry] = []
     skipped = list(findings)
-    loaded = _load_all(root, paths)
-    for rel, data, load_findings in loaded:
-        e = entry_from(rel, data) if isinstance(data, dict) else None
-        if e is None:
+    stats = _scan(root, paths)
+    folder = cache_dir(root)
+    cache_file = folder / "render-entries.json" if folder else None
+    cached: dict[str, Any] = {}
+    if cache_file is not None:
+        try:
+            blob = json.loads(cache_file.read_bytes())
+            if blob.get("version") == [_CACHE_VERSION, __version__]:
+                cached = blob["entries"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            cached = {}
+    entries: list[Entry] = []
+    fresh: dict[str, Any] = {}
+    todo: list[str] = []
+    for rel, stat_key in stats.items():
+        hit = cached.get(rel)
+        if hit and hit[0] == list(stat_key) and isinstance(hit[1], dict):
+            try:
+                entries.append(_entry_from_json(hit[1]))
+                fresh[rel] = hit
+                continue
+            except (KeyError, TypeError, ValueError):
+                pass
+        todo.append(rel)
+    for rel, entry, problem in _load_all(root, todo):
+        if entry is None:
             msg = "not rendered: the file does not load as a paper with title, venue and year"
-            if load_findings:
-                msg += f" ({load_findings[0].message})"
+            if problem:
+                msg += f" ({problem})"
             skipped.append(Finding(file=rel, severity="warning", check="render", message=msg,
                                    message_zh="未渲染：文件无法作为论文加载（需要 title、venue、year）"))
         else:
-            entries.append(e)
+            entries.append(entry)
+            fresh[rel] = [list(stats[rel]), dataclasses.asdict(entry)]
+    if cache_file is not None and (todo or len(fresh) != len(cached)):
+        write_atomic(cache_file, json.dumps({"version": [_CACHE_VERSION, __version__], "entries": fresh},
+                                            ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return entries, skipped, len(paths)
 
 
-def _load_one(args: tuple[str, str]) -> tuple[str, Any, list[Finding]]:
-    path, root = args
-    pf = load_paper(Path(path), Path(root))
-    return pf.rel, pf.data, pf.findings
+def _entry_from_json(d: dict[str, Any]) -> Entry:
+    fields = {f.name: d[f.name] for f in dataclasses.fields(Entry)}
+    for name in ("authors", "code", "tags"):
+        fields[name] = tuple(fields[name])
+    fields["readings"] = tuple((str(t), str(u)) for t, u in fields["readings"])
+    return Entry(**fields)
 
 
-def _load_all(root: Path, paths: list[Path]) -> list[tuple[str, Any, list[Finding]]]:
-    jobs = [(str(p), str(root)) for p in paths]
+def _load_one(args: tuple[str, str]) -> tuple[str, Entry | None, str | None]:
+    rel, root = args
+    pf = load_paper(Path(root) / rel, Path(root))
+    entry = entry_from(rel, pf.data) if isinstance(pf.data, dict) else None
+    return rel, entry, pf.findings[0].message if pf.findings else None
+
+
+def _load_all(root: Path, rels: list[str]) -> list[tuple[str, Entry | None, str | None]]:
+    jobs = [(rel, str(root)) for rel in rels]
     workers = os.cpu_count() or 1
     if workers > 1 and len(jobs) >= _PARALLEL_MIN:
         import multiprocessing
