@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import aiohttp
 
 from .config import LinkConfig
-from .netsafe import ForbiddenAddress, SafeResolver, safe_socket_factory, url_refusal
+from .netsafe import Exempt, ForbiddenAddress, SafeResolver, make_socket_factory, url_refusal
 from .verdict import Verdict, broken, inconclusive, ok
 
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -87,6 +87,7 @@ class HttpChecker:
     cfg: LinkConfig
     timeout: float = 10.0
     allow_private: bool = False
+    exempt: Exempt = ()  # (address, port) pairs let through the address policy: for tests only
     requests: int = 0
     _hosts: dict[str, _Host] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
@@ -96,7 +97,7 @@ class HttpChecker:
         self._global = asyncio.Semaphore(self.cfg.max_concurrency)
         kw: dict[str, Any] = {}
         if not self.allow_private:
-            kw = {"resolver": SafeResolver(), "socket_factory": safe_socket_factory}
+            kw = {"resolver": SafeResolver(exempt=self.exempt), "socket_factory": make_socket_factory(self.exempt)}
         connector = aiohttp.TCPConnector(limit=self.cfg.max_concurrency * 2, limit_per_host=0,
                                          ttl_dns_cache=300, **kw)
         self._session = aiohttp.ClientSession(
@@ -137,7 +138,7 @@ class HttpChecker:
     async def check(self, url: str, *, doi: bool = False) -> Verdict:
         """The verdict for ``url`` (its fragment is not sent). ``doi``: a resolver redirect means "exists"."""
         via = "doi" if doi else "http"
-        refusal = url_refusal(url, allow_private=self.allow_private)
+        refusal = url_refusal(url, allow_private=self.allow_private, exempt=self.exempt)
         if refusal:
             return broken(f"not checked: {refusal}", via=via)
         current = strip_fragment(url)
@@ -159,7 +160,7 @@ class HttpChecker:
                 if doi:
                     return ok(via=via, status=status)
                 nxt = urljoin(current, location)
-                refusal = url_refusal(nxt, allow_private=self.allow_private)
+                refusal = url_refusal(nxt, allow_private=self.allow_private, exempt=self.exempt)
                 if refusal:
                     return broken(f"redirects to {nxt}, which is not checked: {refusal}", via=via,
                                   status=status, final_url=nxt)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -108,7 +109,10 @@ def host_literal(host: str) -> IPAddress | None:
     return parse_ipv4_loose(h)
 
 
-def url_refusal(url: str, *, allow_private: bool = False) -> str | None:
+Exempt = Collection[tuple[str, int]]  # (address, port) pairs let through: only tests use this
+
+
+def url_refusal(url: str, *, allow_private: bool = False, exempt: Exempt = ()) -> str | None:
     """Why ``url`` is refused before any request (scheme, local names, forbidden literal), or None."""
     try:
         parts = urlsplit(url)
@@ -127,7 +131,8 @@ def url_refusal(url: str, *, allow_private: bool = False) -> str | None:
     ip = host_literal(host)
     if ip is not None:
         reason = address_refusal(ip)
-        if reason:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        if reason and (str(ip), port) not in exempt:
             return f"{host} is {reason}; links to it are not checked from CI"
     return None
 
@@ -135,8 +140,9 @@ def url_refusal(url: str, *, allow_private: bool = False) -> str | None:
 class SafeResolver(AbstractResolver):
     """A resolver that refuses names whose addresses include a forbidden one."""
 
-    def __init__(self, inner: AbstractResolver | None = None) -> None:
+    def __init__(self, inner: AbstractResolver | None = None, *, exempt: Exempt = ()) -> None:
         self._inner = inner or DefaultResolver()
+        self._exempt = exempt
 
     async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[
             ResolveResult]:
@@ -144,7 +150,7 @@ class SafeResolver(AbstractResolver):
         for r in results:
             ip = host_literal(r["host"])
             reason = address_refusal(ip) if ip is not None else "not an IP address"
-            if reason:
+            if reason and (str(ip), r["port"]) not in self._exempt:
                 raise ForbiddenAddress(f"{host} resolves to {r['host']}, {reason}")
         return results
 
@@ -152,11 +158,18 @@ class SafeResolver(AbstractResolver):
         await self._inner.close()
 
 
-def safe_socket_factory(addr_info: Any) -> socket.socket:
-    """aiohttp ``socket_factory``: refuse to create a socket for a forbidden peer address."""
-    family, type_, proto, _, sockaddr = addr_info
-    ip = host_literal(str(sockaddr[0]))
-    reason = address_refusal(ip) if ip is not None else "not an IP address"
-    if reason:
-        raise ForbiddenAddress(f"refused to connect to {sockaddr[0]}: {reason}")
-    return socket.socket(family=family, type=type_, proto=proto)
+def make_socket_factory(exempt: Exempt = ()) -> Callable[[Any], socket.socket]:
+    """An aiohttp ``socket_factory`` that refuses to create a socket for a forbidden peer address."""
+
+    def factory(addr_info: Any) -> socket.socket:
+        family, type_, proto, _, sockaddr = addr_info
+        ip = host_literal(str(sockaddr[0]))
+        reason = address_refusal(ip) if ip is not None else "not an IP address"
+        if reason and (str(ip), int(sockaddr[1])) not in exempt:
+            raise ForbiddenAddress(f"refused to connect to {sockaddr[0]}: {reason}")
+        return socket.socket(family=family, type=type_, proto=proto)
+
+    return factory
+
+
+safe_socket_factory = make_socket_factory()
