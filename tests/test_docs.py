@@ -1,0 +1,47 @@
+"""The docs cannot drift: the README's test command is what CI runs, every command teaches in --help."""
+
+from __future__ import annotations
+
+import re
+
+import click
+from click.testing import CliRunner
+
+from paperlist.cli import main
+from projectkit import REPO
+
+
+def _quick_start() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return [ln for ln in block.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def test_readme_has_exactly_two_quick_start_commands() -> None:
+    commands = _quick_start()
+    assert len(commands) == 2
+    assert "paperlist validate" in commands[0] and "paperlist render" in commands[0]
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert _quick_start()[1] in ci.splitlines()
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    ctx = click.Context(main)
+    names = main.list_commands(ctx)
+    assert {"validate", "render", "import", "dupes", "links", "check", "comment"} <= set(names)
+    for name in names:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        command = main.get_command(ctx, name)
+        assert command is not None and (command.help or "").strip(), f"{name} has no help text"
+        assert re.search(r"paperlist \w", result.output), f"{name} --help shows no example"
+
+
+def test_markers_present_once() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme.count("<!-- paperlist:begin -->") == 1 and readme.count("<!-- paperlist:end -->") == 1
