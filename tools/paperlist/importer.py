@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from . import identity, keys, writer
 from .errors import UsageError
 from .findings import Finding, Report
@@ -299,6 +301,7 @@ class _Parser:
         self.current: Entry | None = None
         self.pending: tuple[str, int] | None = None  # a heading that may turn out to be a paper title
         self._unmapped_seen: set[str] = set()
+        self.blank_after_entry = False  # a blank line since the current entry started
 
     # -- line classification -------------------------------------------------------------------
 
@@ -345,6 +348,7 @@ class _Parser:
         for idx, line in enumerate(self.lines):
             kind = line.kind
             if kind == "blank":
+                self.blank_after_entry = self.current is not None
                 continue
             if kind == "heading":
                 self._heading(line)
@@ -417,6 +421,7 @@ class _Parser:
 
     def _start_reading(self, no: int, link: re.Match[str]) -> None:
         self._close()
+        self.blank_after_entry = False
         title = _clean_text(_LEADING_NUM.sub("", link.group("text"))) or "论文解读"
         entry = Entry(line=no, reading={"title": title, "url": _clean_url(link.group("url"))})
         self.current = entry
@@ -455,7 +460,8 @@ class _Parser:
             return
         # A plain line right above a link line is a title ("Title(中文)<br>" then "[paper](…)").
         if (self._next_kind(idx) in ("label", "links", "url") and _title_like(body)
-                and (self.current is None or self.current.has_links) and not self._pending_waiting()):
+                and (self.current is None or self.current.has_links or self.blank_after_entry)
+                and not self._pending_waiting()):
             self._start_entry(line.no, body, numbered=False)
 
     def _pending_waiting(self) -> bool:
@@ -464,6 +470,7 @@ class _Parser:
     def _start_entry(self, no: int, raw: str, *, after: str = "", numbered: bool) -> None:
         self._close()
         self.pending = None
+        self.blank_after_entry = False
         entry = Entry(line=no, numbered=numbered)
         if self.section == "oral":
             entry.presentation = "oral"
@@ -572,7 +579,7 @@ class _Parser:
 
     def _link_line(self, line: _Line) -> None:
         entry = self.current
-        if entry is None and self.pending is not None:
+        if entry is None and self.pending is not None and self._looks_like_paper_link(line):
             # "# Title" followed by its links: the heading was a paper, not a category.
             title, no = self.pending
             self.pending = None
@@ -1038,7 +1045,7 @@ def _merge_existing(root: Path, target: Path, paper: dict[str, Any], rec: Record
         result.unparsed.append(Unparsed(rec.lines[0], paper.get("title", ""),
                                         f"{rel} could not be read for merging ({type(e).__name__}); left alone"))
         return
-    if not isinstance(doc, writer.CommentedMap):
+    if not isinstance(doc, CommentedMap):
         result.unparsed.append(Unparsed(rec.lines[0], paper.get("title", ""), f"{rel} is not a mapping; left alone"))
         return
     if rec.readings_only:

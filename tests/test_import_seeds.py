@@ -1,0 +1,98 @@
+"""The real starting lists (../shared): every arXiv id lands in exactly one paper, twice changes nothing."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from paperlist.importer import ImportResult, import_list
+from paperlist.loader import discover, load_paper
+from paperlist.validate import validate
+from projectkit import make_project, tree_digest
+
+SHARED = Path(__file__).parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[1]
+# The order tools/import_seeds.sh uses: the fuller corpus list of a year before its seed.
+INPUTS = [
+    ("corpus/extreme-assistant-CVPR2020.md", 2020),
+    ("seeds/000_9d525f71f184ff30.txt", 2020),
+    ("corpus/extreme-assistant-CVPR2021.md", 2021),
+    ("seeds/003_eac66e7452db5f4e.txt", 2021),
+]
+
+pytestmark = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared (seed and corpus lists) absent")
+
+
+def input_ids() -> set[str]:
+    ids: set[str] = set()
+    for rel, _ in INPUTS:
+        text = (SHARED / rel).read_text(encoding="utf-8")
+        ids |= set(re.findall(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", text))
+    return ids
+
+
+def arxiv_counts(root: Path) -> tuple[Counter[str], int]:
+    paths, _ = discover(root)
+    counts: Counter[str] = Counter()
+    for p in paths:
+        data = load_paper(p, root).data
+        if data.get("arxiv"):
+            counts[data["arxiv"]] += 1
+    return counts, len(paths)
+
+
+def import_all(root: Path) -> list[ImportResult]:
+    return [import_list(root, SHARED / rel, "CVPR", year) for rel, year in INPUTS]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[ImportResult]]:
+    root = make_project(tmp_path_factory.mktemp("seeds") / "proj")
+    return root, import_all(root)
+
+
+def test_every_arxiv_id_in_exactly_one_paper(imported: tuple[Path, list[ImportResult]]) -> None:
+    root, _ = imported
+    counts, n = arxiv_counts(root)
+    wanted = input_ids()
+    assert len(wanted) > 900
+    assert wanted - set(counts) == set()
+    assert [a for a, c in counts.items() if c > 1] == []
+    assert n > len(wanted)  # plus the entries that have no arXiv link
+
+
+def test_known_duplicates_are_one_file(imported: tuple[Path, list[ImportResult]]) -> None:
+    root, _ = imported
+    folder = root / "papers" / "cvpr2020"
+    assert len(list(folder.glob("zooming-slow-mo-*.yaml"))) == 1
+    assert len(list(folder.glob("towards-universal-representation-learning-for-deep-face*.yaml"))) == 1
+    ghost = load_paper(folder / "ghostnet-more-features-from-cheap-operations.yaml", root).data
+    assert ghost["authors"] == ["Kai Han", "Yunhe Wang", "Qi Tian"]
+    assert len(ghost["links"]["readings"]) == 2  # the seed's inline reading and its reading section
+
+
+def test_result_validates(imported: tuple[Path, list[ImportResult]]) -> None:
+    root, results = imported
+    report = validate(root)
+    assert report.errors == 0, [f.to_dict() for f in report.findings[:5]]
+    assert all(not r.unmapped or all(u.label == "分类目录：" for u in r.unmapped) for r in results)
+
+
+def test_importing_again_changes_nothing(imported: tuple[Path, list[ImportResult]]) -> None:
+    root, _ = imported
+    before = tree_digest(root)
+    again = import_all(root)
+    assert [len(r.added) for r in again] == [0, 0, 0, 0]
+    assert [len(r.merged) for r in again] == [0, 0, 0, 0]
+    assert tree_digest(root) == before
+
+
+def test_committed_papers_hold_every_arxiv_id() -> None:
+    counts, n = arxiv_counts(REPO)
+    if n == 0:
+        pytest.skip("papers/ not generated in this checkout")
+    assert input_ids() - set(counts) == set()
+    assert [a for a, c in counts.items() if c > 1] == []
