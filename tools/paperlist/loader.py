@@ -188,7 +188,7 @@ def _event_depth_exceeds(text: str, limit: int) -> tuple[bool, tuple[int, int]]:
                 depth += 1
                 if depth > limit:
                     m = event.start_mark
-                    return True, (m.line + 1, m.column + 1)
+                    return True, (m.line + 1, m.column + 1) if m else (1, 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):

@@ -77,7 +77,8 @@ def entry_from(rel: str, data: dict[str, Any]) -> Entry | None:
     title, venue, year = _str(data.get("title")), _str(data.get("venue")), data.get("year")
     if not title or not venue or not isinstance(year, int) or isinstance(year, bool):
         return None
-    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    raw_links = data.get("links")
+    links: dict[str, Any] = raw_links if isinstance(raw_links, dict) else {}
     code = tuple(u for u in (links.get("code") or []) if _http(u)) if isinstance(links.get("code"), list) else ()
     readings: list[tuple[str, str]] = []
     for r in links.get("readings") or [] if isinstance(links.get("readings"), list) else []:

@@ -267,8 +267,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
             kw["suggestion"] = _replace_value(pf, path, err.instance.strip())
             kw["hint_zh"] = "去掉引号"
     elif v == "pattern":
-        message, hint = _pattern_message(where, field, path, err.instance)
-        kw["hint"] = hint
+        message, kw["hint"] = _pattern_message(where, field, path, err.instance)
         kw["message_zh"] = f"{where} 格式不正确"
     elif v == "enum":
         message = f"{where} must be one of {', '.join(map(str, err.validator_value))}, not {_short(err.instance)}"
