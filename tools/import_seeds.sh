@@ -6,7 +6,7 @@
 # fuller source and the seed only adds what it alone knows. Re-running changes nothing.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-shared="${1:-$here/../shared}"
+shared="$(cd "${1:-$here/../shared}" && pwd)"
 paperlist="${PAPERLIST:-$here/.venv/bin/paperlist}"
 [ -x "$paperlist" ] || paperlist=paperlist
 run() { "$paperlist" --root "$here" import "$@"; }
