@@ -47,10 +47,15 @@ class Vocabulary:
     _venue_alias: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for terms, index in ((self.tags, self._tag_alias), (self.venues, self._venue_alias)):
+        for kind, terms, index in (("tag", self.tags, self._tag_alias), ("venue", self.venues, self._venue_alias)):
             for term in terms.values():
                 for label in (term.id, term.en, term.zh, *term.aliases):
-                    index.setdefault(normalize_label(label), term.id)
+                    key = normalize_label(label)
+                    owner = index.setdefault(key, term.id)
+                    if owner != term.id:
+                        # An ambiguous label would send imports and hints to whichever came first.
+                        raise ConfigError(f"vocab: the {kind} label {label!r} belongs to both {owner!r} and "
+                                          f"{term.id!r}; keep it on one of them")
 
     def resolve_tag(self, label: str) -> str | None:
         """The tag id for a label (an id, an English or Chinese name, or an alias), or None."""
