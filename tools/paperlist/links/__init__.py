@@ -106,6 +106,14 @@ def _rename_url(url: str, new_repo_url: str) -> str:
     return new_repo_url
 
 
+def _github_web(url: str, cfg: LinkConfig) -> str:
+    """Where to fetch a github.com page: itself, or the same path on a configured mirror."""
+    if cfg.github_web.rstrip("/") == "https://github.com":
+        return url
+    parts = urlsplit(url)
+    return cfg.github_web.rstrip("/") + urlunsplit(parts._replace(scheme="", netloc=""))
+
+
 def _read_links(root: Path, files: Sequence[Path]) -> tuple[list[Link], dict[str, str], list[Finding]]:
     links: list[Link] = []
     texts: dict[str, str] = {}
@@ -144,6 +152,10 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
     verdicts: dict[str, Verdict] = {}
     todo: list[_Target] = []
     for t in targets:
+        refusal = url_refusal(t.value, allow_private=allow_private) if t.kind in ("url", "doi") else None
+        if refusal:  # decided before the cache: a verdict cached by a --allow-private run must not leak
+            verdicts[t.key] = Verdict("broken", f"not checked: {refusal}", via=t.kind)
+            continue
         hit = cache.get(t.key)
         if hit is not None:
             verdicts[t.key] = hit
@@ -151,6 +163,7 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
             todo.append(t)
     total = len(todo)
     done = 0
+    refused = len(targets) - total - sum(1 for v in verdicts.values() if v.cached)
 
     def tick(n: int = 1) -> None:
         nonlocal done
@@ -160,7 +173,7 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
 
     if progress:
         progress(0, total)
-    stats: dict[str, Any] = {"cached": len(targets) - total}
+    stats: dict[str, Any] = {"cached": sum(1 for v in verdicts.values() if v.cached), "refused": refused}
     by_kind: dict[str, list[_Target]] = {}
     for t in todo:
         by_kind.setdefault(t.kind, []).append(t)
@@ -205,7 +218,7 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
                             extra.append((f"url:{strip_fragment(link.url)}", link))
             seen: dict[str, _Target] = {}
             for key, link in extra:
-                seen.setdefault(key, _Target(key, "url", link.url))
+                seen.setdefault(key, _Target(key, "url", _github_web(link.url, cfg)))
             sub = list(seen.values())
             results = await asyncio.gather(*(check_url(t, count=False) for t in sub))
             verdicts.update({t.key: v for t, v in zip(sub, results, strict=True)})
@@ -291,7 +304,7 @@ def check_links(root: Path, files: Sequence[Path], *, timeout: float = 10.0, all
                     v, new_url = page, page.new_url if page else None
                 elif v.state == "moved" and v.new_url:
                     new_url = _rename_url(link.url, v.new_url)
-                if stats.get("github_degraded") and not degraded_noted:
+                if verdicts.get(t.key) is None and stats.get("github_degraded") and not degraded_noted:
                     degraded_noted = True
                     findings.append(Finding(
                         link.file, "warning", "link",

@@ -43,6 +43,7 @@ class LinkConfig:
     arxiv_batch: int = 100
     arxiv_interval: float = 3.0
     github_api: str = "https://api.github.com"
+    github_web: str = "https://github.com"  # where github.com pages are fetched when the API cannot be used
     github_max_wait: float = 60.0
     github_min_remaining: int = 10
     doi_resolvers: tuple[str, ...] = ("doi.org", "dx.doi.org")
@@ -70,7 +71,7 @@ def load_config(root: Path, *, environ: dict[str, str] | None = None) -> LinkCon
     """Read ``<root>/linkcheck.yaml`` (absent: defaults); raise ConfigError when it is invalid.
 
     The API bases can be pointed elsewhere by the environment (``GITHUB_API_URL`` as on
-    Actions runners, ``PAPERLIST_ARXIV_API``), which is how tests reach fake servers.
+    Actions runners, ``PAPERLIST_ARXIV_API``, ``PAPERLIST_GITHUB_WEB``), which is how tests reach fake servers.
     """
     env = os.environ if environ is None else environ
     path = root / CONFIG_FILE
@@ -92,6 +93,8 @@ def load_config(root: Path, *, environ: dict[str, str] | None = None) -> LinkCon
         kw["doi_resolvers"] = tuple(h.lower() for h in kw["doi_resolvers"])
     if env.get("GITHUB_API_URL"):
         kw["github_api"] = env["GITHUB_API_URL"]
+    if env.get("PAPERLIST_GITHUB_WEB"):
+        kw["github_web"] = env["PAPERLIST_GITHUB_WEB"]
     if env.get("PAPERLIST_ARXIV_API"):
         kw["arxiv_api"] = env["PAPERLIST_ARXIV_API"]
     return LinkConfig(exclude=exclude, **kw)

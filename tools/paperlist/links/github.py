@@ -106,8 +106,8 @@ class GitHubChecker:
                 return inconclusive(f"GitHub API: repository {full_name} is blocked (HTTP {e.status})",
                                     via="github", status=e.status)
             return None  # 5xx and oddities: let plain HTTP have a look
-        except (requests.RequestException, RuntimeError, OSError):
-            return None
+        except (requests.RequestException, RuntimeError, OSError, ValueError):
+            return None  # unreachable API or an answer PyGithub cannot read: plain HTTP instead
         self._note_limits(gh)
         new = repo.full_name
         if new.lower() != full_name.lower():
@@ -131,5 +131,9 @@ class GitHubChecker:
             if on_done:
                 on_done()
 
-        await asyncio.gather(*(one(r) for r in dict.fromkeys(repos)))
+        names = list(dict.fromkeys(repos))
+        if names:
+            # The first call goes alone: it tells us the quota before several workers spend it.
+            await one(names[0])
+            await asyncio.gather(*(one(r) for r in names[1:]))
         return out

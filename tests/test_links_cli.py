@@ -1,0 +1,126 @@
+"""``paperlist links`` as a user runs it: exit codes, output formats, --all, --shard, configuration errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paperlist.links import load_config, parse_shard, shard_of
+from projectkit import REPO, add_paper, make_project, run_cli
+from support.linkservers import LinkFarm, write_config
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("PAPERLIST_ARXIV_API", "http://127.0.0.1:9")
+    monkeypatch.setenv("PAPERLIST_GITHUB_WEB", "http://127.0.0.1:9")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "proj")
+    write_config(root)
+    return root
+
+
+def test_the_repository_config_is_valid() -> None:
+    cfg = load_config(REPO, environ={})
+    assert all(ex.reason for ex in cfg.exclude)
+    assert cfg.per_host <= 16 and cfg.arxiv_interval >= 3
+
+
+def test_no_files_is_a_usage_error(project: Path) -> None:
+    r = run_cli(project, "links")
+    assert r.returncode == 2 and "--all" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("config", [
+    "exclude:\n  - pattern: 'x'\n",  # no reason
+    "exclude:\n  - pattern: '('\n    reason: broken regex\n",
+    "per_host: 0\n",
+    "unknown_key: 1\n",
+    "exclude: [\n",
+])
+def test_bad_config_exits_2(project: Path, config: str) -> None:
+    (project / "linkcheck.yaml").write_text(config, encoding="utf-8")
+    (project / "a.md").write_text("nothing\n", encoding="utf-8")
+    r = run_cli(project, "links", str(project / "a.md"))
+    assert r.returncode == 2, r.stderr
+    assert "linkcheck.yaml" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("shard", ["0/3", "4/3", "x", "1/0"])
+def test_bad_shard_exits_2(project: Path, shard: str) -> None:
+    (project / "a.md").write_text("nothing\n", encoding="utf-8")
+    r = run_cli(project, "links", str(project / "a.md"), "--shard", shard)
+    assert r.returncode == 2 and "--shard" in r.stderr
+
+
+def test_json_text_and_github_formats(project: Path) -> None:
+    with LinkFarm() as farm:
+        md = project / "doc.md"
+        md.write_text(f"# Doc\n\n[ok]({farm.url}/ok/1) [dead]({farm.url}/missing/1)\n"
+                      f"[wall]({farm.url}/challenge/1) [moved]({farm.url}/moved/1)\n", encoding="utf-8")
+        r = run_cli(project, "links", str(md), "--format", "json", "--timeout", "2", "--allow-private")
+        assert r.returncode == 1, r.stderr
+        assert r.stderr == ""  # no progress bar when stderr is not a terminal
+        data = json.loads(r.stdout)
+        sev = {f["url"].split("/")[3]: f["severity"] for f in data["findings"]}
+        assert sev == {"missing": "error", "challenge": "warning", "moved": "notice"}
+        assert all(f["check"] == "link" and f["file"] == "doc.md" for f in data["findings"])
+        assert data["summary"]["errors"] == 1
+        r = run_cli(project, "links", str(md), "--format", "github", "--timeout", "2", "--allow-private")
+        assert "::error file=doc.md,line=3," in r.stdout
+        r = run_cli(project, "links", str(md), "--timeout", "2", "--allow-private")
+        assert "doc.md:3:" in r.stdout and "HTTP 404" in r.stdout
+        # Without --allow-private the same links are refused, not fetched.
+        before = len(farm.hits())
+        r = run_cli(project, "links", str(md), "--format", "json")
+        assert len(farm.hits()) == before
+        assert {f["severity"] for f in json.loads(r.stdout)["findings"]} == {"error"}
+
+
+def test_all_checks_every_paper_file(project: Path) -> None:
+    with LinkFarm() as farm:
+        add_paper(project, "Paper One", links={"code": [f"{farm.url}/missing/1"]})
+        add_paper(project, "Paper Two", links={"project": f"{farm.url}/ok/2"})
+        r = run_cli(project, "links", "--all", "--format", "json", "--allow-private")
+    data = json.loads(r.stdout)
+    assert r.returncode == 1
+    assert [(f["file"], f["field"]) for f in data["findings"]] == [("papers/cvpr2020/paper-one.yaml", "links.code[0]")]
+    assert data["summary"]["files"] == 2
+
+
+def test_unloadable_paper_is_a_warning_not_silence(project: Path) -> None:
+    bad = project / "papers" / "cvpr2020" / "broken.yaml"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("title: [unclosed\n", encoding="utf-8")
+    r = run_cli(project, "links", str(bad), "--format", "json")
+    [f] = json.loads(r.stdout)["findings"]
+    assert f["severity"] == "warning" and "not checked" in f["message"]
+
+
+def test_shards_partition_the_links(project: Path) -> None:
+    with LinkFarm() as farm:
+        md = project / "many.md"
+        md.write_text("".join(f"- {farm.url}/missing/{i}\n" for i in range(30)), encoding="utf-8")
+        seen: list[str] = []
+        for k in (1, 2, 3):
+            r = run_cli(project, "links", str(md), "--shard", f"{k}/3", "--format", "json", "--allow-private")
+            data = json.loads(r.stdout)
+            assert data["meta"]["links"]["shard"] == f"{k}/3"
+            seen += [f["url"] for f in data["findings"]]
+    assert sorted(seen) == sorted(f"{farm.url}/missing/{i}" for i in range(30))  # each exactly once
+
+
+def test_shard_assignment_is_stable() -> None:
+    assert parse_shard("2/4") == (2, 4)
+    keys = [f"url:https://example.org/{i}" for i in range(200)]
+    first = [shard_of(k, 4) for k in keys]
+    assert first == [shard_of(k, 4) for k in keys]
+    assert set(first) == {0, 1, 2, 3}
