@@ -279,3 +279,21 @@ def test_readme_job_pushes_once_and_builds_on_concurrent_pushes(tmp_path: Path) 
     readme = subprocess.run(["git", "--git-dir", str(bare), "show", "main:README.md"], capture_output=True,
                             text=True, check=True).stdout
     assert "A New Paper About Optical Flow" in readme and "Another Paper on Stereo Matching" in readme
+
+
+# -- the pre-commit hooks run what they say ------------------------------------------------------
+def test_pre_commit_hooks_run(tmp_path: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    repo = make_list(tmp_path / "list")
+    bad = "papers/cvpr2021/bad.yaml"
+    write(repo, bad, "title: [\n")
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
+    for hook in hooks:
+        assert hook["language"] == "python" and re.search(hook["files"], EXISTING_PATH)
+        cmd = hook["entry"].split()
+        # pre-commit appends the staged file names to the entry, run from the repository root.
+        ok = subprocess.run([*cmd, EXISTING_PATH], cwd=repo, env=env, capture_output=True, text=True, check=False)
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        if hook["id"] == "paperlist-validate":
+            failed = subprocess.run([*cmd, bad], cwd=repo, env=env, capture_output=True, text=True, check=False)
+            assert failed.returncode == 1 and "bad.yaml:" in failed.stdout
