@@ -527,7 +527,8 @@ class _Parser:
                 if m:  # "【线段检测】…": a category inside the translation, not part of it
                     labels += [p for p in re.findall(r"[【\[]([^】\]]*)[】\]]", m.group(1)) if self._resolve(p)]
                     zh_text = m.group(2).strip()
-                zh_text = zh_text.lstrip("：:，,;； ").strip()
+                # 【】 inside a translation only highlight words ("用于【医学图像分割】的…"): keep the words.
+                zh_text = zh_text.replace("【", "").replace("】", "").lstrip("：:，,;； ").strip()
                 zh = zh_text or None
             text = rest
         text = re.sub(r"[\s:：|｜]+$", "", text).strip()
