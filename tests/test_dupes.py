@@ -231,7 +231,7 @@ def test_broken_allow_list_is_a_finding(project: Path) -> None:
 
 
 def test_cache_is_written_reused_and_refreshed(project: Path) -> None:
-    cache = project / ".paperlist-cache" / "dupes-index.bin"
+    cache = project / ".paperlist-cache" / "dupes-index.sqlite"
     assert find_duplicates(project, None, check_all=True).findings == []
     assert cache.is_file()
     # Edit a file in place (same size): a new mtime must be noticed.
@@ -248,7 +248,7 @@ def test_cache_is_written_reused_and_refreshed(project: Path) -> None:
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
 def test_corrupt_cache_is_rebuilt_not_trusted(project: Path, damage: str) -> None:
     find_duplicates(project, None, check_all=True)
-    cache = project / ".paperlist-cache" / "dupes-index.bin"
+    cache = project / ".paperlist-cache" / "dupes-index.sqlite"
     blob = bytearray(cache.read_bytes())
     if damage == "truncate":
         blob = blob[: len(blob) // 2]
@@ -275,7 +275,7 @@ def test_cache_of_another_root_is_not_used(project: Path, tmp_path: Path) -> Non
 def test_cache_can_be_moved_or_disabled(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "elsewhere"))
     find_duplicates(project, None, check_all=True)
-    assert (tmp_path / "elsewhere" / "dupes-index.bin").is_file()
+    assert (tmp_path / "elsewhere" / "dupes-index.sqlite").is_file()
     assert not (project / ".paperlist-cache").exists()
     monkeypatch.delenv("PAPERLIST_CACHE_DIR")
     monkeypatch.setenv("PAPERLIST_NO_CACHE", "1")
@@ -327,3 +327,39 @@ def test_dupes_library_does_not_import_network_or_schema_libraries() -> None:
             "print(sorted(m for m in ('aiohttp', 'github', 'jsonschema', 'ruamel.yaml') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_blocking_keeps_every_labelled_duplicate_as_a_candidate() -> None:
+    """The index only compares candidates; every true pair must survive the blocking."""
+    from paperlist.dupes import Index, record_from_data
+
+    pairs = load_pairs()
+    idx = Index()
+    for p in pairs:
+        for side in ("a", "b"):
+            rec = record_from_data(p[side], f"{p['id']}/{side}")
+            assert rec is not None
+            idx.add(rec)
+    lost = []
+    for p in pairs:
+        if not p["same"]:
+            continue
+        a, b = idx.records[f"{p['id']}/a"], idx.records[f"{p['id']}/b"]
+        if b.rel not in idx.candidates(a) and a.rel not in idx.candidates(b):
+            lost.append(p["id"])
+    assert lost == []
+
+
+def test_in_place_edit_of_the_checked_file_is_seen(project: Path) -> None:
+    new = write(project, "papers/cvpr2021/new.yaml", 'title: "A fresh paper"\n')
+    assert find_duplicates(project, [new]).findings == []  # cache now holds "A fresh paper"
+    with new.open("w", encoding="utf-8") as fh:  # same inode, folder mtime unchanged
+        fh.write('title: "A fresh paper"\narxiv: "2103.14259"\n')
+    assert only(find_duplicates(project, [new]).findings).severity == "error"
+
+
+def test_file_added_to_a_folder_is_seen_by_a_one_file_check(project: Path) -> None:
+    new = write(project, "papers/cvpr2021/new.yaml", 'title: "Some new paper about flow"\n')
+    assert find_duplicates(project, [new]).findings == []
+    write(project, "papers/cvpr2021/older.yaml", 'title: "Some New Paper About Flow (CVPR 2021)"\n')
+    assert only(find_duplicates(project, [new]).findings).extra["duplicate_of"] == "papers/cvpr2021/older.yaml"

@@ -13,17 +13,19 @@ Evidence, strongest first:
 Scale: comparing every pair is O(n²). Papers are *blocked* instead: an exact-key index for
 identifiers and folded titles, and an inverted index of title words of which each paper only
 looks up its four rarest (a duplicate that differs by at most three words always shares one of
-them). The features and indexes live in a cache (``.paperlist-cache/``) keyed by path, mtime and
-size, so checking one new paper against 100,000 reads one file, not 100,000.
+them). The features and postings live in an SQLite cache (``.paperlist-cache/``) keyed by path,
+mtime and size, so checking one new paper against 100,000 reads one file and a few index pages.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import marshal
 import os
 import re
 import sys
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +52,7 @@ CACHE_ENV = "PAPERLIST_CACHE_DIR"
 NO_CACHE_ENV = "PAPERLIST_NO_CACHE"
 DEFAULT_CACHE_DIR = ".paperlist-cache"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 2
-_CACHE_MAGIC = b"PLDUPES\x01"
+_CACHE_VERSION = 4
 _BLOCK_TOKENS = 4
 
 # Words that lists add, drop or swap without making a different paper.
@@ -315,111 +316,275 @@ def compare(a: Record, b: Record) -> Match | None:
 
 
 class Index:
-    """Records plus exact-key and title-word postings; marshal-able as plain dicts and lists."""
+    """Records plus exact-key and title-word postings, in memory (``--all`` and cache-less runs)."""
 
     def __init__(self) -> None:
-        self.stats: dict[str, tuple[int, int]] = {}
-        self.records: dict[str, tuple[Any, ...] | None] = {}
+        self.records: dict[str, Record] = {}
+        self.files = 0  # files seen, including those that do not load as papers
         self.keys: dict[str, list[str]] = {}  # "arxiv:…", "t:<title key>", "p:<prefixless key>"
         self.words: dict[str, list[str]] = {}
 
-    @staticmethod
-    def _keys_of(r: Record) -> list[str]:
-        keys = [f"{k}:{v}" for k, v, _, _ in r.ids]
-        if r.key:
-            keys.append(f"t:{r.key}")
-        if r.prefixless:
-            keys.append(f"p:{r.prefixless}")
-        return keys
-
-    def add(self, rel: str, stat: tuple[int, int], rec: Record | None) -> None:
-        self.stats[rel] = stat
-        self.records[rel] = rec.to_tuple() if rec else None
-        if rec is None:
-            return
-        for k in self._keys_of(rec):
-            self.keys.setdefault(k, []).append(rel)
+    def add(self, rec: Record) -> None:
+        self.records[rec.rel] = rec
+        for k in keys_of(rec):
+            self.keys.setdefault(k, []).append(rec.rel)
         for w in set(rec.content_words):
-            self.words.setdefault(w, []).append(rel)
-
-    def remove(self, rel: str) -> None:
-        self.stats.pop(rel, None)
-        t = self.records.pop(rel, None)
-        if t is None:
-            return
-        rec = Record.from_tuple(t)
-        for table, keys in ((self.keys, self._keys_of(rec)), (self.words, set(rec.content_words))):
-            for k in keys:
-                posting = table.get(k)
-                if posting and rel in posting:
-                    posting.remove(rel)
-                    if not posting:
-                        del table[k]
+            self.words.setdefault(w, []).append(rec.rel)
 
     def record(self, rel: str) -> Record | None:
-        t = self.records.get(rel)
-        return Record.from_tuple(t) if t is not None else None
+        return self.records.get(rel)
 
     def candidates(self, rec: Record) -> set[str]:
         """Papers that share an identifier, a folded title, or one of rec's rarest title words."""
         out: set[str] = set()
-        for k in self._keys_of(rec):
+        for k in lookup_keys(rec):
             out.update(self.keys.get(k, ()))
-        if rec.key:
-            out.update(self.keys.get(f"p:{rec.key}", ()))
-        if rec.prefixless:
-            out.update(self.keys.get(f"t:{rec.prefixless}", ()))
         known = [(len(self.words[w]), w) for w in set(rec.content_words) if w in self.words]
-        for _, w in sorted(known)[:_BLOCK_TOKENS]:
-            out.update(self.words[w])
+        rarest = [w for _, w in sorted(known)[:_BLOCK_TOKENS]]
+        if rarest:
+            need = _shared_needed(len(rarest))
+            counts = Counter(rel for w in rarest for rel in self.words[w])
+            out.update(rel for rel, c in counts.items() if c >= need)
         out.discard(rec.rel)
         return out
 
-    # Persistence: marshal (fast, and unlike pickle it cannot run code), behind a checksum.
-    def dumps(self, root: Path) -> bytes:
-        payload = marshal.dumps(
-            (_CACHE_VERSION, sys.version_info[:2], str(root), self.stats, self.records, self.keys, self.words)
-        )
-        return _CACHE_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
 
-    @classmethod
-    def loads(cls, blob: bytes, root: Path) -> Index | None:
-        """The index in ``blob``, or None when it is corrupt, from another version, or another root."""
-        head = len(_CACHE_MAGIC) + 16
-        if len(blob) < head or not blob.startswith(_CACHE_MAGIC):
-            return None
-        payload = blob[head:]
-        if hashlib.blake2b(payload, digest_size=16).digest() != blob[len(_CACHE_MAGIC):head]:
-            return None
+def _shared_needed(rarest: int) -> int:
+    """How many of a paper's rarest words a duplicate must share.
+
+    A title the checks call a duplicate differs in at most two content words ("Dynamical" for
+    "Dynamic", a truncated last word): so of the four rarest words at least two are shared.
+    """
+    return max(1, rarest - 2)
+
+
+def keys_of(r: Record) -> list[str]:
+    """The exact keys a record is filed under."""
+    keys = [f"{k}:{v}" for k, v, _, _ in r.ids]
+    if r.key:
+        keys.append(f"t:{r.key}")
+    if r.prefixless:
+        keys.append(f"p:{r.prefixless}")
+    return keys
+
+
+def lookup_keys(r: Record) -> list[str]:
+    """The keys to look a record up by: its own, plus the cross keys of the 'Name:' prefix rule."""
+    keys = keys_of(r)
+    if r.key:
+        keys.append(f"p:{r.key}")
+    if r.prefixless:
+        keys.append(f"t:{r.prefixless}")
+    return keys
+
+
+def _valid_record_tuple(t: Any) -> bool:
+    return (isinstance(t, tuple) and len(t) == 8 and isinstance(t[0], str) and isinstance(t[1], str)
+            and isinstance(t[3], str) and isinstance(t[4], tuple) and isinstance(t[7], tuple))
+
+
+class CacheCorrupt(Exception):
+    """The cache database holds something we did not write; it is thrown away and rebuilt."""
+
+
+_SCHEMA = """
+CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE dirs(name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+CREATE TABLE files(rel TEXT PRIMARY KEY, dir TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+                   rec BLOB, crc INTEGER);
+CREATE INDEX files_dir ON files(dir);
+CREATE TABLE keys(key TEXT NOT NULL, rel TEXT NOT NULL);
+CREATE INDEX keys_key ON keys(key);
+CREATE INDEX keys_rel ON keys(rel);
+CREATE TABLE words(word TEXT NOT NULL, rel TEXT NOT NULL);
+CREATE INDEX words_word ON words(word);
+CREATE INDEX words_rel ON words(rel);
+"""
+
+
+class Store:
+    """The persistent index: an SQLite file of records and postings, keyed by path, mtime and size.
+
+    A one-file check looks up only its candidates, so it never reads the whole list. Freshness:
+    every folder's mtime is compared on each run (adding, removing or renaming a file, and git
+    checkouts, which replace files, change it) and the files of a changed folder are compared by
+    mtime and size; the files being checked are always read afresh; ``--all`` compares every
+    file. Anything unexpected in the database (another version, another root, damage) and it is
+    deleted and rebuilt: the cache can only cost time, never change a verdict.
+    """
+
+    def __init__(self, path: Path, root: Path) -> None:
+        import sqlite3
+
+        self.path = path
+        self.root = root
+        self._sqlite3 = sqlite3
+        self.writable = True
         try:
-            data = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
+            self.con = self._open()
+        except (sqlite3.DatabaseError, CacheCorrupt):
+            self.discard()
+            self.con = self._open()
+
+    def _identity(self) -> dict[str, str]:
+        return {"version": str(_CACHE_VERSION), "root": str(self.root),
+                "python": "{}.{}".format(*sys.version_info[:2])}
+
+    def _open(self) -> Any:
+        sqlite3 = self._sqlite3
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=15)
+        except (OSError, sqlite3.Error):
+            # Unwritable cache folder: work from an in-memory database (slower next time, still right).
+            self.writable = False
+            con = sqlite3.connect(":memory:")
+        con.execute("PRAGMA synchronous=OFF")  # a lost cache is rebuilt; durability buys nothing
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            con.executescript(_SCHEMA)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
+            con.commit()
+        elif tables != {"meta", "dirs", "files", "keys", "words"} or dict(
+                con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
+            con.close()
+            raise CacheCorrupt(str(self.path))
+        return con
+
+    def discard(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- freshness --------------------------------------------------------------------------------
+
+    def sync(self, *, full: bool, loaded: dict[str, PaperFile]) -> None:
+        """Bring the database up to date with papers/ (see the class comment for what is compared)."""
+        base = self.root / PAPERS_DIR
+        current: dict[str, int] = {}
+        try:
+            with os.scandir(base) as it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        current[e.name] = e.stat(follow_symlinks=False).st_mtime_ns
+        except OSError:
+            pass
+        con = self.con
+        stored = dict(con.execute("SELECT name, mtime_ns FROM dirs").fetchall())
+        for name in set(stored) - set(current):
+            self._forget_dir(name)
+        for name, mtime in sorted(current.items()):
+            if full or stored.get(name) != mtime:
+                self._sync_dir(name, mtime, loaded)
+        # The files being checked may have been edited in place, which leaves the folder's mtime alone.
+        for rel, pf in loaded.items():
+            parts = rel.split("/")
+            if len(parts) == 3 and parts[0] == PAPERS_DIR and parts[1] in current and not full:
+                stat = _stat(self.root / rel)
+                row = con.execute("SELECT mtime_ns, size FROM files WHERE rel=?", (rel,)).fetchone()
+                if stat is not None and (row is None or tuple(row) != stat):
+                    self._put(rel, parts[1], stat, pf)
+        con.commit()
+
+    def _forget_dir(self, name: str) -> None:
+        rels = [r[0] for r in self.con.execute("SELECT rel FROM files WHERE dir=?", (name,))]
+        for rel in rels:
+            self._delete(rel)
+        self.con.execute("DELETE FROM dirs WHERE name=?", (name,))
+
+    def _sync_dir(self, name: str, mtime: int, loaded: dict[str, PaperFile]) -> None:
+        listing: dict[str, tuple[int, int]] = {}
+        prefix = f"{PAPERS_DIR}/{name}/"
+        try:
+            with os.scandir(self.root / PAPERS_DIR / name) as it:
+                for e in it:
+                    if e.name.endswith(".yaml") and e.is_file(follow_symlinks=False):
+                        st = e.stat(follow_symlinks=False)
+                        listing[prefix + e.name] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            pass
+        stored = {r[0]: (r[1], r[2]) for r in
+                  self.con.execute("SELECT rel, mtime_ns, size FROM files WHERE dir=?", (name,))}
+        for rel in set(stored) - set(listing):
+            self._delete(rel)
+        for rel, stat in listing.items():
+            if stored.get(rel) != stat:
+                self._put(rel, name, stat, loaded.get(rel), known=rel in stored)
+        self.con.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)", (name, mtime))
+
+    def _delete(self, rel: str) -> None:
+        for table in ("files", "keys", "words"):
+            self.con.execute(f"DELETE FROM {table} WHERE rel=?", (rel,))
+
+    def _put(self, rel: str, dirname: str, stat: tuple[int, int], pf: PaperFile | None, *,
+             known: bool = True) -> None:
+        if known:
+            self._delete(rel)
+        rec = record_from_file(pf or load_paper(self.root / rel, self.root))
+        blob = marshal.dumps(rec.to_tuple()) if rec else None
+        crc = zlib.crc32(blob) if blob is not None else None
+        self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (rel, dirname, stat[0], stat[1], blob, crc))
+        if rec is not None:
+            self.con.executemany("INSERT INTO keys VALUES (?, ?)", [(k, rel) for k in keys_of(rec)])
+            self.con.executemany("INSERT INTO words VALUES (?, ?)", [(w, rel) for w in set(rec.content_words)])
+
+    # -- lookups ----------------------------------------------------------------------------------
+
+    def _decode(self, blob: Any, crc: Any) -> Record | None:
+        if blob is None:
             return None
-        if not (isinstance(data, tuple) and len(data) == 7 and data[0] == _CACHE_VERSION
-                and data[1] == sys.version_info[:2] and data[2] == str(root)
-                and all(isinstance(x, dict) for x in data[3:])):
-            return None
-        idx = cls()
-        idx.stats, idx.records, idx.keys, idx.words = data[3], data[4], data[5], data[6]
+        # SQLite does not checksum its pages: a damaged record must not pass for a paper.
+        if not isinstance(blob, bytes) or zlib.crc32(blob) != crc:
+            raise CacheCorrupt("damaged record")
+        try:
+            t = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError) as e:
+            raise CacheCorrupt("unreadable record") from e
+        if not _valid_record_tuple(t):
+            raise CacheCorrupt("unexpected record")
+        return Record.from_tuple(t)
+
+    def record(self, rel: str) -> Record | None:
+        row = self.con.execute("SELECT rec, crc FROM files WHERE rel=?", (rel,)).fetchone()
+        return self._decode(row[0], row[1]) if row else None
+
+    def candidates(self, rec: Record) -> set[str]:
+        keys = lookup_keys(rec)
+        out = {r[0] for r in self.con.execute(
+            f"SELECT rel FROM keys WHERE key IN ({','.join('?' * len(keys))})", keys)} if keys else set()
+        words = sorted(set(rec.content_words))
+        if words:
+            marks = ",".join("?" * len(words))
+            counts = self.con.execute(
+                f"SELECT word, COUNT(*) FROM words WHERE word IN ({marks}) GROUP BY word", words).fetchall()
+            rarest = [w for _, w in sorted((c, w) for w, c in counts)[:_BLOCK_TOKENS]]
+            if rarest:
+                out.update(r[0] for r in self.con.execute(
+                    f"SELECT rel FROM words WHERE word IN ({','.join('?' * len(rarest))}) "
+                    "GROUP BY rel HAVING COUNT(*) >= ?", [*rarest, _shared_needed(len(rarest))]))
+        out.discard(rec.rel)
+        return out
+
+    def index(self) -> Index:
+        """Everything, as an in-memory Index (for ``--all``)."""
+        idx = Index()
+        for blob, crc in self.con.execute("SELECT rec, crc FROM files ORDER BY rel"):
+            idx.files += 1
+            rec = self._decode(blob, crc)
+            if rec is not None:
+                idx.add(rec)
         return idx
 
 
-def _scan(root: Path) -> dict[str, tuple[int, int]]:
-    """``papers/<dir>/<name>.yaml`` → (mtime_ns, size), symlinks skipped (validate reports them)."""
-    out: dict[str, tuple[int, int]] = {}
-    base = root / PAPERS_DIR
+def _stat(path: Path) -> tuple[int, int] | None:
     try:
-        dirs = [e for e in os.scandir(base) if e.is_dir(follow_symlinks=False)]
+        st = os.stat(path, follow_symlinks=False)
     except OSError:
-        return out
-    for d in dirs:
-        prefix = f"{PAPERS_DIR}/{d.name}/"
-        with os.scandir(d.path) as it:
-            for e in it:
-                if e.name.endswith(".yaml") and e.is_file(follow_symlinks=False):
-                    st = e.stat(follow_symlinks=False)
-                    out[prefix + e.name] = (st.st_mtime_ns, st.st_size)
-    return out
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
@@ -428,46 +593,29 @@ def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return None
     folder = cache_dir or (Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else root / DEFAULT_CACHE_DIR)
-    return folder / "dupes-index.bin"
+    return folder / "dupes-index.sqlite"
 
 
-def build_index(root: Path, cache: Path | None, loaded: dict[str, PaperFile] | None = None) -> Index:
-    """The index of every paper under ``root``: from the cache where files are unchanged, refreshed
-    (and written back) where they changed. ``loaded`` are files already parsed by the caller."""
-    loaded = loaded or {}
-    current = _scan(root)
-    idx: Index | None = None
-    if cache is not None:
-        try:
-            idx = Index.loads(cache.read_bytes(), root)
-        except OSError:
-            idx = None
-    if idx is None:
-        idx = Index()
-    changed = False
-    for rel in [r for r in idx.stats if current.get(r) != idx.stats[r]]:
-        idx.remove(rel)
-        changed = True
-    for rel, stat in current.items():
-        if rel in idx.stats:
-            continue
-        pf = loaded.get(rel) or load_paper(root / rel, root)
-        idx.add(rel, stat, record_from_file(pf))
-        changed = True
-    if changed and cache is not None:
-        _write_atomic(cache, idx.dumps(root))
-    return idx
-
-
-def _write_atomic(path: Path, blob: bytes) -> None:
-    # A cache that cannot be written only costs speed next time; never fail the check for it.
+def scan_index(root: Path, loaded: dict[str, PaperFile]) -> Index:
+    """Every paper under ``root`` read from disk (no cache)."""
+    idx = Index()
+    base = root / PAPERS_DIR
+    rels: list[str] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, path)
+        with os.scandir(base) as dirs:
+            for d in dirs:
+                if d.is_dir(follow_symlinks=False):
+                    with os.scandir(d.path) as it:
+                        rels.extend(f"{PAPERS_DIR}/{d.name}/{e.name}" for e in it
+                                    if e.name.endswith(".yaml") and e.is_file(follow_symlinks=False))
     except OSError:
         pass
+    idx.files = len(rels)
+    for rel in sorted(rels):
+        rec = record_from_file(loaded.get(rel) or load_paper(root / rel, root))
+        if rec is not None:
+            idx.add(rec)
+    return idx
 
 
 # -- human decisions -----------------------------------------------------------------------------
@@ -551,9 +699,34 @@ def find_duplicates(
         p = f if f.is_absolute() else Path(os.path.abspath(f))
         targets.append(load_paper(p, root))
     loaded = {pf.rel: pf for pf in targets}
-    index = build_index(root, cache, loaded)
+    if cache is None:
+        return _run(scan_index(root, loaded), targets, allowed, findings, check_all)
+    import sqlite3
 
+    for attempt in (1, 2):
+        try:
+            store = Store(cache, root)
+        except sqlite3.Error:
+            break
+        try:
+            store.sync(full=check_all, loaded=loaded)
+            source: Index | Store = store.index() if check_all else store
+            return _run(source, targets, allowed, list(findings), check_all)
+        except (CacheCorrupt, sqlite3.DatabaseError):
+            store.close()
+            if attempt == 1:
+                store.discard()  # damaged or foreign: rebuild once from the files
+        except sqlite3.Error:
+            break  # locked by another run for too long: answer from the files this time
+        finally:
+            store.close()
+    return _run(scan_index(root, loaded), targets, allowed, findings, check_all)
+
+
+def _run(source: Index | Store, targets: list[PaperFile], allowed: set[frozenset[str]],
+         findings: list[Finding], check_all: bool) -> Report:
     pairs_done: set[frozenset[str]] = set()
+    extra_records: dict[str, Record] = {}
 
     def check(rec: Record, pool: Iterable[str], *, only_later: bool) -> None:
         for rel in sorted(pool):
@@ -562,7 +735,7 @@ def find_duplicates(
             pair = frozenset((rec.rel, rel))
             if pair in pairs_done or pair in allowed:
                 continue
-            other = extra_records.get(rel) or index.record(rel)
+            other: Record | None = extra_records.get(rel) or source.record(rel)
             if other is None:
                 continue
             m = compare(rec, other)
@@ -570,30 +743,26 @@ def find_duplicates(
                 pairs_done.add(pair)
                 findings.append(_finding(rec, other, m))
 
-    extra_records: dict[str, Record] = {}
     if check_all:
-        for rel in sorted(index.records):
-            rec = index.record(rel)
-            if rec is not None:
-                check(rec, index.candidates(rec), only_later=True)
-        count = len(index.records)
-    else:
-        recs: list[Record] = []
-        for pf in targets:
-            rec = record_from_file(pf)
-            if rec is not None:
-                recs.append(rec)
-            elif not pf.parsed:
-                findings.append(Finding(pf.rel, "notice", "duplicate",
-                                        "not compared for duplicates: the file does not load as a paper "
-                                        "(see paperlist validate)", message_zh="未做重复检查：文件无法解析"))
-        # Checked files outside papers/ (a draft) are not in the index; compare them with each other too.
-        extra_records = {r.rel: r for r in recs if r.rel not in index.records}
-        for rec in recs:
-            pool = index.candidates(rec) | {r.rel for r in recs}
-            check(rec, pool, only_later=False)
-        count = len(targets)
-    return Report(findings, files=count)
+        assert isinstance(source, Index)
+        for rel in sorted(source.records):
+            known = source.records[rel]
+            check(known, source.candidates(known), only_later=True)
+        return Report(findings, files=source.files)
+    recs: list[Record] = []
+    for pf in targets:
+        rec = record_from_file(pf)
+        if rec is not None:
+            recs.append(rec)
+        elif not pf.parsed:
+            findings.append(Finding(pf.rel, "notice", "duplicate",
+                                    "not compared for duplicates: the file does not load as a paper "
+                                    "(see paperlist validate)", message_zh="未做重复检查：文件无法解析"))
+    # The files being checked are compared as read now, whatever the cache holds for them.
+    extra_records = {r.rel: r for r in recs}
+    for rec in recs:
+        check(rec, source.candidates(rec) | set(extra_records), only_later=False)
+    return Report(findings, files=len(targets))
 
 
 def compare_data(a: dict[str, Any], b: dict[str, Any]) -> Match | None:
