@@ -145,3 +145,66 @@ def test_fake_repositories_redirect_and_404(fake: FakeGitHub) -> None:
     assert client.get_repo("old/name").full_name == "new/name"
     with pytest.raises(Exception, match="404"):
         client.get_repo("no/such")
+
+
+# -- the commands, as the workflows call them ------------------------------------------------------
+def _cli(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, *args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from paperlist.cli import main
+
+    for k, v in {"GITHUB_API_URL": fake.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": "t",
+                 "GITHUB_SERVER_URL": "https://github.com"}.items():
+        monkeypatch.setenv(k, v)
+    return CliRunner().invoke(main, list(args))
+
+
+def _write(tmp_path, report: Report, name: str = "r.json"):  # type: ignore[no-untyped-def]
+    import json
+
+    p = tmp_path / name
+    p.write_text(json.dumps(report.to_dict()), encoding="utf-8")
+    return p
+
+
+def test_comment_command_refuses_bad_reports(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    no_head = _write(tmp_path, Report([], files=1))
+    r = _cli(fake, monkeypatch, "comment", "--report", str(no_head), "--pr", "5")
+    assert r.exit_code == 2 and "head_sha" in r.output
+    other_pr = _write(tmp_path, Report([], files=1, meta={"head_sha": SHA, "pr": 6}))
+    r = _cli(fake, monkeypatch, "comment", "--report", str(other_pr), "--pr", "5")
+    assert r.exit_code == 2 and "not #5" in r.output
+    monkeypatch.delenv("GITHUB_TOKEN")
+    good = _write(tmp_path, Report([], files=1, meta={"head_sha": SHA, "pr": 5}))
+    from click.testing import CliRunner
+
+    from paperlist.cli import main
+
+    r = CliRunner().invoke(main, ["comment", "--report", str(good), "--pr", "5"])
+    assert r.exit_code == 2 and "GITHUB_TOKEN" in r.output
+    assert fake.comments_on(REPO, 5) == []
+
+
+def test_comment_command_posts_and_sets_status(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good = _write(tmp_path, Report([], files=1, meta={"head_sha": SHA, "pr": 5, "papers_checked": ["p"]}))
+    r = _cli(fake, monkeypatch, "comment", "--report", str(good), "--pr", "5", "--head-sha", SHA)
+    assert r.exit_code == 0, r.output
+    assert "comment created" in r.output and "status success" in r.output
+    assert fake.statuses_for(SHA)[0]["state"] == "success"
+
+
+def test_sweep_issue_command(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    broken = Finding("papers/cvpr2021/a.yaml", "error", "links", "404 Not Found", line=4,
+                     extra={"url": "https://example.org/gone"})
+    shard1 = _write(tmp_path, Report([broken], files=3), "links-1.json")
+    shard2 = _write(tmp_path, Report([], files=3), "links-2.json")
+    r = _cli(fake, monkeypatch, "sweep-issue", "--report", str(shard1), "--report", str(shard2))
+    assert r.exit_code == 0 and "issue created" in r.output, r.output
+    [issue] = fake.issues_in(REPO)
+    assert issue["body"].startswith(SWEEP_MARKER) and "example.org/gone" in issue["body"]
+    assert issue["labels"] == [{"name": gh.SWEEP_LABEL}]
+    fixed = _write(tmp_path, Report([], files=3), "links-1.json")
+    r = _cli(fake, monkeypatch, "sweep-issue", "--report", str(fixed), "--report", str(shard2))
+    assert r.exit_code == 0 and "issue closed" in r.output
+    assert fake.issues_in(REPO)[0]["state"] == "closed"

@@ -79,6 +79,11 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
     Uses GITHUB_API_URL, GITHUB_REPOSITORY and GITHUB_TOKEN as set in GitHub Actions. The
     comment is found again by a hidden marker and edited in place; identical text is not
     re-posted. A report about an older commit than the PR's current head is not posted.
+
+    \b
+    Examples (the comment workflow; --dry-run to preview locally):
+      paperlist comment --report report.json --pr 42 --head-sha "$HEAD_SHA"
+      paperlist comment --report report.json --pr 42 --dry-run
     """
     from .. import github as gh
     from ..comment import MARKER, links_for, load_report, render_comment, status_for
@@ -122,6 +127,10 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
 
     Errors (broken links) keep one issue open with the current list; when there are none the
     issue is closed. Warnings (inconclusive links) are listed but never open an issue alone.
+
+    \b
+    Example (the link-sweep workflow):
+      paperlist sweep-issue --report links-1.json --report links-2.json
     """
     from .. import github as gh
     from ..comment import SWEEP_MARKER, links_for, load_report, render_comment
@@ -151,6 +160,10 @@ def publish_readme_command(ctx: Ctx, *, remote: str, branch: str, attempts: int)
 
     If BRANCH moved meanwhile (another merge), starts over from the new tip, so a concurrent
     push is built upon, never lost. This is what the README workflow runs after a merge.
+
+    \b
+    Example:
+      paperlist publish-readme --remote origin --branch main
     """
     from ..gitdiff import publish
     from ..render import render_readme
