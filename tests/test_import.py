@@ -190,3 +190,18 @@ def test_cli_bad_usage_exits_2(project: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     res = run_cli(project, "import", str(binary), "--venue", "CVPR", "--year", "2031")
     assert res.returncode == 2 and "not UTF-8" in res.stderr
+
+
+def test_more_variants_crlf_bom_one_line_entries(project: Path) -> None:
+    result = import_list(project, FIXTURES / "more_variants.md", "CVPR", 2031)
+    got = papers(project)
+    assert set(got) == {"2105.00031", "Made-up Boundary Refinement Title", "2105.00033", "2105.00034", "2105.00035"}
+    assert got["2105.00031"]["title"] == "Invented Masks for Everything"  # "- **Title** [paper](…) [code](…)"
+    assert got["2105.00031"]["tags"] == ["instance-segmentation"]  # the #### heading, not the ## above it
+    assert got["Made-up Boundary Refinement Title"]["links"] == {"paper": "https://example.org/boundary.pdf"}
+    assert got["2105.00033"]["links"]["code"] == ["https://github.com/example/linked"]  # :fire: is no category
+    assert got["2105.00034"]["title"] == "Bold Linked Invented Title"
+    spaced = got["2105.00035"]  # "[7]  Title  And Tabs\t(CVPR 2031)" then "[ paper ](…) || [ code ](…)"
+    assert spaced["title"] == "Title With Double Spaces And Tabs"
+    assert spaced["links"]["code"] == ["https://github.com/example/spaces"]
+    assert [(u.line, u.label) for u in result.unmapped] == [(12, "Other Things")]

@@ -48,6 +48,9 @@ _BOLD_ENTRY = re.compile(r"^\*\*\s*(?:(?P<num>\d+)\s*[.、)．]?\s*)?(?P<title>.
 _BRACKET_NUM = re.compile(r"^(?:\[(?P<a>\d+)\]|【(?P<b>\d+)】|(?P<c>\d+)\s*[.、)．](?![\d]))\s*(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-*+•]\s+(?P<rest>.*)$")
 _LABEL_LINE = re.compile(r"^(?P<label>[^\s:：\[\]()（）][^:：\[\]()（）]{0,24}?)\s*[:：]\s*(?P<rest>.*)$")
+_TRAILING_VENUE = re.compile(
+    r"\s*[(（\[]\s*(?:CVPR|ICCV|ECCV|WACV|NeurIPS|ICLR|ICML|AAAI)\s*['’-]?\s*\d{2,4}\s*"
+    r"(?:[|｜,，]?\s*(?P<kind>oral|spotlight|poster|workshop|highlight))?\s*[)）\]]\s*$", re.I)
 _LEADING_NUM = re.compile(r"^\s*(?:\[\d+\]|【\d+】|\d+\s*[.、)．](?!\d))\s*")
 _SEPARATORS = re.compile(r"[|｜/,，;；\s]+")
 _DIGIT_SPLIT = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=\s|$|[,，;；])")
@@ -452,6 +455,13 @@ class _Parser:
             if _title_like(title) and _fold(title) not in _KNOWN_LABELS:
                 self._start_entry(line.no, body, numbered=True)
             return
+        first = _MD_LINK.search(body)
+        if first and first.start() > 0:
+            lead = _clean_text(body[:first.start()]).rstrip(" -–—:：|｜,.")
+            if _title_like(lead) and all(_label_kind(_fold(mm.group("text"))) != "other"
+                                         or len(mm.group("text").split()) <= 2 for mm in _MD_LINK.finditer(body)):
+                self._start_entry(line.no, body, numbered=True)  # "- **Title** [paper](…) [code](…)"
+                return
         if bullet and not _URL.search(body) and len(body) <= 40 and not _title_like(body):
             # "* 三维点云&重建": a sub-heading one level below the current heading
             self._close()
@@ -503,7 +513,7 @@ class _Parser:
         if zh and re.match(r"^\s*oral\s*[|｜:：]", zh, re.I):
             entry.presentation = "oral"
             entry.title_zh = re.sub(r"^\s*oral\s*[|｜:：]\s*", "", zh, flags=re.I) or None
-        after = _clean_text(after)
+        after = _clean_text(_EMOJI.sub("", after))
         if after:
             labels += [p for p in _CATEGORY_SPLIT.split(after.strip("()（）[]【】 ")) if p]
         self._assign_tags(entry, labels, no)
@@ -531,7 +541,11 @@ class _Parser:
                 zh_text = zh_text.replace("【", "").replace("】", "").lstrip("：:，,;； ").strip()
                 zh = zh_text or None
             text = rest
-        text = re.sub(r"[\s:：|｜]+$", "", text).strip()
+        m = _TRAILING_VENUE.search(text)
+        if m:  # "Title (CVPR 2021 Oral)": the venue is known already; the oral is kept as a label
+            labels += ["oral"] if m.group("kind") and m.group("kind").lower() == "oral" else []
+            text = text[:m.start()]
+        text = re.sub(r"[\s:：|｜\-–—]+$", "", text).strip()
         if zh and not _CJK.search(zh):
             zh = None
         return text, zh, labels
