@@ -27,7 +27,7 @@ from ruamel.yaml.comments import CommentedMap
 from . import identity, keys, writer
 from .errors import UsageError
 from .findings import Finding, Report
-from .loader import PAPERS_DIR, discover, load_paper, relpath
+from .loader import discover, load_paper, relpath
 from .vocab import Vocabulary
 
 FALLBACK_TAG = "other"
@@ -382,6 +382,11 @@ class _Parser:
             return
         if not entry.numbered and not entry.has_links:
             return  # unnumbered text that gathered no link is prose, not a paper
+        for aid in entry.extra_arxiv:
+            # A paper file has one arXiv id; keep the other link rather than lose it, and say so.
+            entry.other.append({"title": "arXiv", "url": f"https://arxiv.org/abs/{aid}"})
+            self.notes.append(Unparsed(entry.line, entry.title,
+                                       f"a second arXiv id {aid} kept as links.other (first: {entry.arxiv})"))
         self.entries.append(entry)
 
     def _heading(self, line: _Line) -> None:
@@ -671,8 +676,6 @@ class _Parser:
             return
         kind = _label_kind(_fold(text))
         label = _clean_text(_EMOJI.sub("", text))
-        if entry.reading is not None and kind == "other" and identity.arxiv_id(url) is None and not _is_repo(url):
-            kind = "other"
         entry.add_url(url, kind, label)
 
 
@@ -1075,6 +1078,3 @@ def _merge_existing(root: Path, target: Path, paper: dict[str, Any], rec: Record
         writer.write_atomic(target, text_out)
     result.merged.append(change)
 
-
-def papers_dir(root: Path) -> Path:
-    return Path(root) / PAPERS_DIR
