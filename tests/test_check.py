@@ -171,3 +171,23 @@ def test_in_actions_it_annotates_and_writes_the_job_summary(tmp_path: Path, monk
     assert result.output.startswith(f"::error file={key('Bad Year Paper')},line=3")
     text = summary.read_text(encoding="utf-8")
     assert "paperlist found 1 error" in text and "```suggestion\nyear: 2021\n```" in text
+
+
+def test_a_symlink_in_the_pr_is_reported_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("title: TOP SECRET https://example.invalid/leak\n", encoding="utf-8")
+    repo = branch(tmp_path)
+    (repo / "papers" / "cvpr2021").mkdir(parents=True)
+    (repo / "papers/cvpr2021/leak.yaml").symlink_to(secret)
+    commit(repo)
+    # Links on: the link checker must not follow the symlink either (no network is reached:
+    # there is nothing to check once the file is refused).
+    monkeypatch.setenv("PAPERLIST_ARXIV_API", "http://127.0.0.1:9")
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(main, ["--root", str(repo), "check", "--base", "main", "--report", str(out)])
+    assert result.exit_code == 1
+    text = out.read_text(encoding="utf-8")
+    assert "symbolic link" in text and "SECRET" not in text and "leak\\n" not in text
+    assert "example.invalid" not in text

@@ -155,7 +155,7 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted))]
     skipped: list[str] = []
     if files:
-        reports.append(validate(root, files, jobs=1))
+        reports.append(validate(root, files))  # spreads over cores only for big PRs
         dupes = _optional("dupes", "find_duplicates")
         if dupes is None:
             skipped.append("dupes")

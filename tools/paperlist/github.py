@@ -109,13 +109,16 @@ def upsert_comment(repo: Repository, number: int, body: str, marker: str, *,
         raise ValueError("the body must start with the marker")
     issue = repo.get_issue(number)
     last: GitHubError | None = None
+    tried_create = False
     for _ in range(attempts):
         existing = find_comment(issue, marker, bot_login=bot_login)
         if existing is not None:
             if existing.body == body:
-                return Outcome("unchanged", existing.html_url, existing.id)
+                # Found again after a failed create: GitHub did carry it out.
+                return Outcome("created" if tried_create else "unchanged", existing.html_url, existing.id)
             _call("editing the comment", lambda c=existing: c.edit(body))  # type: ignore[misc]
             return Outcome("updated", existing.html_url, existing.id)
+        tried_create = True
         try:
             c = issue.create_comment(body)
         except GithubException as e:
