@@ -396,14 +396,14 @@ class _Parser:
         links = list(_MD_LINK.finditer(text))
         if line.level == 1:
             self.categories.clear()
-            plain = _MD_LINK.sub(lambda m: m.group("text"), text)
+            plain = _LEADING_NUM.sub("", _MD_LINK.sub(lambda m: m.group("text"), text)).strip()
             if re.search(r"\boral\b", plain, re.I):
                 self.section = "oral"
             elif re.search(r"workshop", plain, re.I):
                 self.section = "workshop"
             elif re.search(r"解读|\breadings?\b", plain, re.I):
                 self.section = "reading"
-            elif _SKIP_SECTION.search(plain) and not _title_like(plain):
+            elif _SKIP_SECTION.search(plain) and (len(plain.split()) <= 4 or not _title_like(plain)):
                 self.section = "skip"
             else:
                 self.section = "list"
