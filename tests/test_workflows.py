@@ -145,7 +145,10 @@ def _contributor_pr(tmp: Path) -> tuple[Path, str, str]:
           EXISTING.replace("year: 2020", "year: 2021").replace('arxiv: "2002.11616"\n', ""))
     write(origin, "papers/cvpr2021/someone-img-src-x-onerror-alert-1-closing.yaml",
           f"title: {json.dumps(HOSTILE_TITLE)}\nvenue: CVPR\nyear: \"2021\"\ntags: [other]\n")
-    head = commit(origin, "Add two papers")
+    # A hostile file name reaches the comment through the file-name finding and its hint.
+    write(origin, "papers/cvpr2021/@someone <img src=x onerror=alert(1)>.yaml",
+          'title: "Attention Is Not All You Need Here"\nvenue: CVPR\nyear: 2021\ntags: [other]\n')
+    head = commit(origin, "Add three papers")
     git(origin, "checkout", "--quiet", "main")
     return origin, base, head
 
@@ -205,7 +208,11 @@ def test_pull_request_end_to_end(tmp_path: Path) -> None:
         assert "/pull/17/files#diff-" in body and "R3)" in body
         assert "```suggestion\nyear: 2021\n```" in body
         # Nothing from the PR can ping, inject HTML, or close the marker.
-        assert "@someone" not in body and "<img" not in body and body.count("-->") == 1
+        assert "@\u200bsomeone" in body  # the hostile name is there, defused
+        # Outside code (where GitHub renders nothing and pings nobody) no raw mention or HTML is left.
+        prose = re.sub(r"(?ms)^(`{3,})suggestion\n.*?^\1$", "", body)
+        prose = re.sub(r"(`+)(.+?)\1", "", prose)
+        assert "@someone" not in prose and "<img" not in prose and prose.count("-->") == 1
         assert "https://github.com/octo/papers/actions/runs/4242" in body
         statuses = fake.statuses_for(head)
         assert statuses[0]["state"] == "failure" and statuses[0]["target_url"] == comments[0]["html_url"]

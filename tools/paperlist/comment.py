@@ -25,7 +25,9 @@ SWEEP_MARKER = "<!-- paperlist:link-sweep -->"
 GITHUB_LIMIT = 65536
 # Headroom under the hard limit: GitHub counts characters, and we never want to meet a 422.
 COMMENT_BUDGET = 60000
-SUMMARY_BUDGET = 1_000_000  # $GITHUB_STEP_SUMMARY takes up to 1 MiB per step
+# $GITHUB_STEP_SUMMARY takes up to 1 MiB per step; counted in characters, and a character
+# is up to 4 bytes in UTF-8.
+SUMMARY_BUDGET = 250_000
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 _MESSAGE_MAX = 600
 _SUGGESTION_MAX = 2000
