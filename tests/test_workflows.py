@@ -304,3 +304,35 @@ def test_pre_commit_hooks_run(tmp_path: Path) -> None:
         if hook["id"] == "paperlist-validate":
             failed = subprocess.run([*cmd, bad], cwd=repo, env=env, capture_output=True, text=True, check=False)
             assert failed.returncode == 1 and "bad.yaml:" in failed.stdout
+
+
+# -- the weekly link sweep -----------------------------------------------------------------------
+def test_link_sweep_opens_then_closes_one_issue(tmp_path: Path) -> None:
+    dead = ('title: "A Paper With A Dead Link"\nvenue: CVPR\nyear: 2021\n'
+            'links:\n  project: "http://127.0.0.1:9/gone"\ntags: [other]\n')
+    repo = make_list(tmp_path / "list", {"papers/cvpr2021/a-paper-with-a-dead-link.yaml": dead})
+    with FakeGitHub() as fake:
+        fake.add_repo("octo/papers")
+        env = {"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/papers", "GITHUB_API_URL": fake.url,
+               "GITHUB_SERVER_URL": "https://github.com", "PAPERLIST_ARXIV_API": fake.url,
+               "PAPERLIST_CACHE_DIR": str(tmp_path / "cache")}
+
+        def sweep() -> subprocess.CompletedProcess[str]:
+            shutil.rmtree(repo / "sweep", ignore_errors=True)
+            shards = load("link-sweep.yml")["jobs"]["links"]["strategy"]["matrix"]["shard"]
+            for k in shards:  # the matrix jobs; their artifacts merge into sweep/
+                done = run_step("link-sweep.yml", "links", cwd=repo, env=env,
+                                exprs={"matrix.shard": str(k), "github.token": "t"})
+                assert done.returncode == 0, done.stdout + done.stderr
+            return run_step("link-sweep.yml", "issue", cwd=repo, env=env, exprs={"github.token": "t"})
+
+        opened = sweep()
+        assert opened.returncode == 0 and "issue created" in opened.stdout, opened.stdout + opened.stderr
+        [issue] = fake.issues_in("octo/papers")
+        assert "127.0.0.1:9/gone" in issue["body"] and issue["state"] == "open"
+        assert sweep().stdout.strip() == f"issue unchanged: {issue['html_url']}"
+        write(repo, "papers/cvpr2021/a-paper-with-a-dead-link.yaml", dead.replace("links:\n  project: "
+                                                                                 '"http://127.0.0.1:9/gone"\n', ""))
+        closed = sweep()
+        assert "issue closed" in closed.stdout
+        assert [i["state"] for i in fake.issues_in("octo/papers")] == ["closed"]
