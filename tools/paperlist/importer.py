@@ -52,6 +52,8 @@ _TRAILING_VENUE = re.compile(
     r"\s*[(（\[]\s*(?:CVPR|ICCV|ECCV|WACV|NeurIPS|ICLR|ICML|AAAI)\s*['’-]?\s*\d{2,4}\s*"
     r"(?:[|｜,，]?\s*(?P<kind>oral|spotlight|poster|workshop|highlight))?\s*[)）\]]\s*$", re.I)
 _LEADING_NUM = re.compile(r"^\s*(?:\[\d+\]|【\d+】|\d+\s*[.、)．](?!\d))\s*")
+# What may be left on a link line once its links are removed: separators and stray brackets.
+_LINK_LEFTOVER = re.compile(r"[|｜/,，;；\s\[\]()（）<>.。、:：\-–—]+")
 _SEPARATORS = re.compile(r"[|｜/,，;；\s]+")
 _DIGIT_SPLIT = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=\s|$|[,，;；])")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&)\s*")
@@ -151,7 +153,9 @@ class Entry:
                 self.extra_arxiv.append(aid)
             return
         if kind == "reading":
-            self._titled(self.readings, label or "论文解读", url)
+            # "[解读-Title](url)": the label says what the link is; the rest is the write-up's title
+            title = re.sub(r"^(?:论文)?解读\s*[-:：|｜]\s*(?=\S)", "", label)
+            self._titled(self.readings, title if title and title != "解读" else "论文解读", url)
             return
         repo = _is_repo(url)
         if kind == "paper":
@@ -333,7 +337,7 @@ class _Parser:
             rest = _LABEL_LINE.sub(lambda mm: mm.group("rest") if _fold(mm.group("label")) in _KNOWN_LABELS
                                    else mm.group(0), rest)
             texts = [mm.group("text") for mm in _MD_LINK.finditer(body)]
-            if not _SEPARATORS.sub("", rest) and not _LEADING_NUM.match(body) and (
+            if not _LINK_LEFTOVER.sub("", rest) and not _LEADING_NUM.match(body) and (
                     _fold(texts[0]) in _KNOWN_LABELS or _label_kind(_fold(texts[0])) != "other"
                     or all(not _title_like(t) or len(t.split()) <= 3 for t in texts)):
                 line.kind = "links"
