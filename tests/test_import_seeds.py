@@ -74,6 +74,16 @@ def test_known_duplicates_are_one_file(imported: tuple[Path, list[ImportResult]]
     assert len(ghost["links"]["readings"]) == 2  # the seed's inline reading and its reading section
 
 
+def test_only_reading_only_ids_get_a_placeholder_title(imported: tuple[Path, list[ImportResult]]) -> None:
+    root, results = imported
+    placeholders = sorted(p.name for p in (root / "papers").rglob("arxiv-*.yaml"))
+    assert placeholders == ["arxiv-2002-10322.yaml"]  # named only by a reading, in both 2020 lists (docs/import.md)
+    adco = next((root / "papers" / "cvpr2021").glob("adco-*.yaml"))
+    data = load_paper(adco, root).data
+    assert data["arxiv"] == "2011.08435" and data["links"]["readings"][0]["title"] == "AdCo基于对抗的对比学习"
+    assert all(r.unparsed == [] for r in results[:3])  # the 2021 article's lone list link is the only one
+
+
 def test_result_validates(imported: tuple[Path, list[ImportResult]]) -> None:
     root, results = imported
     report = validate(root)
