@@ -208,3 +208,10 @@ def test_sweep_issue_command(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, 
     r = _cli(fake, monkeypatch, "sweep-issue", "--report", str(fixed), "--report", str(shard2))
     assert r.exit_code == 0 and "issue closed" in r.output
     assert fake.issues_in(REPO)[0]["state"] == "closed"
+
+
+def test_a_used_up_rate_limit_is_an_error_at_once(fake: FakeGitHub) -> None:
+    fake.rate_limit_remaining = 0
+    with pytest.raises(gh.GitHubError, match="rate limit"):
+        gh.upsert_comment(repo(fake), 5, body("x"), MARKER)
+    assert fake.count("GET", "/comments") == 1  # asked once, no silent waiting and retrying

@@ -213,15 +213,15 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
         # -- plumbing ------------------------------------------------------------------
         def _send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None) -> None:
             raw = b"" if payload is None else json.dumps(payload).encode()
+            remaining = max(fake.rate_limit_remaining, 0)
+            all_headers = {
+                "Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(raw)),
+                "X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": str(remaining),
+                "X-RateLimit-Reset": str(int(time.time()) + 3600), "X-RateLimit-Used": str(1000 - remaining),
+                "X-RateLimit-Resource": "core", **(headers or {}),
+            }
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(raw)))
-            self.send_header("X-RateLimit-Limit", "1000")
-            self.send_header("X-RateLimit-Remaining", str(max(fake.rate_limit_remaining, 0)))
-            self.send_header("X-RateLimit-Reset", str(int(time.time()) + 3600))
-            self.send_header("X-RateLimit-Used", str(1000 - max(fake.rate_limit_remaining, 0)))
-            self.send_header("X-RateLimit-Resource", "core")
-            for k, v in (headers or {}).items():
+            for k, v in all_headers.items():
                 self.send_header(k, v)
             self.end_headers()
             self.wfile.write(raw)

@@ -44,10 +44,11 @@ class Outcome:
 def client(api_url: str, token: str, *, write_interval: float = 1.0, timeout: float = 20.0) -> Github:
     """A PyGithub client for ``api_url`` whose retries are safe for writes and short."""
     # Idempotent methods only (no POST): a retried POST after a half-processed 502 duplicates.
-    retry = Retry(total=3, backoff_factor=0.5, status_forcelist=(500, 502, 503, 504),
+    # No Retry-After sleeps (a rate-limit reset can be an hour away) and no 403 retries: a used-up
+    # quota is reported at once instead of stalling the job.
+    retry = Retry(total=3, backoff_factor=0.5, backoff_max=8, status_forcelist=(500, 502, 503, 504),
                   allowed_methods=frozenset({"GET", "HEAD", "PATCH", "PUT", "DELETE"}),
-                  respect_retry_after_header=True, raise_on_status=False)
-    retry.DEFAULT_BACKOFF_MAX = 10
+                  respect_retry_after_header=False, raise_on_status=False)
     return Github(base_url=api_url.rstrip("/"), auth=Auth.Token(token), retry=retry, timeout=int(timeout),
                   lazy=True, seconds_between_requests=None, seconds_between_writes=write_interval or None,
                   per_page=100)
