@@ -55,6 +55,23 @@ def evaluate(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def print_figures() -> None:
+    """``python tests/test_dupes.py``: the labelled-set figures quoted in docs/duplicates.md."""
+    pairs = load_pairs()
+    r = evaluate(pairs)
+    same = sum(p["same"] for p in pairs)
+    certain = sum(p["expect"] == "error" for p in pairs)
+    print(f"labelled pairs: {len(pairs)} ({same} same paper, {len(pairs) - same} different papers; "
+          f"{certain} identifier-certain)")
+    print(f"precision {r['precision']:.3f}  recall {r['recall']:.3f}  "
+          f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']}, tn {r['tn']})")
+    print(f"error-severity false positives: {len(r['error_fp'])}; "
+          f"identifier-certain pairs not reported as errors: {len(r['errors_not_certain'])}")
+    for label, ids in (("missed", r["missed"]), ("error false positives", r["error_fp"])):
+        for pid in ids:
+            print(f"  {label}: {pid}")
+
+
 def test_labelled_set_meets_targets() -> None:
     pairs = load_pairs()
     assert len({p["id"] for p in pairs}) == len(pairs), "pair ids must be unique"
@@ -363,3 +380,7 @@ def test_file_added_to_a_folder_is_seen_by_a_one_file_check(project: Path) -> No
     assert find_duplicates(project, [new]).findings == []
     write(project, "papers/cvpr2021/older.yaml", 'title: "Some New Paper About Flow (CVPR 2021)"\n')
     assert only(find_duplicates(project, [new]).findings).extra["duplicate_of"] == "papers/cvpr2021/older.yaml"
+
+
+if __name__ == "__main__":
+    print_figures()

@@ -25,7 +25,6 @@ import os
 import re
 import sys
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,9 +217,12 @@ def _title_relation(a: Record, b: Record) -> tuple[str, float] | None:
         return ("same", 100.0)
     from rapidfuzz import fuzz
 
-    score = round(fuzz.ratio(" ".join(a.words), " ".join(b.words)), 1)
+    # Below 75 none of the rules below can hold; rapidfuzz answers that in C, before any Python work.
+    score = round(fuzz.ratio(" ".join(a.words), " ".join(b.words), score_cutoff=75), 1)
     if (a.prefixless and a.prefixless == b.key) or (b.prefixless and b.prefixless == a.key):
-        return ("prefix", score)
+        return ("prefix", score or round(fuzz.ratio(" ".join(a.words), " ".join(b.words)), 1))
+    if not score:
+        return None
     wa, wb = a.content_words, b.content_words
     # Versions, years and "2D/3D" make different papers however close the rest is.
     if {w for w in wa if _HAS_DIGIT.search(w) or w in _ROMAN} != {w for w in wb if _HAS_DIGIT.search(w) or w in _ROMAN}:
@@ -281,12 +283,15 @@ def compare(a: Record, b: Record) -> Match | None:
                     {"identifier": kind, "value": v, "field": field, "other_field": other_field},
                     pos, other_pos,
                 )
+    relation = _title_relation(a, b)
+    b_code = {v: (pos, field) for k, v, pos, field in b.ids if k == "code"}
+    if relation is None and not any(k == "code" and v in b_code for k, v, _, _ in a.ids):
+        return None
     conflict = next(
         (kind for kind in ("arxiv", "doi") if a.id_values(kind) and b.id_values(kind)
          and not a.id_values(kind) & b.id_values(kind)),
         None,
     )
-    relation = _title_relation(a, b)
     if relation is not None and a.authors and b.authors and not set(a.authors) & set(b.authors):
         relation = None  # different author lists: a different paper with a similar title
     if relation is not None:
@@ -301,7 +306,6 @@ def compare(a: Record, b: Record) -> Match | None:
             return Match("notice", f"{reason}, but the {_KIND_LABEL[conflict]}s differ ({va} / {vb})",
                          evidence, a.title_pos, b.title_pos, score)
         return Match("warning", reason, evidence, a.title_pos, b.title_pos, score)
-    b_code = {v: (pos, field) for k, v, pos, field in b.ids if k == "code"}
     for k, v, pos, field in a.ids:
         if k == "code" and v in b_code:
             other_pos, other_field = b_code[v]
@@ -322,29 +326,31 @@ class Index:
         self.records: dict[str, Record] = {}
         self.files = 0  # files seen, including those that do not load as papers
         self.keys: dict[str, list[str]] = {}  # "arxiv:…", "t:<title key>", "p:<prefixless key>"
-        self.words: dict[str, list[str]] = {}
+        self.words: dict[str, set[str]] = {}
 
     def add(self, rec: Record) -> None:
         self.records[rec.rel] = rec
         for k in keys_of(rec):
             self.keys.setdefault(k, []).append(rec.rel)
         for w in set(rec.content_words):
-            self.words.setdefault(w, []).append(rec.rel)
+            self.words.setdefault(w, set()).add(rec.rel)
 
     def record(self, rel: str) -> Record | None:
         return self.records.get(rel)
 
     def candidates(self, rec: Record) -> set[str]:
-        """Papers that share an identifier, a folded title, or one of rec's rarest title words."""
+        """Papers that share an identifier, a folded title, or enough of rec's rarest title words."""
         out: set[str] = set()
         for k in lookup_keys(rec):
             out.update(self.keys.get(k, ()))
-        known = [(len(self.words[w]), w) for w in set(rec.content_words) if w in self.words]
-        rarest = [w for _, w in sorted(known)[:_BLOCK_TOKENS]]
-        if rarest:
-            need = _shared_needed(len(rarest))
-            counts = Counter(rel for w in rarest for rel in self.words[w])
-            out.update(rel for rel, c in counts.items() if c >= need)
+        known = sorted((len(self.words[w]), w) for w in set(rec.content_words) if w in self.words)
+        postings = [self.words[w] for _, w in known[:_BLOCK_TOKENS]]
+        if _shared_needed(len(postings)) == 1:
+            out.update(*postings)
+        else:  # two of four: the union of pairwise intersections, all set operations in C
+            for i, p in enumerate(postings):
+                for q in postings[i + 1:]:
+                    out |= p & q
         out.discard(rec.rel)
         return out
 
