@@ -332,6 +332,8 @@ def test_cli_exit_codes_and_formats(project: Path) -> None:
     assert gh.stdout.startswith("::error file=papers/cvpr2021/dup.yaml,line=3,col=3,title=paperlist duplicate::")
     usage = run(project)
     assert usage.returncode == 2 and "Error:" in usage.stderr and "Traceback" not in usage.stderr
+    missing = run(project, str(project / "papers/cvpr2021/nope.yaml"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
 def test_cli_no_cache_leaves_the_tree_alone(project: Path) -> None:
@@ -339,11 +341,20 @@ def test_cli_no_cache_leaves_the_tree_alone(project: Path) -> None:
     assert not (project / ".paperlist-cache").exists()
 
 
-def test_dupes_library_does_not_import_network_or_schema_libraries() -> None:
-    code = ("import sys, paperlist.dupes; "
-            "print(sorted(m for m in ('aiohttp', 'github', 'jsonschema', 'ruamel.yaml') if m in sys.modules))")
+def test_dupes_path_does_not_import_network_or_schema_libraries(project: Path) -> None:
+    # Process start is most of a one-file check: the dupes path must stay lean (lazy imports).
+    code = (
+        "import sys\n"
+        "from paperlist.cli import main\n"
+        "try:\n"
+        f"    main(['--root', {str(project)!r}, 'dupes', '--all', '--no-cache'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('aiohttp', 'github', 'jsonschema', 'ruamel')\n"
+        "print('HEAVY', sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert out.stdout.strip() == "[]"
+    assert "HEAVY []" in out.stdout
 
 
 def test_blocking_keeps_every_labelled_duplicate_as_a_candidate() -> None:
@@ -384,3 +395,20 @@ def test_file_added_to_a_folder_is_seen_by_a_one_file_check(project: Path) -> No
 
 if __name__ == "__main__":
     print_figures()
+
+
+def test_planted_cache_with_a_trigger_is_not_used(project: Path) -> None:
+    import sqlite3
+
+    find_duplicates(project, None, check_all=True)
+    db = project / ".paperlist-cache" / "dupes-index.sqlite"
+    con = sqlite3.connect(db)
+    # A trigger that would silently drop every record we write, hiding duplicates.
+    con.execute("CREATE TRIGGER hide AFTER INSERT ON files BEGIN DELETE FROM files; END")
+    con.commit()
+    con.close()
+    write(project, "papers/cvpr2021/copy.yaml", OTA)
+    assert only(find_duplicates(project, None, check_all=True).findings).severity == "error"
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='trigger'").fetchone()[0] == 0
+    con.close()

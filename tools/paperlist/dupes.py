@@ -408,6 +408,13 @@ CREATE INDEX words_rel ON words(rel);
 """
 
 
+_SCHEMA_OBJECTS = (
+    {("table", t) for t in ("meta", "dirs", "files", "keys", "words")}
+    | {("index", i) for i in ("files_dir", "keys_key", "keys_rel", "words_word", "words_rel")}
+    | {("index", f"sqlite_autoindex_{t}_1") for t in ("meta", "dirs", "files")}
+)
+
+
 class Store:
     """The persistent index: an SQLite file of records and postings, keyed by path, mtime and size.
 
@@ -446,13 +453,15 @@ class Store:
             self.writable = False
             con = sqlite3.connect(":memory:")
         con.execute("PRAGMA synchronous=OFF")  # a lost cache is rebuilt; durability buys nothing
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not tables:
+        con.execute("PRAGMA trusted_schema=OFF")
+        objects = set(con.execute("SELECT type, name FROM sqlite_master"))
+        if not objects:
             con.executescript(_SCHEMA)
             con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
             con.commit()
-        elif tables != {"meta", "dirs", "files", "keys", "words"} or dict(
-                con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
+        # Exactly our tables and indexes: a database with triggers or views is not ours (a
+        # committed or planted cache file must not be able to act on what we write).
+        elif objects != _SCHEMA_OBJECTS or dict(con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
             con.close()
             raise CacheCorrupt(str(self.path))
         return con
