@@ -124,3 +124,38 @@ def test_shard_assignment_is_stable() -> None:
     first = [shard_of(k, 4) for k in keys]
     assert first == [shard_of(k, 4) for k in keys]
     assert set(first) == {0, 1, 2, 3}
+
+
+def test_progress_bar_only_on_a_terminal(project: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    with LinkFarm() as farm:
+        md = project / "p.md"
+        md.write_text("".join(f"- {farm.url}/ok/{i}\n" for i in range(5)), encoding="utf-8")
+        master, slave = pty.openpty()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "paperlist", "--root", str(project), "links", str(md), "--allow-private"],
+                stdout=subprocess.PIPE, stderr=slave, text=True, timeout=60, check=False)
+            os.close(slave)
+            slave = -1
+            chunks = []
+            while True:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+        finally:
+            if slave >= 0:
+                os.close(slave)
+            os.close(master)
+    err = b"".join(chunks).decode()
+    assert proc.returncode == 0
+    assert "links [" in err and "5/5" in err
+    assert "links [" not in proc.stdout

@@ -31,7 +31,7 @@ class LinkConfig:
 
     exclude: tuple[Exclusion, ...] = ()
     max_concurrency: int = 64
-    per_host: int = 8
+    per_host: int = 10
     retries: int = 3
     timeout_retries: int = 0
     max_redirects: int = 10
