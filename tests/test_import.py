@@ -205,3 +205,20 @@ def test_more_variants_crlf_bom_one_line_entries(project: Path) -> None:
     assert spaced["title"] == "Title With Double Spaces And Tabs"
     assert spaced["links"]["code"] == ["https://github.com/example/spaces"]
     assert [(u.line, u.label) for u in result.unmapped] == [(12, "Other Things")]
+
+
+@pytest.mark.timeout(60)
+def test_hostile_lines_are_reported_not_slow(project: Path) -> None:
+    """Runs of spaces, brackets and parentheses that make naive patterns quadratic, and a huge line."""
+    n = 3900
+    text = "".join([
+        "**a" + " " * n + "x\n", "## a" + " " * n + "b\n", "[a](x" + " " * n + "\n", "[a](x" + "(" * n + "\n",
+        "[1] " + "(a" * (n // 2) + "\n", "1. " + "Word " * 700 + "\n[paper](https://arxiv.org/abs/2101.00001)\n",
+        "x" * 200_000 + "\n",
+    ] * 20)
+    src = project / "hostile.md"
+    src.write_text(text, encoding="utf-8")
+    result = import_list(project, src, "CVPR", 2031)
+    reasons = {u.reason for u in result.unparsed}
+    assert "line longer than 4000 characters" in reasons and "title longer than 300 characters" in reasons
+    assert validate(project).errors == 0

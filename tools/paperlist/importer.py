@@ -37,14 +37,19 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _URL = re.compile(r"https?://[^\s<>\"'\]\[()（）]+(?:\([^\s()]*\)[^\s<>\"'\]\[()（）]*)*")
 # Link text may hold one level of brackets; the URL may hold a stray space ("https://github. com/…").
-_MD_LINK = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?P<url>[^)\s](?:[^)]|\([^)\s]*\))*?)\s*\)")
+_MD_LINK = re.compile(
+    r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
+    r"(?P<url>[^()\s](?:[^()\s]|\s(?![\s)])|\([^()\s]*\)|\((?![^()\s]*\)))*)\s*\)")
 _EMPTY_LINK = re.compile(r"\[[^\[\]]*\]\(\s*\)")
 _FULLWIDTH_CLOSE = re.compile(r"(\]\(\s*https?://[^\s)）]*)）")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _ANCHOR_TAG = re.compile(r"<a\s+name=[^>]*>\s*(?:</a>)?", re.I)
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*#*\s*$")
-_BOLD_ENTRY = re.compile(r"^\*\*\s*(?:(?P<num>\d+)\s*[.、)．]?\s*)?(?P<title>.+?)\s*\*\*(?P<after>.*)$")
+# Patterns stay linear on hostile input: no lazy group followed by an optional run of the same
+# characters (closing ** and trailing #'s are found with str methods instead).
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?P<text>.*)$")
+_BOLD_NUM = re.compile(r"^(?P<num>\d+)\s*[.、)．]?\s*")
+MAX_LINE = 4000  # longer lines are not list entries; they are reported and skipped
 _BRACKET_NUM = re.compile(r"^(?:\[(?P<a>\d+)\]|【(?P<b>\d+)】|(?P<c>\d+)\s*[.、)．](?![\d]))\s*(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-*+•]\s+(?P<rest>.*)$")
 _LABEL_LINE = re.compile(r"^(?P<label>[^\s:：\[\]()（）][^:：\[\]()（）]{0,24}?)\s*[:：]\s*(?P<rest>.*)$")
@@ -88,6 +93,8 @@ def _cjk_count(text: str) -> int:
 
 def _title_like(text: str) -> bool:
     """Mostly Latin words (a paper title), not a Chinese sentence or a single heading word."""
+    if len(text) > 600:
+        return False  # and keeps the title regexes below off hostile lengths
     core = identity.strip_title_decorations(text)
     words = re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", core)
     return len(words) >= 2 and len(_LATIN.findall(core)) >= 3 * _cjk_count(core) and len(core) <= 400
@@ -320,9 +327,13 @@ class _Parser:
         if not text:
             line.kind = "blank"
             return line
+        if len(text) > MAX_LINE:
+            line.kind = "long"
+            return line
         m = _HEADING.match(text)
         if m:
-            line.kind, line.level, line.text = "heading", len(m.group("hashes")), m.group("text").strip()
+            line.kind, line.level = "heading", len(m.group("hashes"))
+            line.text = m.group("text").strip().rstrip("#").strip()
             return line
         body = _strip_bullet(_EMOJI.sub("", text)).strip()
         if re.fullmatch(r"<?https?://\S+>?", body):
@@ -362,6 +373,9 @@ class _Parser:
                 continue
             if self.section == "skip":
                 continue
+            if kind == "long":
+                self.unparsed.append(Unparsed(line.no, line.text[:120], f"line longer than {MAX_LINE} characters"))
+                continue
             if kind in ("label", "links", "url"):
                 self._link_line(line)
                 continue
@@ -384,6 +398,11 @@ class _Parser:
         if not entry.title:
             self.unparsed.append(Unparsed(entry.line, self.lines[entry.line - 1].text, "entry without a title"))
             return
+        if len(entry.title) > 300:
+            self.unparsed.append(Unparsed(entry.line, entry.title[:120], "title longer than 300 characters"))
+            return
+        if entry.title_zh and len(entry.title_zh) > 300:
+            entry.title_zh = None
         if not entry.numbered and not entry.has_links:
             return  # unnumbered text that gathered no link is prose, not a paper
         for aid in entry.extra_arxiv:
@@ -440,7 +459,7 @@ class _Parser:
 
     def _text_line(self, idx: int, line: _Line) -> None:
         text = line.text
-        bold = _BOLD_ENTRY.match(text)
+        bold = _bold_entry(text)
         num = _BRACKET_NUM.match(text)
         bullet = _BULLET.match(text)
         if self.section == "reading":
@@ -449,8 +468,8 @@ class _Parser:
             if (num or bullet or bold or m) and m:
                 self._start_reading(line.no, m)
             return
-        if bold and (bold.group("num") or _title_like(bold.group("title"))):
-            self._start_entry(line.no, bold.group("title"), after=bold.group("after"), numbered=True)
+        if bold and (bold[0] or _title_like(bold[1])):
+            self._start_entry(line.no, bold[1], after=bold[2], numbered=True)
             return
         if num:
             self._start_entry(line.no, num.group("rest"), numbered=True)
@@ -698,6 +717,22 @@ def _label_kind(folded: str) -> str:
     if folded.startswith("paper") or folded.startswith("论文"):
         return "paper"
     return "other"
+
+
+def _bold_entry(text: str) -> tuple[str | None, str, str] | None:
+    """``**12. Title**（类别）`` → ("12", "Title", "（类别）"), or None."""
+    if not text.startswith("**"):
+        return None
+    end = text.find("**", 2)
+    if end < 0:
+        return None
+    inner = text[2:end].strip()
+    m = _BOLD_NUM.match(inner)
+    num = m.group("num") if m else None
+    title = inner[m.end():] if m else inner
+    if not title.strip():
+        return None
+    return num, title.strip(), text[end + 2:]
 
 
 def _strip_bullet(text: str) -> str:
