@@ -491,17 +491,22 @@ class Store:
         stored = dict(con.execute("SELECT name, mtime_ns FROM dirs").fetchall())
         for name in set(stored) - set(current):
             self._forget_dir(name)
+        pending: list[tuple[str, str, tuple[int, int], bool]] = []
         for name, mtime in sorted(current.items()):
             if full or stored.get(name) != mtime:
-                self._sync_dir(name, mtime, loaded)
+                pending += self._sync_dir(name, mtime)
         # The files being checked may have been edited in place, which leaves the folder's mtime alone.
-        for rel, pf in loaded.items():
+        queued = {p[0] for p in pending}
+        for rel in loaded:
             parts = rel.split("/")
-            if len(parts) == 3 and parts[0] == PAPERS_DIR and parts[1] in current and not full:
+            if len(parts) == 3 and parts[0] == PAPERS_DIR and parts[1] in current and rel not in queued:
                 stat = _stat(self.root / rel)
                 row = con.execute("SELECT mtime_ns, size FROM files WHERE rel=?", (rel,)).fetchone()
                 if stat is not None and (row is None or tuple(row) != stat):
-                    self._put(rel, parts[1], stat, pf)
+                    pending.append((rel, parts[1], stat, row is not None))
+        records = parse_many(self.root, [p[0] for p in pending], loaded)
+        for rel, dirname, stat, known in pending:
+            self._put(rel, dirname, stat, records.get(rel), known=known)
         con.commit()
 
     def _forget_dir(self, name: str) -> None:
@@ -510,7 +515,8 @@ class Store:
             self._delete(rel)
         self.con.execute("DELETE FROM dirs WHERE name=?", (name,))
 
-    def _sync_dir(self, name: str, mtime: int, loaded: dict[str, PaperFile]) -> None:
+    def _sync_dir(self, name: str, mtime: int) -> list[tuple[str, str, tuple[int, int], bool]]:
+        """Forget the folder's vanished files; return the new or changed ones (rel, dir, stat, known)."""
         listing: dict[str, tuple[int, int]] = {}
         prefix = f"{PAPERS_DIR}/{name}/"
         try:
@@ -525,20 +531,16 @@ class Store:
                   self.con.execute("SELECT rel, mtime_ns, size FROM files WHERE dir=?", (name,))}
         for rel in set(stored) - set(listing):
             self._delete(rel)
-        for rel, stat in listing.items():
-            if stored.get(rel) != stat:
-                self._put(rel, name, stat, loaded.get(rel), known=rel in stored)
         self.con.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)", (name, mtime))
+        return [(rel, name, stat, rel in stored) for rel, stat in listing.items() if stored.get(rel) != stat]
 
     def _delete(self, rel: str) -> None:
         for table in ("files", "keys", "words"):
             self.con.execute(f"DELETE FROM {table} WHERE rel=?", (rel,))
 
-    def _put(self, rel: str, dirname: str, stat: tuple[int, int], pf: PaperFile | None, *,
-             known: bool = True) -> None:
+    def _put(self, rel: str, dirname: str, stat: tuple[int, int], rec: Record | None, *, known: bool) -> None:
         if known:
             self._delete(rel)
-        rec = record_from_file(pf or load_paper(self.root / rel, self.root))
         blob = marshal.dumps(rec.to_tuple()) if rec else None
         crc = zlib.crc32(blob) if blob is not None else None
         self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (rel, dirname, stat[0], stat[1], blob, crc))
@@ -626,11 +628,53 @@ def scan_index(root: Path, loaded: dict[str, PaperFile]) -> Index:
     except OSError:
         pass
     idx.files = len(rels)
+    records = parse_many(root, sorted(rels), loaded)
     for rel in sorted(rels):
-        rec = record_from_file(loaded.get(rel) or load_paper(root / rel, root))
+        rec = records.get(rel)
         if rec is not None:
             idx.add(rec)
     return idx
+
+
+_PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
+
+
+def _records_for(root: str, rels: list[str]) -> list[tuple[Any, ...] | None]:
+    out: list[tuple[Any, ...] | None] = []
+    for rel in rels:
+        rec = record_from_file(load_paper(Path(root) / rel, Path(root)))
+        out.append(rec.to_tuple() if rec else None)
+    return out
+
+
+def parse_many(root: Path, rels: list[str], loaded: dict[str, PaperFile]) -> dict[str, Record | None]:
+    """Records of many files (None for files that do not load as papers); on all cores when many."""
+    out: dict[str, Record | None] = {}
+    todo = []
+    for rel in rels:
+        if rel in loaded:
+            out[rel] = record_from_file(loaded[rel])
+        else:
+            todo.append(rel)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= _PARALLEL_FROM and workers > 1:
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            size = max(100, len(todo) // (workers * 4))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for chunk, tuples in zip(chunks, pool.map(_records_for, [str(root)] * len(chunks), chunks),
+                                         strict=True):
+                    for rel, t in zip(chunk, tuples, strict=True):
+                        out[rel] = Record.from_tuple(t) if t is not None else None
+            return out
+        except (OSError, RuntimeError, ImportError):
+            pass  # no process support here (a sandbox): parse in this process instead
+    for t_rel, t in zip(todo, _records_for(str(root), todo), strict=True):
+        out[t_rel] = Record.from_tuple(t) if t is not None else None
+    return out
 
 
 # -- human decisions -----------------------------------------------------------------------------
