@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from paperlist.errors import UsageError
 from paperlist.importer import import_list
 from paperlist.loader import load_paper
 from paperlist.validate import validate
@@ -75,3 +78,13 @@ def test_dry_run_merge_touches_nothing(tmp_path: Path) -> None:
     assert any(c.path.endswith("sparse-queries.yaml") for c in result.merged)
     assert target.read_text(encoding="utf-8") == HAND_EDITED
     assert [p.name for p in (root / "papers" / "cvpr2031").iterdir()] == [target.name]
+
+
+def test_never_writes_through_a_symlinked_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "papers" / "cvpr2031").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(UsageError, match="symbolic link"):
+        import_list(root, FIXTURES / "variants.md", "CVPR", 2031)
+    assert list(elsewhere.iterdir()) == []

@@ -16,6 +16,7 @@ normalized title) are merged into one record; records are then merged into ``pap
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -969,14 +970,26 @@ def _scan(root: Path) -> _Existing:
 
 
 def _free_path(root: Path, venue: str, year: int, title: str, taken: set[str]) -> str:
+    def used(rel: str) -> bool:
+        return rel in taken or os.path.lexists(root / rel)  # a dangling symlink is taken too
+
     base = keys.expected_path(venue, year, title)
-    if base not in taken and not (root / base).exists():
+    if not used(base):
         return base
     stem = base.removesuffix(".yaml")
     n = 2
-    while f"{stem}-{n}.yaml" in taken or (root / f"{stem}-{n}.yaml").exists():
+    while used(f"{stem}-{n}.yaml"):
         n += 1
     return f"{stem}-{n}.yaml"
+
+
+def _check_writable(root: Path, folder: str) -> None:
+    """Never write through a symbolic link: papers/ and its venue folder must be real folders."""
+    for d in (root / "papers", root / "papers" / folder):
+        if d.is_symlink():
+            raise UsageError(f"{relpath(d, root)} is a symbolic link; refusing to write through it")
+        if d.exists() and not d.is_dir():
+            raise UsageError(f"{relpath(d, root)} is not a folder")
 
 
 def _clean_paper(paper: dict[str, Any]) -> dict[str, Any]:
@@ -1029,6 +1042,8 @@ def import_list(root: Path, path: Path, venue: str, year: int, dry_run: bool = F
 
     existing = _scan(root)
     folder = keys.folder_name(canonical, year)
+    if not dry_run:
+        _check_writable(root, folder)
     taken = set(existing.paths)
     for entry in orphans:
         assert entry.reading is not None
