@@ -412,3 +412,11 @@ def test_planted_cache_with_a_trigger_is_not_used(project: Path) -> None:
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='trigger'").fetchone()[0] == 0
     con.close()
+
+
+def test_paths_relative_to_the_root_work_from_anywhere(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    write(project, "papers/cvpr2021/copy.yaml", OTA)
+    monkeypatch.chdir(tmp_path)
+    f = only(find_duplicates(project, [Path("papers/cvpr2021/copy.yaml")]).findings)
+    assert (f.file, f.severity) == ("papers/cvpr2021/copy.yaml", "error")

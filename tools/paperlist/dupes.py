@@ -754,8 +754,11 @@ def find_duplicates(
     cache = cache_path(root, cache_dir) if use_cache else None
     allowed, findings = load_allowed(root)
     targets: list[PaperFile] = []
-    for f in files or ():
+    for given in files or ():
+        f = Path(given)
         p = f if f.is_absolute() else Path(os.path.abspath(f))
+        if not f.is_absolute() and not os.path.lexists(p) and os.path.lexists(root / f):
+            p = Path(os.path.abspath(root / f))  # a path relative to the root (what a PR's file list holds)
         targets.append(load_paper(p, root))
     loaded = {pf.rel: pf for pf in targets}
     if cache is None:
