@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -38,7 +39,7 @@ def dupes(ctx: Ctx, *, files: tuple[Path, ...], check_all: bool, cache_dir: Path
 
     if not files and not check_all:
         raise UsageError("give the paper files to check, or --all to check the whole list")
-    missing = [str(f) for f in files if not f.exists() and not f.is_symlink()]
+    missing = [str(f) for f in files if not os.path.lexists(f) and not os.path.lexists(ctx.root / f)]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
     report = find_duplicates(ctx.root, list(files) or None, check_all=check_all, cache_dir=cache_dir,
