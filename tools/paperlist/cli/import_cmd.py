@@ -27,7 +27,7 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
         lines.append(f"{title} ({len(rows)}):")
         lines.extend(f"  {r}" for r in rows[:limit])
         if len(rows) > limit:
-            lines.append(f"  ... and {len(rows) - limit} more (--format json lists all)")
+            lines.append(f"  ... and {len(rows) - limit} more (--verbose or --format json lists all)")
 
     section("added", [f"{c.path}  (line {c.lines[0]})" for c in result.added])
     section("merged", [f"{c.path}  +{', '.join(dict.fromkeys(c.fields))}  (line {c.lines[0]})" for c in result.merged])
@@ -42,12 +42,14 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
 @click.option("--venue", required=True, help="Venue id from vocab/venues.yaml, e.g. CVPR.")
 @click.option("--year", required=True, type=int, help="Conference year, e.g. 2021.")
 @click.option("--dry-run", is_flag=True, help="Parse and report, write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="List every added and merged file (text format shows 20 of each).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a readable summary; json: the shared findings shape, the full import lists under "
                    "meta.import.")
 @pass_ctx
 @handle_errors
-def import_command(ctx: Ctx, file: Path, venue: str, year: int, dry_run: bool, fmt: str) -> None:  # noqa: PLR0917
+def import_command(ctx: Ctx, file: Path, venue: str, year: int, dry_run: bool, verbose: bool,  # noqa: PLR0917
+                   fmt: str) -> None:
     """Import a hand-written paper list (Markdown or text) into papers/.
 
     Categories become tags (vocab/tags.yaml aliases), arXiv links become bare ids, the same
@@ -65,7 +67,7 @@ def import_command(ctx: Ctx, file: Path, venue: str, year: int, dry_run: bool, f
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_report().to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render_summary(result))
+        sys.stdout.write(render_summary(result, limit=10**9 if verbose else 20))
 
 
 COMMANDS = [import_command]
