@@ -568,6 +568,19 @@ class Store:
         row = self.con.execute("SELECT rec, crc FROM files WHERE rel=?", (rel,)).fetchone()
         return self._decode(row[0], row[1]) if row else None
 
+    def records(self, rels: Iterable[str]) -> dict[str, Record]:
+        """Many records in few queries (a one-file check fetches all its candidates at once)."""
+        out: dict[str, Record] = {}
+        todo = sorted(rels)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            for rel, blob, crc in self.con.execute(
+                    f"SELECT rel, rec, crc FROM files WHERE rel IN ({','.join('?' * len(chunk))})", chunk):
+                rec = self._decode(blob, crc)
+                if rec is not None:
+                    out[rel] = rec
+        return out
+
     def candidates(self, rec: Record) -> set[str]:
         keys = lookup_keys(rec)
         out = {r[0] for r in self.con.execute(
@@ -822,8 +835,12 @@ def _run(source: Index | Store, targets: list[PaperFile], allowed: set[frozenset
                                     "(see paperlist validate)", message_zh="未做重复检查：文件无法解析"))
     # The files being checked are compared as read now, whatever the cache holds for them.
     extra_records = {r.rel: r for r in recs}
+    pools = {rec.rel: source.candidates(rec) | set(extra_records) for rec in recs}
+    if isinstance(source, Store):
+        wanted = set().union(*pools.values()) - set(extra_records) if pools else set()
+        extra_records = {**source.records(wanted), **extra_records}
     for rec in recs:
-        check(rec, source.candidates(rec) | set(extra_records), only_later=False)
+        check(rec, pools[rec.rel], only_later=False)
     return Report(findings, files=len(targets))
 
 
