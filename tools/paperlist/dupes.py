@@ -11,10 +11,11 @@ Evidence, strongest first:
   mean two papers unless a human says otherwise, but a typo in an id is worth a look.
 
 Scale: comparing every pair is O(n²). Papers are *blocked* instead: an exact-key index for
-identifiers and folded titles, and an inverted index of title words of which each paper only
-looks up its four rarest (a duplicate that differs by at most three words always shares one of
-them). The features and postings live in an SQLite cache (``.paperlist-cache/``) keyed by path,
-mtime and size, so checking one new paper against 100,000 reads one file and a few index pages.
+identifiers and folded titles, and an inverted index of title words in which each paper only
+looks up its four rarest and keeps the papers holding two of them (a title called a duplicate
+differs in at most two words, so nothing is lost). The features and postings live in an SQLite
+cache (``.paperlist-cache/``) checked against folder and file mtimes, so checking one new paper
+against 100,000 reads one file and a few index pages.
 """
 
 from __future__ import annotations
