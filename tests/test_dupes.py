@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data" / "dupes"
 def load_pairs() -> list[dict[str, Any]]:
     pairs: list[dict[str, Any]] = []
     for name in ("pairs.yaml", "pairs-handwritten.yaml"):
-        pairs += yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        pairs += yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return pairs
 
 
