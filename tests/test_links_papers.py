@@ -171,6 +171,12 @@ def test_github_page_inside_a_live_repository_is_fetched(project: Path) -> None:
         mp.setenv("PAPERLIST_GITHUB_WEB", farm.url)
         gh.add_repo("missing/repo")  # the repository exists; the folder (404 on the farm) does not
         p = _gh_paper(project, "Folder Paper", "https://github.com/missing/repo/tree/main/sub")
-        report = check_links(project, [p], timeout=2, use_cache=False, github_token="t", allow_private=True)
-    [f] = report.findings
-    assert f.severity == "error" and f.to_dict()["status"] == 404
+        report = check_links(project, [p], timeout=2, github_token="t", allow_private=True)
+        [f] = report.findings
+        assert f.severity == "error" and f.to_dict()["status"] == 404
+        # Again, with the repository's verdict now cached: no API call, but the dead page is fetched again.
+        api_calls, page_hits = gh.count("GET", r"/repos/.*"), len(farm.hits("/missing/repo/tree"))
+        again = check_links(project, [p], timeout=2, github_token="t", allow_private=True)
+        assert gh.count("GET", r"/repos/.*") == api_calls
+        assert len(farm.hits("/missing/repo/tree")) == 2 * page_hits
+    assert [g.to_dict() for g in again.findings] == [f.to_dict()]

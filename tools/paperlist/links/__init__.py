@@ -203,25 +203,27 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
         async def github() -> None:
             ts = by_kind.get("github", [])
             res = await gh.check_many([t.value for t in ts])
-            extra: list[tuple[str, Link]] = []
-            for t in ts:
-                v = res.get(t.value)
-                if v is None:  # API unavailable for it: plain HTTP on each written form
-                    for link in t.links:
-                        extra.append((f"url:{strip_fragment(link.url)}", link))
-                    continue
-                verdicts[t.key] = v
-                if v.state in ("ok", "archived"):
-                    # The repository exists; a link into it (a folder, a file) may still be dead.
-                    for link in t.links:
-                        if urlsplit(link.url).path.strip("/").count("/") >= 2:
-                            extra.append((f"url:{strip_fragment(link.url)}", link))
-            seen: dict[str, _Target] = {}
-            for key, link in extra:
-                seen.setdefault(key, _Target(key, "url", _github_web(link.url, cfg)))
-            sub = list(seen.values())
+            verdicts.update({t.key: v for t in ts if (v := res.get(t.value)) is not None})
+            pages: dict[str, _Target] = {}
+            for t in (x for x in targets if x.kind == "github"):
+                v = verdicts.get(t.key)  # fresh, or from the cache
+                for link in t.links:
+                    # API unavailable: plain HTTP on each written form. Repository alive: a link
+                    # into it (a folder, a file) may still be dead, so that page is fetched too.
+                    deep = urlsplit(link.url).path.strip("/").count("/") >= 2
+                    if v is None or (v.state in ("ok", "archived") and deep):
+                        key = f"url:{strip_fragment(link.url)}"
+                        pages.setdefault(key, _Target(key, "url", _github_web(link.url, cfg)))
+            sub: list[_Target] = []
+            for t in pages.values():
+                hit = cache.get(t.key)
+                if hit is not None:
+                    verdicts[t.key] = hit
+                else:
+                    sub.append(t)
             results = await asyncio.gather(*(check_url(t, count=False) for t in sub))
             verdicts.update({t.key: v for t, v in zip(sub, results, strict=True)})
+            todo.extend(sub)  # so their verdicts are cached too
             tick(len(ts))
 
         await asyncio.gather(urls(), arxiv(), github())
