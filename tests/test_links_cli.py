@@ -159,3 +159,11 @@ def test_progress_bar_only_on_a_terminal(project: Path) -> None:
     assert proc.returncode == 0
     assert "links [" in err and "5/5" in err
     assert "links [" not in proc.stdout
+
+
+def test_a_pull_request_cannot_point_the_api_clients_elsewhere(project: Path) -> None:
+    """linkcheck.yaml is in the PR's checkout: the arXiv API (which skips the address policy) is env-only."""
+    (project / "linkcheck.yaml").write_text("arxiv_api: http://169.254.169.254/\n", encoding="utf-8")
+    (project / "a.md").write_text("nothing\n", encoding="utf-8")
+    r = run_cli(project, "links", str(project / "a.md"))
+    assert r.returncode == 2 and "arxiv_api" in r.stderr
