@@ -399,13 +399,16 @@ CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE dirs(name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 CREATE TABLE files(rel TEXT PRIMARY KEY, dir TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
                    rec BLOB, crc INTEGER);
-CREATE INDEX files_dir ON files(dir);
 CREATE TABLE keys(key TEXT NOT NULL, rel TEXT NOT NULL);
-CREATE INDEX keys_key ON keys(key);
-CREATE INDEX keys_rel ON keys(rel);
 CREATE TABLE words(word TEXT NOT NULL, rel TEXT NOT NULL);
-CREATE INDEX words_word ON words(word);
-CREATE INDEX words_rel ON words(rel);
+"""
+# Created after the first bulk load: building an index once is much faster than growing it row by row.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS files_dir ON files(dir);
+CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
+CREATE INDEX IF NOT EXISTS keys_rel ON keys(rel);
+CREATE INDEX IF NOT EXISTS words_word ON words(word);
+CREATE INDEX IF NOT EXISTS words_rel ON words(rel);
 """
 
 
@@ -456,9 +459,11 @@ class Store:
         con.execute("PRAGMA synchronous=OFF")  # a lost cache is rebuilt; durability buys nothing
         con.execute("PRAGMA trusted_schema=OFF")
         objects = set(con.execute("SELECT type, name FROM sqlite_master"))
-        if not objects:
+        self.fresh = not objects
+        if self.fresh:
             con.executescript(_SCHEMA)
-            con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
+            # meta is written last, with the indexes (see sync): a database interrupted before that
+            # fails the identity check below and is rebuilt.
             con.commit()
         # Exactly our tables and indexes: a database with triggers or views is not ours (a
         # committed or planted cache file must not be able to act on what we write).
@@ -506,8 +511,23 @@ class Store:
                 if stat is not None and (row is None or tuple(row) != stat):
                     pending.append((rel, parts[1], stat, row is not None))
         records = parse_many(self.root, [p[0] for p in pending], loaded)
+        rows: tuple[list[tuple[Any, ...]], list[tuple[str, str]], list[tuple[str, str]]] = ([], [], [])
         for rel, dirname, stat, known in pending:
-            self._put(rel, dirname, stat, records.get(rel), known=known)
+            if known:
+                self._delete(rel)
+            rec = records.get(rel)
+            blob = marshal.dumps(rec.to_tuple()) if rec else None
+            rows[0].append((rel, dirname, stat[0], stat[1], blob, zlib.crc32(blob) if blob is not None else None))
+            if rec is not None:
+                rows[1].extend((k, rel) for k in keys_of(rec))
+                rows[2].extend((w, rel) for w in set(rec.content_words))
+        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", rows[0])
+        con.executemany("INSERT INTO keys VALUES (?, ?)", rows[1])
+        con.executemany("INSERT INTO words VALUES (?, ?)", rows[2])
+        if self.fresh:
+            con.executescript(_INDEXES)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
+            self.fresh = False
         con.commit()
 
     def _forget_dir(self, name: str) -> None:
@@ -538,16 +558,6 @@ class Store:
     def _delete(self, rel: str) -> None:
         for table in ("files", "keys", "words"):
             self.con.execute(f"DELETE FROM {table} WHERE rel=?", (rel,))
-
-    def _put(self, rel: str, dirname: str, stat: tuple[int, int], rec: Record | None, *, known: bool) -> None:
-        if known:
-            self._delete(rel)
-        blob = marshal.dumps(rec.to_tuple()) if rec else None
-        crc = zlib.crc32(blob) if blob is not None else None
-        self.con.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", (rel, dirname, stat[0], stat[1], blob, crc))
-        if rec is not None:
-            self.con.executemany("INSERT INTO keys VALUES (?, ?)", [(k, rel) for k in keys_of(rec)])
-            self.con.executemany("INSERT INTO words VALUES (?, ?)", [(w, rel) for w in set(rec.content_words)])
 
     # -- lookups ----------------------------------------------------------------------------------
 
