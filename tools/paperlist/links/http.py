@@ -122,7 +122,8 @@ class HttpChecker:
         """Remember how the host answers; pause it entirely when most recent answers say "busy".
 
         One 429 or 503 may be about one page (that page alone waits its Retry-After); when
-        half of a host's recent answers are 429/503 it is the host that is overwhelmed, and
+        half of a host's recent answers, or the last five in a row, are 429/503 it is the
+        host that is overwhelmed, and
         nobody talks to it until the wait is over. (Pausing the host at every single 429
         would make one busy page a pause for every other link on that host.)
         """
@@ -132,7 +133,7 @@ class HttpChecker:
             return
         window = [b for t, b in host.recent if now - t <= 5.0]
         n_busy = sum(window)
-        if n_busy >= 3 and 2 * n_busy >= len(window):
+        if (n_busy >= 3 and 2 * n_busy >= len(window)) or (len(window) >= 5 and all(window[-5:])):
             host.not_before = max(host.not_before, now + delay)
 
     async def check(self, url: str, *, doi: bool = False) -> Verdict:
