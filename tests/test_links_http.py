@@ -162,3 +162,41 @@ def test_excluded_patterns_are_not_requested(tmp_path: Path, farm: LinkFarm) -> 
     report = check_links(tmp_path, [md], timeout=1, allow_private=True, use_cache=False)
     assert report.findings == [] and farm.hits("/missing") == []
     assert report.meta["links"]["excluded"] == 1
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_tls_problems_are_inconclusive(tmp_path: Path) -> None:
+    import ssl
+
+    pytest.importorskip("cryptography")
+    write_config(tmp_path)
+    cert, key = _self_signed(tmp_path)
+    with LinkFarm() as farm:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        farm._server.socket = ctx.wrap_socket(farm._server.socket, server_side=True)
+        md = tmp_path / "tls.md"
+        md.write_text(f"https://127.0.0.1:{farm.port}/ok/1\n", encoding="utf-8")
+        report = check_links(tmp_path, [md], timeout=2, allow_private=True, use_cache=False)
+    [f] = report.findings
+    assert f.severity == "warning" and "TLS" in f.message
