@@ -205,3 +205,33 @@ def test_connected_address_is_checked_even_when_dns_is_not() -> None:
         result = asyncio.run(run())
         assert farm.hits() == []
     assert result.startswith("broken: not checked: refused to connect to 127.0.0.1"), result
+
+
+class _NoSuchName(AbstractResolver):
+    """A resolver for which no name exists (no DNS traffic leaves the machine)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[
+            ResolveResult]:
+        self.calls += 1
+        raise OSError(socket.EAI_NONAME, "Name or service not known")
+
+    async def close(self) -> None:
+        pass
+
+
+def test_dns_failure_is_broken_after_one_more_try() -> None:
+    dns = _NoSuchName()
+
+    async def run() -> str:
+        async with HttpChecker(LinkConfig(backoff=0.01), timeout=2) as hc:
+            assert hc._session is not None
+            hc._session.connector._resolver = SafeResolver(dns)  # type: ignore[union-attr]
+            v = await hc.check("https://gone-domain.test/paper")
+            return f"{v.state}: {v.message}"
+
+    result = asyncio.run(run())
+    assert result.startswith("broken: DNS lookup failed"), result
+    assert dns.calls == 2

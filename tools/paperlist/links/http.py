@@ -229,7 +229,10 @@ class HttpChecker:
                             return inconclusive(msg, via=via) if doi else broken(msg, via=via)
                         continue
                     except aiohttp.ClientConnectorDNSError as e:
-                        return (inconclusive if doi else broken)(f"DNS lookup failed: {e.os_error}", via=via)
+                        resets += 1  # one more try: resolvers on CI runners have hiccups
+                        if resets > 1:
+                            return (inconclusive if doi else broken)(f"DNS lookup failed: {e.os_error}", via=via)
+                        delay = self.cfg.backoff
                     except aiohttp.ClientConnectorCertificateError as e:
                         return inconclusive(f"TLS certificate problem: {e.certificate_error}", via=via)
                     except aiohttp.ClientSSLError as e:
