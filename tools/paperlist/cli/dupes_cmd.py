@@ -32,6 +32,11 @@ def dupes(ctx: Ctx, *, files: tuple[Path, ...], check_all: bool, cache_dir: Path
     notice   similar titles on papers whose arXiv ids differ
 
     Pairs a maintainer has confirmed are different papers go in not-duplicates.yaml.
+
+    \b
+    Examples:
+      paperlist dupes papers/cvpr2021/my-paper.yaml
+      paperlist dupes --all --format json
     """
     # Imported here so that `paperlist --help` and other commands do not pay for it.
     from ..dupes import find_duplicates
