@@ -167,3 +167,13 @@ def test_a_pull_request_cannot_point_the_api_clients_elsewhere(project: Path) ->
     (project / "a.md").write_text("nothing\n", encoding="utf-8")
     r = run_cli(project, "links", str(project / "a.md"))
     assert r.returncode == 2 and "arxiv_api" in r.stderr
+
+
+def test_paths_relative_to_the_root_and_missing_files(project: Path) -> None:
+    with LinkFarm() as farm:
+        add_paper(project, "Rel Paper", links={"code": [f"{farm.url}/missing/1"]})
+        r = run_cli(project, "links", "papers/cvpr2020/rel-paper.yaml", "--format", "json", "--allow-private")
+    assert r.returncode == 1, r.stderr
+    assert json.loads(r.stdout)["findings"][0]["file"] == "papers/cvpr2020/rel-paper.yaml"
+    r = run_cli(project, "links", "papers/cvpr2020/no-such-paper.yaml")
+    assert r.returncode == 2 and "no such file" in r.stderr

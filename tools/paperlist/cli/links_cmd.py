@@ -66,7 +66,12 @@ def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: s
       paperlist links README.md --format json
       paperlist links --all --shard 2/4 --format github
     """
-    paths = list(files)
+    # A path may be given relative to the working folder or to --root (what a PR's file list holds).
+    paths = [f if f.is_absolute() or os.path.lexists(f) or not os.path.lexists(ctx.root / f) else ctx.root / f
+             for f in files]
+    missing = [str(f) for f in paths if not os.path.lexists(f)]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
     if all_papers:
         found, _ = discover(ctx.root)
         paths.extend(p for p in found if p not in paths)

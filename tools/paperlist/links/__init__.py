@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,7 +119,10 @@ def _read_links(root: Path, files: Sequence[Path]) -> tuple[list[Link], dict[str
     links: list[Link] = []
     texts: dict[str, str] = {}
     findings: list[Finding] = []
-    for path in files:
+    for given in files:
+        path = given
+        if not given.is_absolute() and not os.path.lexists(given) and os.path.lexists(root / given):
+            path = root / given  # relative to the project root, as a PR's file list is
         rel = relpath(path, root)
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
             try:
