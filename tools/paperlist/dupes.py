@@ -52,7 +52,7 @@ CACHE_ENV = "PAPERLIST_CACHE_DIR"
 NO_CACHE_ENV = "PAPERLIST_NO_CACHE"
 DEFAULT_CACHE_DIR = ".paperlist-cache"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5
 _BLOCK_TOKENS = 4
 
 # Words that lists add, drop or swap without making a different paper.
@@ -63,6 +63,7 @@ STOPWORDS = frozenset({
 _HAS_DIGIT = re.compile(r"\d")
 _ROMAN = frozenset({"ii", "iii", "iv", "v2", "v3", "vi", "vii", "viii", "ix", "x"})
 CERTAIN_KINDS = ("arxiv", "doi", "cvf")
+_ARXIV_DOI = "10.48550/arxiv."
 _KIND_LABEL = {"arxiv": "arXiv id", "doi": "DOI", "cvf": "CVF open-access paper", "code": "code repository"}
 
 
@@ -137,15 +138,23 @@ def record_from_data(data: Any, rel: str, pf: PaperFile | None = None) -> Record
         ax = m.group(1) if m else ax
     if ax:
         add("arxiv", arxiv_id(ax) or ax.lower(), ("arxiv",))
+    def add_doi(value: str | None, path: tuple[str | int, ...]) -> None:
+        # arXiv's own DOIs (10.48550/arXiv.2103.09460) name the preprint: compare them as arXiv ids,
+        # or a paper listed once with its CVF DOI and once with arXiv's would look like two papers.
+        if value and value.startswith(_ARXIV_DOI):
+            add("arxiv", arxiv_id(value[len(_ARXIV_DOI):]) or value, path)
+        else:
+            add("doi", value, path)
+
     d = _text(data.get("doi"))
     if d:
-        add("doi", doi(d) or d.lower(), ("doi",))
+        add_doi(doi(d) or d.lower(), ("doi",))
     links = data.get("links")
     if isinstance(links, dict):
         paper = _text(links.get("paper"))
         if paper:
             add("arxiv", arxiv_id(paper), ("links", "paper"))
-            add("doi", doi(paper) if "doi.org/" in paper.lower() else None, ("links", "paper"))
+            add_doi(doi(paper) if "doi.org/" in paper.lower() else None, ("links", "paper"))
             add("cvf", cvf_paper(paper), ("links", "paper"))
         code = links.get("code")
         if isinstance(code, list):
