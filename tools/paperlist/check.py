@@ -36,6 +36,10 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
     ("schema/", "the paper schema", "error"),
     ("pyproject.toml", "the tool's packaging", "error"),
     (".pre-commit-hooks.yaml", "the pre-commit hook definition", "error"),
+    # The check reads these from the PR's own checkout: an edit could exclude the PR's own
+    # links from the link check, or declare its duplicate "not a duplicate".
+    ("linkcheck.yaml", "the link checker's exclusions", "error"),
+    ("not-duplicates.yaml", "the pairs of papers declared not duplicates", "warning"),
     ("vocab/", "the tag and venue vocabularies", "warning"),
 )
 README = "README.md"
