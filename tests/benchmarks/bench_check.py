@@ -7,7 +7,8 @@ Prints wall times (best of --repeat, process start included) side by side with b
 measured in the same run: `paperlist --version` (the interpreter and import floor), `git diff`
 alone, and `paperlist validate` over the whole list (what a PR job that re-checks everything
 would cost). Target: check < 3 s, and far below the whole-list validate.
-The first check run (a cold duplicate-index cache) is reported separately.
+In Actions check skips the duplicate-index cache (a fresh runner has none to reuse); the first
+local run, which builds that cache, is reported separately.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ ENV = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COM
 ENV.pop("GITHUB_ACTIONS", None)
 
 
-def sh(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> float:
+def sh(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    r = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, check=False)
+    r = subprocess.run(cmd, cwd=cwd, env={**ENV, **(env or {})}, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if r.returncode not in ok:
         sys.exit(f"{' '.join(cmd[:4])}… exited {r.returncode}: {(r.stderr or r.stdout)[-800:]}")
@@ -60,6 +61,8 @@ def main() -> None:
 
         paperlist = str(BIN / "paperlist")
         check = [paperlist, "--root", str(root), "check", "--base", "main", "--no-links", "--format", "json"]
+        # In Actions (a fresh runner, nothing to reuse) check reads the list without the dupes cache.
+        actions = min(sh(check, root, env={"GITHUB_ACTIONS": "true"}) for _ in range(args.repeat))
         cold = sh(check, root)
         warm = min(sh(check, root) for _ in range(args.repeat))
         floor = min(sh([paperlist, "--version"], root) for _ in range(args.repeat))
@@ -68,11 +71,12 @@ def main() -> None:
                     for _ in range(args.repeat))
     print(f"paperlist check, one-file PR against {args.papers:,} papers, links skipped "
           f"(best of {args.repeat}; setup {setup:.1f} s)")
-    print(f"  {'paperlist --version (floor)':<44} {floor:6.2f} s")
-    print(f"  {'git diff main...pr alone':<44} {diff:6.2f} s")
-    print(f"  {'paperlist check, cold dupes cache (fresh CI)':<44} {cold:6.2f} s")
-    print(f"  {'paperlist check':<44} {warm:6.2f} s   target < 3 s")
-    print(f"  {'paperlist validate, whole list (baseline)':<44} {whole:6.2f} s   check / whole = {warm / whole:.2f}")
+    print(f"  {'paperlist --version (floor)':<48} {floor:6.2f} s")
+    print(f"  {'git diff main...pr alone':<48} {diff:6.2f} s")
+    print(f"  {'paperlist check in Actions (no dupes cache)':<48} {actions:6.2f} s   target < 3 s")
+    print(f"  {'paperlist check, first local run (builds cache)':<48} {cold:6.2f} s")
+    print(f"  {'paperlist check, local, cache warm':<48} {warm:6.2f} s   target < 3 s")
+    print(f"  {'paperlist validate, whole list (baseline)':<48} {whole:6.2f} s   check / whole = {warm / whole:.2f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,9 @@ class CheckOptions:
     trusted: bool = False
     github_token: str | None = None
     link_timeout: float = 10.0
+    # The duplicate index cache pays off on a maintainer's machine; on a fresh CI runner there is
+    # nothing to reuse and writing it costs more than reading the list without it.
+    dupes_cache: bool = True
     # Facts about the run, copied into meta for the comment (from the Actions environment).
     context: dict[str, Any] = field(default_factory=dict)
 
@@ -118,17 +121,6 @@ def _paper_paths(changed: Sequence[Change]) -> tuple[list[str], list[str]]:
     return live, deleted
 
 
-def _optional(module: str, name: str) -> Callable[..., Report] | None:
-    """The dupes and links checks come from their own modules; a missing one is reported, not fatal."""
-    import importlib
-
-    try:
-        fn = getattr(importlib.import_module(f"paperlist.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
-    return fn  # type: ignore[no-any-return]
-
-
 def verdict_of(report: Report) -> str:
     if report.errors:
         return "fail"
@@ -154,30 +146,18 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     live, deleted = _paper_paths(changed)
     files = [root / p for p in live]
 
+    # Imported here: a check without links must not pay for importing aiohttp and PyGithub.
+    from .dupes import find_duplicates
     from .validate import validate
 
     reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted))]
-    skipped: list[str] = []
     if files:
         reports.append(validate(root, files))  # spreads over cores only for big PRs
-        dupes = _optional("dupes", "find_duplicates")
-        if dupes is None:
-            skipped.append("dupes")
-        else:
-            reports.append(dupes(root, files))
+        reports.append(find_duplicates(root, files, use_cache=options.dupes_cache))
         if options.links:
-            links = _optional("links", "check_links")
-            if links is None:
-                skipped.append("links")
-            else:
-                reports.append(links(root, files, timeout=options.link_timeout, github_token=options.github_token))
-        else:
-            skipped.append("links")
-    for s in skipped:
-        if s == "links" and not options.links:
-            continue
-        reports.append(Report([Finding(file=live[0], severity="notice", check="check",
-                                       message=f"the {s} check is not available in this version of paperlist")]))
+            from .links import check_links
+
+            reports.append(check_links(root, files, timeout=options.link_timeout, github_token=options.github_token))
     deletions = [Finding(file=p, severity="notice", check="scope",
                          message="this change removes a paper from the list",
                          message_zh="此修改从列表中删除了一篇论文") for p in deleted]
@@ -196,7 +176,7 @@ def run_check(root: Path, options: CheckOptions) -> Report:
         "head_sha": head_sha,
         "changed": [{"status": c.status, "path": c.path, **({"old": c.old} if c.old else {})} for c in changed],
         "papers_checked": live,
-        "links_checked": bool(options.links and files and "links" not in skipped),
+        "links_checked": bool(options.links and files),
         **options.context,
     }
     report.meta["verdict"] = verdict_of(report)

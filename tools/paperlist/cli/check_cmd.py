@@ -52,7 +52,7 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     options = CheckOptions(base=base, head=head, links=not no_links, trusted=trusted,
                            github_token=os.environ.get("GITHUB_TOKEN") or None,
-                           context=actions_context(os.environ) if in_actions else {})
+                           context=actions_context(os.environ) if in_actions else {}, dupes_cache=not in_actions)
     report = run_check(ctx.root, options)
     if report_path is not None:
         write_report(report, report_path)
