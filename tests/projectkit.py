@@ -52,10 +52,15 @@ def run_cli(root: Path, *args: str, timeout: float = 120) -> subprocess.Complete
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    """Path -> sha256 of every file (symlinks by target), to prove a command touched nothing."""
+    """Path -> sha256 of every file (symlinks by target), to prove a command touched nothing.
+
+    The git-ignored cache folder is left out: caches are allowed to change.
+    """
     out: dict[str, str] = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
+        if rel.split("/", 1)[0] == ".paperlist-cache":
+            continue
         if p.is_symlink():
             out[rel] = "link:" + os.readlink(p)
         elif p.is_file():

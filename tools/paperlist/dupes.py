@@ -773,13 +773,15 @@ def find_duplicates(
     check_all: bool = False,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    papers: Sequence[PaperFile] = (),
 ) -> Report:
     """Check ``files`` against every paper under ``root`` and each other (or, with ``check_all``,
     the whole list against itself). One finding per duplicate pair, on the checked file (with
     ``check_all``, on the later path of the pair), with ``duplicate_of`` the other file.
 
     Files that fail other checks are compared as long as they parse; files that do not parse are
-    left to ``validate`` (their findings are not repeated here).
+    left to ``validate`` (their findings are not repeated here). ``papers`` are checked like
+    ``files`` but come already loaded (``paperlist new`` checks a file before writing it).
 
     >>> find_duplicates(Path("."), [Path("papers/cvpr2021/new.yaml")])  # doctest: +SKIP
     """
@@ -793,6 +795,7 @@ def find_duplicates(
         if not f.is_absolute() and not os.path.lexists(p) and os.path.lexists(root / f):
             p = Path(os.path.abspath(root / f))  # a path relative to the root (what a PR's file list holds)
         targets.append(load_paper(p, root))
+    targets.extend(papers)
     loaded = {pf.rel: pf for pf in targets}
     if cache is None:
         return _run(scan_index(root, loaded), targets, allowed, findings, check_all)
