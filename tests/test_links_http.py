@@ -15,10 +15,8 @@ from support.linkservers import LinkFarm, write_config
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # No test may reach the internet or share a cache: APIs point at a closed loopback port.
+    # No test may share a cache (conftest.py already points every API at a closed port).
     monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("PAPERLIST_ARXIV_API", "http://127.0.0.1:9")
 
 
 @pytest.fixture

@@ -19,9 +19,6 @@ from support.linkservers import FakeArxiv, LinkFarm, write_config
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("PAPERLIST_ARXIV_API", "http://127.0.0.1:9")
-    monkeypatch.setenv("PAPERLIST_GITHUB_WEB", "http://127.0.0.1:9")
 
 
 @pytest.fixture

@@ -366,7 +366,9 @@ def validate(root: Path, files: Sequence[Path] | None = None, *, jobs: int | Non
     else:
         paths = []
         for f in files:
-            p = f if f.is_absolute() else root / f
+            # A relative path is taken from the current folder when it exists there (as any
+            # command line would), else from the root (as a PR's file list is written).
+            p = f if f.is_absolute() or os.path.lexists(f) else root / f
             rel = relpath(p, root)
             if not rel.startswith(PAPERS_DIR + "/"):
                 findings.append(Finding(file=rel, severity="error", check="files",
