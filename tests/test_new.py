@@ -55,3 +55,18 @@ def test_bad_input_is_a_clear_error_and_nothing_is_written(tmp_path: Path) -> No
     bad_tag = run_cli(root, "new", "--title", "A Paper", "--venue", "CVPR", "--year", "2020", "--tag", "magic")
     assert bad_tag.returncode == 1 and "unknown tag 'magic'" in bad_tag.stderr
     assert tree_digest(root) == before
+
+
+def test_new_file_is_readable_by_others(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    root = make_project(tmp_path)
+    old = os.umask(0o022)
+    try:
+        assert run_cli(root, "new", "--title", "A Paper", "--venue", "CVPR", "--year", "2020",
+                       "--tag", "other").returncode == 0
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((root / "papers/cvpr2020/a-paper.yaml").stat().st_mode)
+    assert mode == 0o644, oct(mode)

@@ -7,8 +7,11 @@ accelerator: unreadable, stale or corrupt, it is rebuilt, and failing to write i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
+
+from . import fsutil
 
 CACHE_ENV = "PAPERLIST_CACHE_DIR"
 NO_CACHE_ENV = "PAPERLIST_NO_CACHE"
@@ -22,11 +25,6 @@ def cache_dir(root: Path) -> Path | None:
 
 
 def write_atomic(path: Path, blob: bytes) -> None:
-    """Write through a temp file and rename, so a reader never sees half a cache; errors are ignored."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    """Write a cache file atomically; a cache that cannot be written only costs speed next time."""
+    with contextlib.suppress(OSError):
+        fsutil.write_atomic(path, blob)

@@ -12,7 +12,6 @@ PR number, the verdict and the changed files.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 from . import __version__
 from .errors import UsageError
 from .findings import Finding, Report
+from .fsutil import write_atomic
 from .gitdiff import Change, changes, merge_base, rev_parse, show
 from .loader import PAPERS_DIR
 
@@ -216,7 +216,4 @@ def actions_context(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def write_report(report: Report, path: Path) -> None:
     """Write the report JSON atomically (the artifact the comment job downloads)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(Path(path), json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

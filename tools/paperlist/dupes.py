@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import cachedir
 from .findings import Finding, Report, Severity
 from .identity import (
     arxiv_id,
@@ -48,9 +49,6 @@ from .identity import (
 from .loader import PAPERS_DIR, PaperFile, load_paper
 
 ALLOW_FILE = "not-duplicates.yaml"
-CACHE_ENV = "PAPERLIST_CACHE_DIR"
-NO_CACHE_ENV = "PAPERLIST_NO_CACHE"
-DEFAULT_CACHE_DIR = ".paperlist-cache"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
 _CACHE_VERSION = 5
 _BLOCK_TOKENS = 4
@@ -640,10 +638,10 @@ def _stat(path: Path) -> tuple[int, int] | None:
 def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
     """Where the index is kept: ``cache_dir``, else $PAPERLIST_CACHE_DIR, else ``<root>/.paperlist-cache``;
     None when caching is off ($PAPERLIST_NO_CACHE set to anything but 0 or empty)."""
-    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+    folder = cachedir.cache_dir(root)
+    if folder is None:
         return None
-    folder = cache_dir or (Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else root / DEFAULT_CACHE_DIR)
-    return folder / "dupes-index.sqlite"
+    return (cache_dir or folder) / "dupes-index.sqlite"
 
 
 def scan_index(root: Path, loaded: dict[str, PaperFile]) -> Index:

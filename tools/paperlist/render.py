@@ -13,7 +13,6 @@ import dataclasses
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,9 +21,11 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
-from .cachedir import cache_dir, write_atomic
+from .cachedir import cache_dir
+from .cachedir import write_atomic as write_cache
 from .errors import ConfigError
 from .findings import Finding, Report
+from .fsutil import write_atomic
 from .loader import discover, load_paper, relpath
 from .vocab import Term, Vocabulary
 
@@ -274,7 +275,7 @@ def _load_entries(root: Path) -> tuple[list[Entry], list[Finding], int]:
             entries.append(entry)
             fresh[rel] = [list(stats[rel]), dataclasses.asdict(entry)]
     if cache_file is not None and (todo or len(fresh) != len(cached)):
-        write_atomic(cache_file, json.dumps({"version": [_CACHE_VERSION, __version__], "entries": fresh},
+        write_cache(cache_file, json.dumps({"version": [_CACHE_VERSION, __version__], "entries": fresh},
                                             ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return entries, skipped, len(paths)
 
@@ -340,13 +341,5 @@ def render_readme(root: Path, *, check: bool = False) -> Report:
             message_zh="README.md 与 papers/ 不一致：请运行 `paperlist render` 并提交结果",
         ))
     elif changed:
-        fd, tmp = tempfile.mkstemp(dir=root, prefix=".README.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(new)
-            os.chmod(tmp, readme_path.stat().st_mode & 0o7777)  # mkstemp's 0600 would hide the README
-            os.replace(tmp, readme_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(readme_path, new)
     return Report(findings, files=files, meta={"changed": changed, "papers": len(entries), "check": check})

@@ -8,8 +8,6 @@ the fixed field order so that a PR diff of generated data reads like hand-writte
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from . import identity
+from . import fsutil, identity
 
 FIELD_ORDER = ("title", "title_zh", "authors", "venue", "year", "track", "presentation", "arxiv", "doi",
                "links", "tags")
@@ -209,14 +207,5 @@ def _append_titled(links: CommentedMap, key: str, item: dict[str, str]) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder so a crash never leaves half a paper."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """A crash never leaves half a paper (newline="\n": the same bytes on every platform)."""
+    fsutil.write_atomic(path, text)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from ..cachedir import write_atomic
 from .verdict import Verdict
 
 CACHE_VERSION = 1
@@ -80,12 +80,4 @@ class LinkCache:
         live = {k: v for k, v in self._entries.items()
                 if isinstance(v, dict) and isinstance(v.get("checked"), int | float)
                 and self.now - v["checked"] <= self.ttl}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Write through a temp file so a killed run never leaves half a cache.
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".links-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"version": CACHE_VERSION, "entries": live}, fh)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # the cache is an optimisation; failing to write it must not fail the check
+        write_atomic(self.path, json.dumps({"version": CACHE_VERSION, "entries": live}).encode("utf-8"))
