@@ -273,15 +273,19 @@ def _load_entries(root: Path) -> tuple[list[Entry], list[Finding], int]:
                                    message_zh="未渲染：文件无法作为论文加载（需要 title、venue、year）"))
         else:
             entries.append(entry)
-            fresh[rel] = [list(stats[rel]), dataclasses.asdict(entry)]
+            if cache_file is not None:  # dataclasses.asdict is slow: a plain field copy is enough for JSON
+                fresh[rel] = [list(stats[rel]), {f: getattr(entry, f) for f in _ENTRY_FIELDS}]
     if cache_file is not None and (todo or len(fresh) != len(cached)):
         write_cache(cache_file, json.dumps({"version": [_CACHE_VERSION, __version__], "entries": fresh},
                                             ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return entries, skipped, len(paths)
 
 
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
+
+
 def _entry_from_json(d: dict[str, Any]) -> Entry:
-    fields = {f.name: d[f.name] for f in dataclasses.fields(Entry)}
+    fields = {name: d[name] for name in _ENTRY_FIELDS}
     for name in ("authors", "code", "tags"):
         fields[name] = tuple(fields[name])
     fields["readings"] = tuple((str(t), str(u)) for t, u in fields["readings"])
