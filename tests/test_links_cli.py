@@ -8,20 +8,13 @@ from pathlib import Path
 import pytest
 
 from paperlist.links import load_config, parse_shard, shard_of
-from projectkit import REPO, add_paper, make_project, run_cli
-from support.linkservers import LinkFarm, write_config
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
+from projectkit import REPO, add_paper, run_cli
+from support.linkservers import LinkFarm, make_link_project
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = make_project(tmp_path / "proj")
-    write_config(root)
-    return root
+    return make_link_project(tmp_path)  # type: ignore[no-any-return]
 
 
 def test_the_repository_config_is_valid() -> None:

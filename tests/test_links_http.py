@@ -13,12 +13,6 @@ from paperlist.links import check_links
 from support.linkservers import LinkFarm, write_config
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # No test may share a cache (conftest.py already points every API at a closed port).
-    monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def farm() -> Iterator[LinkFarm]:
     with LinkFarm() as f:

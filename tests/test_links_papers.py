@@ -11,21 +11,14 @@ from paperlist.links import check_links
 from paperlist.links.arxiv import parse_feed
 from paperlist.links.extract import links_in_paper
 from paperlist.loader import load_paper
-from projectkit import add_paper, make_project
+from projectkit import add_paper
 from support.fake_github import FakeGitHub
-from support.linkservers import FakeArxiv, LinkFarm, write_config
-
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(tmp_path / "cache"))
+from support.linkservers import FakeArxiv, LinkFarm, make_link_project, write_config
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = make_project(tmp_path / "proj")
-    write_config(root)
-    return root
+    return make_link_project(tmp_path)  # type: ignore[no-any-return]
 
 
 def test_every_url_in_a_paper_with_its_position(project: Path) -> None:

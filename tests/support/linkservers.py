@@ -227,3 +227,12 @@ def write_config(root: Any, **settings: Any) -> None:
     base.update(settings)
     # JSON is YAML: no need for a YAML writer here.
     (root / "linkcheck.yaml").write_text(json.dumps(base), encoding="utf-8")
+
+
+def make_link_project(tmp_path: Any) -> Any:
+    """A throw-away project (real schema and vocabularies) with the quick test ``linkcheck.yaml``."""
+    from projectkit import make_project
+
+    root = make_project(tmp_path / "proj")
+    write_config(root)
+    return root
