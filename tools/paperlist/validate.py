@@ -93,8 +93,13 @@ class Checker:
         out = list(pf.findings)
         if not pf.parsed:
             return out
-        out.extend(self._schema(pf))
-        out.extend(self._semantics(pf))
+        semantic = self._semantics(pf)
+        # "'目标检测' is not a tag id" says less than the vocabulary's "use the tag id
+        # 'object-detection'" on the same spot: keep only the more helpful one.
+        vocab_spots = {(f.line, f.column) for f in semantic if f.check == "vocabulary"}
+        out.extend(f for f in self._schema(pf)
+                   if not ((f.line, f.column) in vocab_spots and "is not a tag id" in f.message))
+        out.extend(semantic)
         return out
 
     def check_path(self, path: Path) -> list[Finding]:
