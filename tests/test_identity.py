@@ -188,3 +188,13 @@ def test_drop_title_prefix() -> None:
 )
 def test_author_key(name: str, key: str) -> None:
     assert author_key(name) == key
+
+
+def test_a_hostile_title_cannot_make_normalization_slow() -> None:
+    # An unclosed "(" followed by 60,000 CJK characters was quadratic (minutes) before the cap;
+    # the bound asserted here is operations, not time: the input is cut before any regex runs.
+    from paperlist.identity import MAX_TITLE
+
+    title = "Title(" + "中" * 60_000
+    assert len(normalize_title(title)) <= MAX_TITLE
+    assert normalize_title("A Real Title（中文翻译）") == "a real title"
