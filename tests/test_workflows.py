@@ -168,7 +168,8 @@ def test_pull_request_end_to_end(tmp_path: Path) -> None:
     }
     with FakeGitHub() as fake:
         fake.add_repo("octo/papers")
-        fake.add_pull("octo/papers", 17, head_sha=head)
+        hostile = "papers/cvpr2021/someone-img-src-x-onerror-alert-1-closing.yaml"
+        fake.add_pull("octo/papers", 17, head_sha=head, files={hostile: list(range(1, 20))})
         actions_env["GITHUB_API_URL"] = fake.url
         actions_env["PAPERLIST_ARXIV_API"] = fake.url  # never the internet
         exprs = {
@@ -217,12 +218,18 @@ def test_pull_request_end_to_end(tmp_path: Path) -> None:
         statuses = fake.statuses_for(head)
         assert statuses[0]["state"] == "failure" and statuses[0]["target_url"] == comments[0]["html_url"]
         assert fake.count("GET", r"^/user$") == 0
+        # The quoted year's fix is also a one-click suggestion on line 3 of the added file.
+        (review,) = fake.reviews_on("octo/papers", 17)
+        (suggestion,) = review["_comments"]
+        assert (suggestion["path"], suggestion["line"]) == (hostile, 3)
+        assert "```suggestion\nyear: 2021\n```" in suggestion["body"]
 
         # The same run again (a re-run, a retry): nothing new is posted.
         writes = fake.count("POST", "/comments") + fake.count("PATCH", "/comments")
         again = run_step("pr-comment.yml", "comment", cwd=tmp_path, exprs=comment_exprs, env=post_env)
         assert again.returncode == 0 and "comment unchanged" in again.stdout
         assert fake.count("POST", "/comments") + fake.count("PATCH", "/comments") == writes
+        assert len(fake.reviews_on("octo/papers", 17)) == 1 and "suggestions unchanged" in again.stdout
 
         # The contributor pushed again meanwhile: the old report is not posted as current.
         fake.set_head("octo/papers", 17, "f" * 40)

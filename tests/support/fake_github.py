@@ -6,7 +6,9 @@ hold afterwards. It imitates the behaviours that matter for correctness, not all
 
 - issue comments: list (paginated with ``Link`` headers, ``per_page``/``page``), create, get, edit;
 - issues: create, get, edit (state, title, body, labels), list with ``state``/``labels``/``creator``;
-- pull requests: get (``head.sha``), set by the test with ``add_pull``;
+- pull requests: get (``head.sha``), set by the test with ``add_pull``; reviews: list and create,
+  with review comments on ``line``/``side`` refused (422) unless the line is in the PR's diff
+  (``add_pull(files={path: [lines]})``), as GitHub refuses them;
 - commit statuses: create, list (``/commits/{sha}/statuses``) and ``/commits/{sha}/status``;
 - repositories: ``GET /repos/{owner}/{repo}`` 200 (full_name, archived, stars…), 301 to
   ``/repositories/{id}`` for renamed repositories, 404 otherwise; ``GET /repositories/{id}``;
@@ -73,6 +75,7 @@ class State:
     issues: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     pulls: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
 
@@ -128,13 +131,16 @@ class FakeGitHub:
             self.state.pulls.setdefault(full_name.lower(), {})
             return repo
 
-    def add_pull(self, full_name: str, number: int, *, head_sha: str, base_ref: str = "main") -> None:
-        """A pull request (also an issue, as on GitHub) whose head is ``head_sha``."""
+    def add_pull(self, full_name: str, number: int, *, head_sha: str, base_ref: str = "main",
+                 files: dict[str, list[int]] | None = None) -> None:
+        """A pull request (also an issue, as on GitHub) whose head is ``head_sha``; ``files`` maps
+        each changed path to the right-side lines in its diff (where review comments may go)."""
         with self.lock:
             key = full_name.lower()
             if key not in self.state.repos:
                 self.add_repo(full_name)
-            self.state.pulls[key][number] = {"number": number, "head_sha": head_sha, "base_ref": base_ref}
+            self.state.pulls[key][number] = {"number": number, "head_sha": head_sha, "base_ref": base_ref,
+                                             "files": files or {}}
             self.state.issues[key].setdefault(number, self._issue(full_name, number, f"PR {number}", "",
                                                                   user="contributor", is_pull=True))
 
@@ -153,6 +159,10 @@ class FakeGitHub:
         with self.lock:
             return [c for c in sorted(self.state.comments.values(), key=lambda c: c["id"])
                     if c["_repo"] == full_name.lower() and c["_issue"] == number]
+
+    def reviews_on(self, full_name: str, number: int) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r for r in self.state.reviews if r["_repo"] == full_name.lower() and r["_pull"] == number]
 
     def statuses_for(self, sha: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -405,6 +415,15 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     "head": {"sha": pr["head_sha"], "ref": f"pr-{n}"},
                     "base": {"ref": pr["base_ref"]},
                 }, None
+            m2 = re.fullmatch(r"/pulls/(\d+)/reviews", rest)
+            if m2:
+                pr = st.pulls[key].get(int(m2.group(1)))
+                if pr is None:
+                    return 404, {"message": "Not Found"}, None
+                if method == "GET":
+                    return self._page(path, query, [_public(r) for r in fake.reviews_on(full, pr["number"])])
+                if method == "POST":
+                    return self._create_review(full, key, pr, body if isinstance(body, dict) else {})
             # statuses
             m2 = re.fullmatch(r"/statuses/([0-9a-fA-F]{7,40})", rest)
             if m2 and method == "POST":
@@ -424,6 +443,32 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 sha = m2.group(1)
                 return 200, {"sha": sha, "url": f"{fake.url}/repos/{full}/commits/{sha}"}, None
             return 404, {"message": "Not Found"}, None
+
+        def _create_review(self, full: str, key: str, pr: dict[str, Any],
+                           body: dict[str, Any]) -> tuple[int, Any, dict[str, str] | None]:
+            text = body.get("body") or ""
+            if not isinstance(text, str) or len(text) > MAX_BODY:
+                return 422, {"message": "Validation Failed"}, None
+            comments = body.get("comments") or []
+            for c in comments:
+                lines = pr["files"].get(c.get("path"), [])
+                if c.get("side", "RIGHT") != "RIGHT" or c.get("line") not in lines:
+                    # GitHub's answer for a line outside the diff.
+                    return 422, {"message": "Unprocessable Entity",
+                                 "errors": ["Line could not be resolved"]}, None
+            rid = fake._new_id()
+            n = pr["number"]
+            review = {
+                "id": rid, "body": text, "state": "COMMENTED" if body.get("event") == "COMMENT" else "PENDING",
+                "user": {"login": fake.user, "type": "Bot" if fake.user.endswith("[bot]") else "User"},
+                "commit_id": body.get("commit_id") or pr["head_sha"],
+                "html_url": f"https://github.com/{full}/pull/{n}#pullrequestreview-{rid}",
+                "pull_request_url": f"{fake.url}/repos/{full}/pulls/{n}",
+                "submitted_at": "2024-01-01T00:00:00Z",
+                "_repo": key, "_pull": n, "_comments": [dict(c) for c in comments],
+            }
+            fake.state.reviews.append(review)
+            return 200, _public(review), None
 
         def _page(self, path: str, query: dict[str, str],
                   items: list[dict[str, Any]]) -> tuple[int, Any, dict[str, str] | None]:

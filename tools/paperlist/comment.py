@@ -309,7 +309,51 @@ def _clean_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     checked = meta.get("papers_checked")
     if isinstance(checked, list) and all(isinstance(p, str) for p in checked):
         out["papers_checked"] = checked[:100000]
+    changed = meta.get("changed")
+    if isinstance(changed, list):
+        out["changed"] = [{"status": c["status"], "path": c["path"]} for c in changed[:100000]
+                          if isinstance(c, dict) and c.get("status") in ("A", "M", "D", "R", "T")
+                          and isinstance(c.get("path"), str) and len(c["path"]) < 1000]
     return out
+
+
+# -- suggestions a contributor can apply with one click --------------------------------------------
+_MAX_REVIEW_COMMENTS = 30
+
+
+def suggestions_marker(head_sha: str) -> str:
+    """Marks the one suggestions review per head commit (found again on a re-run, never posted twice)."""
+    return f"<!-- paperlist:suggestions {head_sha} -->"
+
+
+def review_comments(report: Report) -> list[dict[str, Any]]:
+    """Review comments with ``suggestion`` blocks, which GitHub turns into a "Commit suggestion" button.
+
+    Only on files the change adds: every line of an added file is in the diff, and GitHub refuses a
+    review comment on a line outside it. One per line, the first finding's fix; at most 30.
+    """
+    added = {c["path"] for c in report.meta.get("changed", []) if c.get("status") == "A"}
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, int]] = set()
+    for f in report.findings:
+        if (not f.suggestion or not f.line or f.file not in added or "\n" in f.suggestion
+                or len(f.suggestion) > _SUGGESTION_MAX or (f.file, f.line) in seen):
+            continue
+        seen.add((f.file, f.line))
+        text = inline(f.message) + (f"<br>{inline(f.message_zh)}" if f.message_zh else "")
+        out.append({"path": f.file, "line": f.line, "side": "RIGHT",
+                    "body": f"{_ICON[f.severity]} {text}\n\n{fenced(f.suggestion, 'suggestion')}\n"})
+        if len(out) == _MAX_REVIEW_COMMENTS:
+            break
+    return out
+
+
+def review_body(head_sha: str, count: int) -> str:
+    return (f"{suggestions_marker(head_sha)}\n"
+            f"paperlist has {count} ready-made fix{'es' if count != 1 else ''} for this commit: "
+            "**Commit suggestion** applies one without git.\n"
+            f"paperlist 为此提交给出了 {count} 处可直接采用的修改："
+            "点击 **Commit suggestion** 即可应用，无需使用 git。\n")
 
 
 def status_for(report: Report) -> tuple[str, str]:

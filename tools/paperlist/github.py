@@ -1,4 +1,5 @@
-"""Talking to GitHub through PyGithub: the one PR comment, the commit status, the sweep issue.
+"""Talking to GitHub through PyGithub: the one PR comment, its suggestions, the commit status,
+the sweep issue.
 
 Written for the Actions token and its limits:
 - the bot's comment is found again by a hidden marker at the start of the body and a Bot
@@ -131,6 +132,41 @@ def upsert_comment(repo: Repository, number: int, body: str, marker: str, *,
             last = GitHubError(f"posting the comment: {e}")
             continue
         return Outcome("created", c.html_url, c.id)
+    assert last is not None
+    raise last
+
+
+def post_review(repo: Repository, number: int, head_sha: str, *, body: str, comments: list[dict[str, Any]],
+                marker: str, attempts: int = 2) -> Outcome:
+    """Post one review of line comments (suggestions) on ``head_sha``, unless a bot review with
+    ``marker`` is already there; like the comment, a create that answered 5xx is looked for first."""
+    if not body.startswith(marker):
+        raise ValueError("the body must start with the marker")
+    pull = repo.get_pull(number)
+
+    def existing() -> Any:
+        for r in _call("listing the PR's reviews", lambda: list(pull.get_reviews())):
+            if (r.body or "").startswith(marker) and r.user is not None and r.user.type == "Bot":
+                return r
+        return None
+
+    last: GitHubError | None = None
+    for attempt in range(attempts):
+        found = existing()
+        if found is not None:
+            return Outcome("unchanged" if attempt == 0 else "created", found.html_url, found.id)
+        try:
+            review = pull.create_review(commit=repo.get_commit(head_sha), body=body, event="COMMENT",
+                                        comments=comments)  # type: ignore[arg-type]
+        except GithubException as e:
+            if e.status is not None and e.status < 500:
+                raise GitHubError(_explain("posting the suggestions", e)) from e
+            last = GitHubError(_explain("posting the suggestions", e))
+            continue
+        except OSError as e:
+            last = GitHubError(f"posting the suggestions: {e}")
+            continue
+        return Outcome("created", review.html_url, review.id)
     assert last is not None
     raise last
 

@@ -70,15 +70,19 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
               help="The commit the report must be about (the workflow_run's head_sha); refused otherwise.")
 @click.option("--summary-url", default=None, help="Link for the full report (the checking run's page).")
 @click.option("--no-status", is_flag=True, help="Do not set a commit status.")
+@click.option("--no-suggestions", is_flag=True,
+              help="Do not post ready-made fixes as review suggestions on the PR's lines.")
 @click.option("--dry-run", is_flag=True, help="Print the comment's Markdown; post nothing.")
 @handle_errors
 def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary_url: str | None,
-                    no_status: bool, dry_run: bool) -> None:
+                    no_status: bool, no_suggestions: bool, dry_run: bool) -> None:
     """Post a check report to its pull request as the one paperlist comment, and set a commit status.
 
     Uses GITHUB_API_URL, GITHUB_REPOSITORY and GITHUB_TOKEN as set in GitHub Actions. The
     comment is found again by a hidden marker and edited in place; identical text is not
     re-posted. A report about an older commit than the PR's current head is not posted.
+    Mechanical fixes on the lines of added files are also posted, once per commit, as a
+    review whose suggestions the contributor can apply with one click.
 
     \b
     Examples (the comment workflow; --dry-run to preview locally):
@@ -86,7 +90,16 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
       paperlist comment --report report.json --pr 42 --dry-run
     """
     from .. import github as gh
-    from ..comment import MARKER, links_for, load_report, render_comment, status_for
+    from ..comment import (
+        MARKER,
+        links_for,
+        load_report,
+        render_comment,
+        review_body,
+        review_comments,
+        status_for,
+        suggestions_marker,
+    )
 
     env = os.environ
     report = load_report(report_path)
@@ -114,6 +127,17 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
         state, description = status_for(report)
         gh.set_status(repo, meta_head, state, description, target_url=outcome.url)
         click.echo(f"status {state} on {meta_head[:12]}: {description}")
+    suggestions = [] if no_suggestions else review_comments(report)
+    if suggestions:
+        marker = suggestions_marker(meta_head)
+        try:
+            review = gh.post_review(repo, pr, meta_head, body=review_body(meta_head, len(suggestions)),
+                                    comments=suggestions, marker=marker)
+        except gh.GitHubError as e:
+            # The comment already carries every fix; a refused review must not fail the job.
+            click.echo(f"suggestions not posted: {e}", err=True)
+        else:
+            click.echo(f"suggestions {review.action}: {review.url} ({len(suggestions)})")
 
 
 @click.command("sweep-issue")
