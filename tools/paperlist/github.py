@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 from github.IssueComment import IssueComment
+from github.PullRequestReview import PullRequestReview
 from github.Repository import Repository
 from urllib3.util.retry import Retry
 
@@ -86,14 +87,14 @@ def _explain(what: str, e: GithubException) -> str:
     return text
 
 
-def _is_ours(c: IssueComment, marker: str, bot_login: str | None) -> bool:
-    body = c.body or ""
+def _is_ours(item: IssueComment | PullRequestReview, marker: str, bot_login: str | None) -> bool:
+    body = item.body or ""
     if not body.startswith(marker):
         return False
-    user = c.user
+    user = item.user
     if bot_login:
         return bool(user and user.login == bot_login)
-    # Anyone can paste the marker; only a bot's comment is ours to edit.
+    # Anyone can paste the marker; only a bot's comment or review is ours.
     return bool(user and user.type == "Bot")
 
 
@@ -104,71 +105,61 @@ def find_comment(issue: Issue, marker: str, *, bot_login: str | None = None) -> 
     return None
 
 
+def _find_or_create(what: str, find: Callable[[], T | None], create: Callable[[], T], attempts: int) -> tuple[T, bool]:
+    """The marked object, found or created: ``(obj, created)``. Never a second one: a create answered
+    with a 5xx or a dropped connection may have been carried out (a half-processed 502), so the
+    marker is looked for again before creating once more."""
+    last: GitHubError | None = None
+    tried = False
+    for _ in range(attempts):
+        found = find()
+        if found is not None:
+            return found, tried
+        tried = True
+        try:
+            return create(), True
+        except GithubException as e:
+            if e.status is not None and e.status < 500:
+                raise GitHubError(_explain(what, e)) from e
+            last = GitHubError(_explain(what, e))
+        except OSError as e:
+            last = GitHubError(f"{what}: {e}")
+    assert last is not None
+    raise last
+
+
 def upsert_comment(repo: Repository, number: int, body: str, marker: str, *,
                    bot_login: str | None = None, attempts: int = 3) -> Outcome:
     """Create the one marked comment on issue/PR ``number``, or edit it in place; never a second one."""
     if not body.startswith(marker):
         raise ValueError("the body must start with the marker")
     issue = repo.get_issue(number)
-    last: GitHubError | None = None
-    tried_create = False
-    for _ in range(attempts):
-        existing = find_comment(issue, marker, bot_login=bot_login)
-        if existing is not None:
-            if existing.body == body:
-                # Found again after a failed create: GitHub did carry it out.
-                return Outcome("created" if tried_create else "unchanged", existing.html_url, existing.id)
-            _call("editing the comment", lambda c=existing: c.edit(body))  # type: ignore[misc]
-            return Outcome("updated", existing.html_url, existing.id)
-        tried_create = True
-        try:
-            c = issue.create_comment(body)
-        except GithubException as e:
-            if e.status is not None and e.status < 500:
-                raise GitHubError(_explain("posting the comment", e)) from e
-            last = GitHubError(_explain("posting the comment", e))
-            continue  # it may have been created anyway: look for the marker again
-        except OSError as e:
-            last = GitHubError(f"posting the comment: {e}")
-            continue
-        return Outcome("created", c.html_url, c.id)
-    assert last is not None
-    raise last
+    c, created = _find_or_create("posting the comment", lambda: find_comment(issue, marker, bot_login=bot_login),
+                                 lambda: issue.create_comment(body), attempts)
+    if c.body == body:
+        return Outcome("created" if created else "unchanged", c.html_url, c.id)
+    _call("editing the comment", lambda: c.edit(body))
+    return Outcome("updated", c.html_url, c.id)
 
 
 def post_review(repo: Repository, number: int, head_sha: str, *, body: str, comments: list[dict[str, Any]],
                 marker: str, attempts: int = 2) -> Outcome:
     """Post one review of line comments (suggestions) on ``head_sha``, unless a bot review with
-    ``marker`` is already there; like the comment, a create that answered 5xx is looked for first."""
+    ``marker`` is already there."""
     if not body.startswith(marker):
         raise ValueError("the body must start with the marker")
     pull = repo.get_pull(number)
 
-    def existing() -> Any:
-        for r in _call("listing the PR's reviews", lambda: list(pull.get_reviews())):
-            if (r.body or "").startswith(marker) and r.user is not None and r.user.type == "Bot":
-                return r
-        return None
+    def find() -> PullRequestReview | None:
+        reviews = _call("listing the PR's reviews", lambda: list(pull.get_reviews()))
+        return next((r for r in reviews if _is_ours(r, marker, None)), None)
 
-    last: GitHubError | None = None
-    for attempt in range(attempts):
-        found = existing()
-        if found is not None:
-            return Outcome("unchanged" if attempt == 0 else "created", found.html_url, found.id)
-        try:
-            review = pull.create_review(commit=repo.get_commit(head_sha), body=body, event="COMMENT",
-                                        comments=comments)  # type: ignore[arg-type]
-        except GithubException as e:
-            if e.status is not None and e.status < 500:
-                raise GitHubError(_explain("posting the suggestions", e)) from e
-            last = GitHubError(_explain("posting the suggestions", e))
-            continue
-        except OSError as e:
-            last = GitHubError(f"posting the suggestions: {e}")
-            continue
-        return Outcome("created", review.html_url, review.id)
-    assert last is not None
-    raise last
+    def create() -> PullRequestReview:
+        return pull.create_review(commit=repo.get_commit(head_sha), body=body, event="COMMENT",
+                                  comments=comments)  # type: ignore[arg-type]
+
+    review, created = _find_or_create("posting the suggestions", find, create, attempts)
+    return Outcome("created" if created else "unchanged", review.html_url, review.id)
 
 
 def pr_head_sha(repo: Repository, number: int) -> str:
