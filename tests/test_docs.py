@@ -45,3 +45,22 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_markers_present_once() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert readme.count("<!-- paperlist:begin -->") == 1 and readme.count("<!-- paperlist:end -->") == 1
+
+
+def test_constraints_pin_every_dependency() -> None:
+    """CI installs with -c constraints.txt: a package it does not pin can move under the suite."""
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = list(pyproject["project"]["dependencies"])
+    for extra in pyproject["project"]["optional-dependencies"].values():
+        wanted += extra
+    pinned = set()
+    for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt pins by ==: {line!r}"
+            pinned.add(re.sub(r"[-_.]+", "-", name).lower())
+    for req in wanted:
+        name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0]).lower()
+        assert name in pinned, f"{name} is a dependency but constraints.txt does not pin it"

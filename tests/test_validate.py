@@ -106,3 +106,15 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     parallel = _json(run_cli(root, "validate", "--format", "json", "--jobs", "2"))
     assert serial == parallel
     assert serial["summary"]["files"] == 1600 and serial["summary"]["errors"] >= 8
+
+
+def test_flow_nesting_is_found_without_libyaml() -> None:
+    """The nesting finding must not hang on one libyaml version's own depth limit."""
+    from paperlist.loader import MAX_DEPTH, _flow_depth_exceeds
+
+    deep = "title: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    assert _flow_depth_exceeds(deep, MAX_DEPTH) == len("title: ") + MAX_DEPTH
+    quoted = 'title: "' + "[" * 40 + '"  # [[[[[[[[[[[[[[[[[[[[[[[\nauthors: [\'[[[[[[[[[[[[[[[[[[[[[[[[\']\n'
+    assert _flow_depth_exceeds(quoted, MAX_DEPTH) is None
+    escaped = 'title: "a \\" [[[[[[[[[[[[[[[[[[[[[[[[["\n'
+    assert _flow_depth_exceeds(escaped, MAX_DEPTH) is None

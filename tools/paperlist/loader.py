@@ -175,6 +175,41 @@ def _depth_bound(text: str) -> int:
     return text.count("\n") + text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _flow_depth_exceeds(text: str, limit: int) -> int | None:
+    """Offset of the first flow bracket nested deeper than ``limit``, skipping quotes and comments.
+
+    Independent of libyaml, so the nesting finding does not change with its version."""
+    depth = 0
+    quote = ""
+    prev = "\n"
+    escaped = False
+    for i, ch in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote or (ch == "\n" and quote == "#"):
+                quote = ""
+        elif ch in "\"'" and prev in " \t\n[{,:":
+            quote = ch
+        elif ch == "#" and prev in " \t\n":
+            quote = "#"
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return i
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        prev = ch
+    return None
+
+
 def _event_depth_exceeds(text: str, limit: int) -> tuple[bool, tuple[int, int]]:
     """Walk parser events (iteratively, no recursion) and report whether nesting exceeds limit."""
     parser = _Loader(text)
@@ -228,8 +263,13 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
         try:
             too_deep, (line, col) = _event_depth_exceeds(text, MAX_DEPTH)
         except yaml.MarkedYAMLError as e:
-            _yaml_error(pf, e)
-            return pf
+            # Newer libyaml (PyYAML >= 6.0.4) stops absurd flow nesting in its scanner, before any
+            # event reaches us; whether that is *our* nesting finding must not depend on its wording.
+            deep_at = _flow_depth_exceeds(text, MAX_DEPTH)
+            if deep_at is None:
+                _yaml_error(pf, e)
+                return pf
+            too_deep, (line, col) = True, _line_col(text, deep_at)
         if too_deep:
             pf.error(f"nesting deeper than {MAX_DEPTH} levels", line=line, column=col,
                      message_zh=f"嵌套层数超过 {MAX_DEPTH}")
