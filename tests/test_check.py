@@ -191,3 +191,25 @@ def test_a_symlink_in_the_pr_is_reported_never_read(tmp_path: Path, monkeypatch:
     text = out.read_text(encoding="utf-8")
     assert "symbolic link" in text and "SECRET" not in text and "leak\\n" not in text
     assert "example.invalid" not in text
+
+
+def test_each_changed_paper_is_parsed_once_for_all_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # validate, dupes and links all read the PR's files; the load step hands them one parse.
+    from paperlist import loader
+
+    repo = branch(tmp_path, {key("An Old Paper"): good("An Old Paper")})
+    new = key("A New Paper With Links")
+    write(repo, new, good("A New Paper With Links") + 'links:\n  code: ["http://127.0.0.1:9/x"]\n')
+    commit(repo)
+    parsed: list[str] = []
+    real = loader.parse_text
+
+    def counting(pf: loader.PaperFile, raw: bytes) -> loader.PaperFile:
+        parsed.append(pf.rel)
+        return real(pf, raw)
+
+    monkeypatch.setattr(loader, "parse_text", counting)
+    result = CliRunner().invoke(main, ["--root", str(repo), "check", "--base", "main", "--format", "json"])
+    report = json.loads(result.output)
+    assert {f["check"] for f in report["findings"]} >= {"link"}, report["findings"]  # links did read it
+    assert parsed.count(new) == 1, parsed

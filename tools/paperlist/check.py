@@ -23,6 +23,7 @@ from .findings import Finding, Report
 from .fsutil import write_atomic
 from .gitdiff import Change, changes, merge_base, rev_parse, show
 from .loader import PAPERS_DIR
+from .papers import load_papers
 
 REPORT_VERSION = 1
 
@@ -144,25 +145,27 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     mb = merge_base(root, base_sha, head_sha)
     changed = changes(root, mb, head_sha)
     live, deleted = _paper_paths(changed)
-    files = [root / p for p in live]
+    # The one load: every check below reads these PaperFile objects; no file is parsed twice.
+    papers = load_papers(root, [root / p for p in live])
 
     # Imported here: a check without links must not pay for importing aiohttp and PyGithub.
     from .dupes import find_duplicates
-    from .validate import validate
+    from .validate import validate_papers
 
     reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted))]
-    if files:
-        reports.append(validate(root, files))  # spreads over cores only for big PRs
-        reports.append(find_duplicates(root, files, use_cache=options.dupes_cache))
+    if papers.files:
+        reports.append(validate_papers(papers))
+        reports.append(find_duplicates(root, None, papers=papers.files, use_cache=options.dupes_cache))
         if options.links:
             from .links import check_links
 
-            reports.append(check_links(root, files, timeout=options.link_timeout, github_token=options.github_token))
+            reports.append(check_links(root, papers=papers.files, timeout=options.link_timeout,
+                                       github_token=options.github_token))
     deletions = [Finding(file=p, severity="notice", check="scope",
                          message="this change removes a paper from the list",
                          message_zh="此修改从列表中删除了一篇论文") for p in deleted]
     reports.append(Report(deletions))
-    report = Report.merge(reports, files=len(files))
+    report = Report.merge(reports, files=len(papers.files))
     # Findings about files outside the change (a dupes check may mention the existing paper) only
     # inform: they must never fail a PR for something it did not touch.
     touched = {c.path for c in changed} | {c.old for c in changed if c.old}
@@ -176,7 +179,7 @@ def run_check(root: Path, options: CheckOptions) -> Report:
         "head_sha": head_sha,
         "changed": [{"status": c.status, "path": c.path, **({"old": c.old} if c.old else {})} for c in changed],
         "papers_checked": live,
-        "links_checked": bool(options.links and files),
+        "links_checked": bool(options.links and papers.files),
         **options.context,
     }
     report.meta["verdict"] = verdict_of(report)

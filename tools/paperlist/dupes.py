@@ -47,6 +47,7 @@ from .identity import (
     title_key,
 )
 from .loader import PAPERS_DIR, PaperFile, load_paper
+from .papers import load_papers, map_papers
 
 ALLOW_FILE = "not-duplicates.yaml"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
@@ -667,44 +668,19 @@ def scan_index(root: Path, loaded: dict[str, PaperFile]) -> Index:
     return idx
 
 
-_PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
-
-
-def _records_for(root: str, rels: list[str]) -> list[tuple[Any, ...] | None]:
-    out: list[tuple[Any, ...] | None] = []
-    for rel in rels:
-        rec = record_from_file(load_paper(Path(root) / rel, Path(root)))
-        out.append(rec.to_tuple() if rec else None)
-    return out
-
-
 def parse_many(root: Path, rels: list[str], loaded: dict[str, PaperFile]) -> dict[str, Record | None]:
-    """Records of many files (None for files that do not load as papers); on all cores when many."""
-    out: dict[str, Record | None] = {}
-    todo = []
-    for rel in rels:
-        if rel in loaded:
-            out[rel] = record_from_file(loaded[rel])
-        else:
-            todo.append(rel)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) >= _PARALLEL_FROM and workers > 1:
-        try:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+    """Records of many files (None for files that do not load as papers); on all cores when many.
+    Files already in ``loaded`` are not parsed again."""
+    out: dict[str, Record | None] = {rel: record_from_file(loaded[rel]) for rel in rels if rel in loaded}
+    todo = [rel for rel in rels if rel not in loaded]
 
-            size = max(100, len(todo) // (workers * 4))
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for chunk, tuples in zip(chunks, pool.map(_records_for, [str(root)] * len(chunks), chunks),
-                                         strict=True):
-                    for rel, t in zip(chunk, tuples, strict=True):
-                        out[rel] = Record.from_tuple(t) if t is not None else None
-            return out
-        except (OSError, RuntimeError, ImportError):
-            pass  # no process support here (a sandbox): parse in this process instead
-    for t_rel, t in zip(todo, _records_for(str(root), todo), strict=True):
-        out[t_rel] = Record.from_tuple(t) if t is not None else None
+    def features(pf: PaperFile) -> tuple[Any, ...] | None:
+        rec = record_from_file(pf)
+        return rec.to_tuple() if rec else None  # a plain tuple pickles fast between processes
+
+    tuples = map_papers(root, features, [root / rel for rel in todo])
+    for rel, t in zip(todo, tuples, strict=True):
+        out[rel] = Record.from_tuple(t) if t is not None else None
     return out
 
 
@@ -786,13 +762,7 @@ def find_duplicates(
     root = Path(root)
     cache = cache_path(root, cache_dir) if use_cache else None
     allowed, findings = load_allowed(root)
-    targets: list[PaperFile] = []
-    for given in files or ():
-        f = Path(given)
-        p = f if f.is_absolute() else Path(os.path.abspath(f))
-        if not f.is_absolute() and not os.path.lexists(p) and os.path.lexists(root / f):
-            p = Path(os.path.abspath(root / f))  # a path relative to the root (what a PR's file list holds)
-        targets.append(load_paper(p, root))
+    targets: list[PaperFile] = load_papers(root, files).files if files else []
     targets.extend(papers)
     loaded = {pf.rel: pf for pf in targets}
     if cache is None:

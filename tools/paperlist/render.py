@@ -26,7 +26,8 @@ from .cachedir import write_atomic as write_cache
 from .errors import ConfigError
 from .findings import Finding, Report
 from .fsutil import write_atomic
-from .loader import discover, load_paper, relpath
+from .loader import PaperFile, discover, relpath
+from .papers import map_papers
 from .vocab import Term, Vocabulary
 
 BEGIN = "<!-- paperlist:begin -->"
@@ -292,22 +293,13 @@ def _entry_from_json(d: dict[str, Any]) -> Entry:
     return Entry(**fields)
 
 
-def _load_one(args: tuple[str, str]) -> tuple[str, Entry | None, str | None]:
-    rel, root = args
-    pf = load_paper(Path(root) / rel, Path(root))
-    entry = entry_from(rel, pf.data) if isinstance(pf.data, dict) else None
-    return rel, entry, pf.findings[0].message if pf.findings else None
+def _entry_of(pf: PaperFile) -> tuple[str, Entry | None, str | None]:
+    entry = entry_from(pf.rel, pf.data) if isinstance(pf.data, dict) else None
+    return pf.rel, entry, pf.findings[0].message if pf.findings else None
 
 
 def _load_all(root: Path, rels: list[str]) -> list[tuple[str, Entry | None, str | None]]:
-    jobs = [(rel, str(root)) for rel in rels]
-    workers = os.cpu_count() or 1
-    if workers > 1 and len(jobs) >= _PARALLEL_MIN:
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_load_one, jobs, chunksize=256)
-    return [_load_one(j) for j in jobs]
+    return map_papers(root, _entry_of, [root / rel for rel in rels], parallel_from=_PARALLEL_MIN)
 
 
 def splice(readme: str, body: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from jsonschema.exceptions import ValidationError
 from . import keys
 from .errors import ConfigError
 from .findings import Finding, Report
-from .loader import PAPERS_DIR, PaperFile, discover, load_paper, relpath
+from .loader import PAPERS_DIR, PaperFile, relpath
+from .papers import Papers, is_paper_path, map_papers, paper_paths
 from .vocab import SCHEMA_DIR, Vocabulary
 
 _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
@@ -101,9 +101,6 @@ class Checker:
                    if not ((f.line, f.column) in vocab_spots and "is not a tag id" in f.message))
         out.extend(semantic)
         return out
-
-    def check_path(self, path: Path) -> list[Finding]:
-        return self.check(load_paper(path, self.root))
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -346,56 +343,44 @@ def _pattern_message(where: str, field: str | None, path: list[str | int], value
 
 # -- running over many files ---------------------------------------------------------------------
 
-_WORKER: Checker | None = None
+
+def _location_finding(rel: str, path: Path) -> Finding | None:
+    """Why a named file is not checked as a paper (it lies outside papers/ or is not .yaml), or None."""
+    if not is_paper_path(rel):
+        return Finding(file=rel, severity="error", check="files",
+                       message="not a paper file: paper files live under papers/")
+    if not path.name.endswith(".yaml") and not path.is_symlink():
+        return Finding(file=rel, severity="error", check="files",
+                       message="only .yaml paper files belong under papers/")
+    return None
 
 
-def _work(paths: list[str]) -> list[Finding]:
-    assert _WORKER is not None
-    out: list[Finding] = []
-    for p in paths:
-        out.extend(_WORKER.check_path(Path(p)))
-    return out
+def validate_papers(papers: Papers, checker: Checker | None = None) -> Report:
+    """Validate files already loaded (``paperlist check`` loads a PR's files once for every check)."""
+    checker = checker or Checker.for_root(papers.root)
+    findings = list(papers.findings)
+    for pf in papers.files:
+        where = _location_finding(pf.rel, pf.path)
+        findings.extend([where] if where else checker.check(pf))
+    return Report(findings, files=len(papers.files))
 
 
 def validate(root: Path, files: Sequence[Path] | None = None, *, jobs: int | None = None) -> Report:
     """Validate the given paper files (all of ``papers/`` when None) and return a Report.
 
     Files given explicitly must lie under ``papers/``; anything else there is reported too.
+    Large runs are spread over the cores, each file loaded and checked in one worker.
     """
-    global _WORKER  # noqa: PLW0603 - forked workers inherit the checker through this global
     root = Path(root)
     checker = Checker.for_root(root)
-    findings: list[Finding] = []
-    if files is None:
-        paths, findings = discover(root)
-    else:
-        paths = []
-        for f in files:
-            # A relative path is taken from the current folder when it exists there (as any
-            # command line would), else from the root (as a PR's file list is written).
-            p = f if f.is_absolute() or os.path.lexists(f) else root / f
-            rel = relpath(p, root)
-            if not rel.startswith(PAPERS_DIR + "/"):
-                findings.append(Finding(file=rel, severity="error", check="files",
-                                        message="not a paper file: paper files live under papers/"))
-            elif not p.name.endswith(".yaml") and not p.is_symlink():
-                findings.append(Finding(file=rel, severity="error", check="files",
-                                        message="only .yaml paper files belong under papers/"))
-            else:
-                paths.append(p)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(paths) >= _PARALLEL_MIN:
-        import multiprocessing
-
-        _WORKER = checker  # inherited by the forked workers
-        chunks = [[str(p) for p in paths[i::workers * 4]] for i in range(workers * 4)]
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for part in pool.imap_unordered(_work, chunks):
-                    findings.extend(part)
-        finally:
-            _WORKER = None
-    else:
-        for p in paths:
-            findings.extend(checker.check_path(p))
-    return Report(findings, files=len(paths))
+    paths, findings = paper_paths(root, files)
+    todo: list[Path] = []
+    for p in paths:
+        where = _location_finding(relpath(p, root), p) if files is not None else None
+        if where:
+            findings.append(where)
+        else:
+            todo.append(p)
+    for part in map_papers(root, checker.check, todo, jobs=jobs, parallel_from=_PARALLEL_MIN):
+        findings.extend(part)
+    return Report(findings, files=len(todo))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..findings import Report
+from ..post import Posted
 from ..reporting import REPORTERS
 from .common import Ctx, ExitError, handle_errors, pass_ctx
 
@@ -89,55 +89,21 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
       paperlist comment --report report.json --pr 42 --head-sha "$HEAD_SHA"
       paperlist comment --report report.json --pr 42 --dry-run
     """
-    from .. import github as gh
-    from ..comment import (
-        MARKER,
-        links_for,
-        load_report,
-        render_comment,
-        review_body,
-        review_comments,
-        status_for,
-        suggestions_marker,
-    )
+    from ..post import CommentSettings, post_comment
 
-    env = os.environ
-    report = load_report(report_path)
-    meta_head = report.meta.get("head_sha")
-    if not meta_head:
-        raise ExitError("the report names no head commit (head_sha); was it written by `paperlist check`?")
-    if head_sha is not None and meta_head != head_sha.lower():
-        raise ExitError(f"the report is about {meta_head[:12]} but the run checked {head_sha[:12]}: refusing it")
-    if "pr" in report.meta and report.meta["pr"] != pr:
-        raise ExitError(f"the report is for PR #{report.meta['pr']}, not #{pr}: refusing it")
-    links = links_for(report, server_url=env.get("GITHUB_SERVER_URL"), repository=env.get("GITHUB_REPOSITORY"),
-                      pr=pr, summary_url=summary_url)
-    body = render_comment(report, links)
+    posted = post_comment(CommentSettings(report=report_path, pr=pr, head_sha=head_sha, summary_url=summary_url,
+                                          status=not no_status, suggestions=not no_suggestions,
+                                          dry_run=dry_run), os.environ)
+    _show(posted, dry_run=dry_run)
+
+
+def _show(posted: Posted, *, dry_run: bool, empty: str = "") -> None:
     if dry_run:
-        sys.stdout.write(body)
-        return
-    _, repo = gh.from_env(env)
-    current = gh.pr_head_sha(repo, pr)
-    if current != meta_head:
-        click.echo(f"PR #{pr} has moved on to {current[:12]}; this report is about {meta_head[:12]}: not posted")
-        return
-    outcome = gh.upsert_comment(repo, pr, body, MARKER)
-    click.echo(f"comment {outcome.action}: {outcome.url}")
-    if not no_status:
-        state, description = status_for(report)
-        gh.set_status(repo, meta_head, state, description, target_url=outcome.url)
-        click.echo(f"status {state} on {meta_head[:12]}: {description}")
-    suggestions = [] if no_suggestions else review_comments(report)
-    if suggestions:
-        marker = suggestions_marker(meta_head)
-        try:
-            review = gh.post_review(repo, pr, meta_head, body=review_body(meta_head, len(suggestions)),
-                                    comments=suggestions, marker=marker)
-        except gh.GitHubError as e:
-            # The comment already carries every fix; a refused review must not fail the job.
-            click.echo(f"suggestions not posted: {e}", err=True)
-        else:
-            click.echo(f"suggestions {review.action}: {review.url} ({len(suggestions)})")
+        sys.stdout.write(posted.body or empty)
+    for line in posted.lines:
+        click.echo(line)
+    for problem in posted.problems:
+        click.echo(problem, err=True)
 
 
 @click.command("sweep-issue")
@@ -156,21 +122,10 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
     Example (the link-sweep workflow):
       paperlist sweep-issue --report links-1.json --report links-2.json
     """
-    from .. import github as gh
-    from ..comment import SWEEP_MARKER, links_for, load_report, render_comment
+    from ..post import SweepSettings, post_sweep_issue
 
-    merged = Report.merge([load_report(p) for p in reports])
-    merged.meta = {k: v for k, v in merged.meta.items() if k in ("repository", "server_url", "base_sha")}
-    env = os.environ
-    links = links_for(merged, server_url=env.get("GITHUB_SERVER_URL"), repository=env.get("GITHUB_REPOSITORY"))
-    body = (render_comment(merged, links, marker=SWEEP_MARKER, title="Link sweep · 链接检查")
-            if merged.errors else None)
-    if dry_run:
-        sys.stdout.write(body or "(no broken links: the issue would be closed)\n")
-        return
-    _, repo = gh.from_env(env)
-    outcome = gh.sync_issue(repo, title, body, SWEEP_MARKER)
-    click.echo(f"issue {outcome.action}" + (f": {outcome.url}" if outcome.url else ""))
+    posted = post_sweep_issue(SweepSettings(reports=reports, title=title, dry_run=dry_run), os.environ)
+    _show(posted, dry_run=dry_run, empty="(no broken links: the issue would be closed)\n")
 
 
 @click.command("publish-readme")

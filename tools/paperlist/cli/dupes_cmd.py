@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -41,12 +40,13 @@ def dupes(ctx: Ctx, *, files: tuple[Path, ...], check_all: bool, cache_dir: Path
     # Imported here so that `paperlist --help` and other commands do not pay for it.
     from ..dupes import find_duplicates
     from ..errors import UsageError
+    from ..papers import missing
 
     if not files and not check_all:
         raise UsageError("give the paper files to check, or --all to check the whole list")
-    missing = [str(f) for f in files if not os.path.lexists(f) and not os.path.lexists(ctx.root / f)]
-    if missing:
-        raise UsageError(f"no such file: {', '.join(missing)}")
+    absent = missing(ctx.root, files)
+    if absent:
+        raise UsageError(f"no such file: {', '.join(absent)}")
     report = find_duplicates(ctx.root, list(files) or None, check_all=check_all, cache_dir=cache_dir,
                              use_cache=not no_cache)
     emit(report, fmt)

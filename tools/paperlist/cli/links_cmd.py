@@ -10,7 +10,7 @@ import click
 
 from ..errors import UsageError
 from ..links import check_links, parse_shard
-from ..loader import discover
+from ..papers import missing, paper_paths, resolve
 from .common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
 
 
@@ -66,14 +66,12 @@ def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: s
       paperlist links README.md --format json
       paperlist links --all --shard 2/4 --format github
     """
-    # A path may be given relative to the working folder or to --root (what a PR's file list holds).
-    paths = [f if f.is_absolute() or os.path.lexists(f) or not os.path.lexists(ctx.root / f) else ctx.root / f
-             for f in files]
-    missing = [str(f) for f in paths if not os.path.lexists(f)]
-    if missing:
-        raise UsageError(f"no such file: {', '.join(missing)}")
+    absent = missing(ctx.root, files)
+    if absent:
+        raise UsageError(f"no such file: {', '.join(absent)}")
+    paths = [resolve(ctx.root, f) for f in files]
     if all_papers:
-        found, _ = discover(ctx.root)
+        found, _ = paper_paths(ctx.root)
         paths.extend(p for p in found if p not in paths)
     if not paths:
         raise UsageError("name the files to check, or pass --all for every paper file")

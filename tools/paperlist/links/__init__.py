@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..findings import Finding, Report
 from ..identity import arxiv_id, github_repo
-from ..loader import load_paper, relpath
+from ..loader import PaperFile, relpath
+from ..papers import load_papers, resolve
 from .arxiv import check_ids
 from .cache import LinkCache, default_cache_path
 from .config import LinkConfig, load_config
@@ -115,37 +115,33 @@ def _github_web(url: str, cfg: LinkConfig) -> str:
     return cfg.github_web.rstrip("/") + urlunsplit(parts._replace(scheme="", netloc=""))
 
 
-def _read_links(root: Path, files: Sequence[Path]) -> tuple[list[Link], dict[str, str], list[Finding]]:
+def _read_links(root: Path, papers: Sequence[PaperFile],
+                documents: Sequence[Path]) -> tuple[list[Link], dict[str, str], list[Finding]]:
     links: list[Link] = []
     texts: dict[str, str] = {}
     findings: list[Finding] = []
-    for given in files:
-        path = given
-        if not given.is_absolute() and not os.path.lexists(given) and os.path.lexists(root / given):
-            path = root / given  # relative to the project root, as a PR's file list is
+    for path in documents:
         rel = relpath(path, root)
-        if path.suffix.lower() in MARKDOWN_SUFFIXES:
-            try:
-                raw = path.read_bytes()[:MAX_MARKDOWN_BYTES]
-            except OSError as e:
-                findings.append(Finding(rel, "error", "link", f"cannot read file: {e.strerror}"))
-                continue
-            text = raw.decode("utf-8", "replace")
-            texts[rel] = text
-            links.extend(links_in_markdown(text, rel))
+        try:
+            raw = path.read_bytes()[:MAX_MARKDOWN_BYTES]
+        except OSError as e:
+            findings.append(Finding(rel, "error", "link", f"cannot read file: {e.strerror}"))
             continue
-        pf = load_paper(path, root)
+        text = raw.decode("utf-8", "replace")
+        texts[rel] = text
+        links.extend(links_in_markdown(text, rel))
+    for pf in papers:
         if pf.data is None:
             first = pf.findings[0] if pf.findings else None
             findings.append(Finding(
-                rel, "warning", "link",
+                pf.rel, "warning", "link",
                 "links not checked: the file could not be loaded (see `paperlist validate`)"
                 + (f": {first.message}" if first else ""),
                 line=first.line if first else None, column=first.column if first else None,
                 message_zh="文件无法解析，未检查链接"))
             continue
         if pf.text is not None:
-            texts[rel] = pf.text
+            texts[pf.rel] = pf.text
         links.extend(links_in_paper(pf))
     return links, texts, findings
 
@@ -269,10 +265,13 @@ def _finding(link: Link, v: Verdict, texts: dict[str, str], new_url: str | None)
                    message_zh=f"{_ZH[v.state]}：{link.url}", hint=hint, suggestion=suggestion, extra=extra)
 
 
-def check_links(root: Path, files: Sequence[Path], *, timeout: float = 10.0, allow_private: bool = False,
+def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[PaperFile] = (),
+                timeout: float = 10.0, allow_private: bool = False,
                 shard: tuple[int, int] | None = None, progress: Callable[[int, int], None] | None = None,
                 use_cache: bool = True, github_token: str | None = None) -> Report:
     """Check the links written in ``files`` (paper YAML or Markdown) and report them as findings.
+
+    ``papers`` are paper files already loaded (``paperlist check`` loads a PR's files once).
 
     ``shard=(k, n)`` checks only the links whose stable hash falls in shard k of n (1-based).
     ``progress(done, total)`` is called as targets complete. Raises ConfigError for a bad
@@ -281,7 +280,10 @@ def check_links(root: Path, files: Sequence[Path], *, timeout: float = 10.0, all
     >>> check_links(Path("."), [Path("README.md")], timeout=5)  # doctest: +SKIP
     """
     cfg = load_config(root)
-    links, texts, findings = _read_links(root, files)
+    paths = [resolve(root, f) for f in files]
+    documents = [p for p in paths if p.suffix.lower() in MARKDOWN_SUFFIXES]
+    loaded = load_papers(root, [p for p in paths if p.suffix.lower() not in MARKDOWN_SUFFIXES]).files
+    links, texts, findings = _read_links(root, [*loaded, *papers], documents)
     targets: dict[str, _Target] = {}
     excluded = 0
     for link in links:
@@ -326,4 +328,4 @@ def check_links(root: Path, files: Sequence[Path], *, timeout: float = 10.0, all
         "found": len(links), "excluded": excluded, "targets": len(targets), "checked": len(chosen),
         **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}), **stats,
     }}
-    return Report(findings, files=len(files), meta=meta)
+    return Report(findings, files=len(paths) + len(papers), meta=meta)
