@@ -51,7 +51,7 @@ def test_bad_input_is_a_clear_error_and_nothing_is_written(tmp_path: Path) -> No
     before = tree_digest(root)
     bad_id = run_cli(root, "new", "--title", "A Paper", "--venue", "CVPR", "--year", "2020", "--tag", "other",
                      "--arxiv", "not-an-id")
-    assert bad_id.returncode == 2 and "not an arXiv id" in bad_id.stderr and "Traceback" not in bad_id.stderr
+    assert bad_id.returncode == 1 and "not an arXiv id" in bad_id.stderr and "Traceback" not in bad_id.stderr
     bad_tag = run_cli(root, "new", "--title", "A Paper", "--venue", "CVPR", "--year", "2020", "--tag", "magic")
     assert bad_tag.returncode == 1 and "unknown tag 'magic'" in bad_tag.stderr
     assert tree_digest(root) == before

@@ -5,56 +5,79 @@ import sys
 import click
 
 from ..reporting import REPORTERS
-from ..scaffold import new_paper
 from .common import Ctx, handle_errors, pass_ctx
 
 
 @click.command("new")
-@click.option("--title", required=True, help="The paper's title, as printed on the paper.")
+@click.option("--arxiv", "arxiv", multiple=True,
+              help="arXiv id or link; repeat for several papers (one batched look-up). Title and authors "
+                   "come from arXiv unless given.")
+@click.option("--title", help="The paper's title, for a paper without arXiv (or to override arXiv's).")
 @click.option("--venue", required=True, help="Venue id or name from vocab/venues.yaml, e.g. CVPR.")
 @click.option("--year", required=True, type=click.IntRange(1980, 2099))
-@click.option("--arxiv", help="arXiv id or link; versions and pdf links are normalized (2103.09460).")
 @click.option("--author", "authors", multiple=True, help="Author name(s); repeat, or separate with commas.")
-@click.option("--tag", "tags", multiple=True, required=True,
-              help="Tag id, English or Chinese name from vocab/tags.yaml; repeat for more (first = section).")
-@click.option("--code", multiple=True, help="Code repository URL; repeat for more.")
-@click.option("--project", help="Project page URL.")
+@click.option("--tag", "tags", multiple=True,
+              help="Tag id, English or Chinese name from vocab/tags.yaml; repeat for more (first = section). "
+                   "Without one, tags are suggested from the title.")
+@click.option("--code", multiple=True, help="Code repository URL; on a paper already listed, added to its file.")
+@click.option("--project", help="Project page URL; on a paper already listed, added to its file.")
 @click.option("--paper-url", help="The paper's URL when it is not on arXiv (e.g. CVF open access).")
 @click.option("--title-zh", help="Chinese title (中文标题).")
 @click.option("--presentation", type=click.Choice(["oral", "spotlight", "highlight", "poster"]))
 @click.option("--workshop", is_flag=True, help="A workshop paper.")
-@click.option("--dry-run", is_flag=True, help="Print the file instead of writing it.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @pass_ctx
 @handle_errors
 def new_command(  # noqa: PLR0917 - one parameter per click option
-    ctx: Ctx, title: str, venue: str, year: int, arxiv: str | None, authors: tuple[str, ...],
-                tags: tuple[str, ...], code: tuple[str, ...], project: str | None, paper_url: str | None,
-                title_zh: str | None, presentation: str | None, workshop: bool, dry_run: bool) -> None:
-    """Create a new paper file at the right path, already valid (新建论文文件).
+    ctx: Ctx, arxiv: tuple[str, ...], title: str | None, venue: str, year: int, authors: tuple[str, ...],
+        tags: tuple[str, ...], code: tuple[str, ...], project: str | None, paper_url: str | None,
+        title_zh: str | None, presentation: str | None, workshop: bool, dry_run: bool) -> None:
+    """Add papers from their arXiv ids, or create a paper file by hand (新建论文文件).
 
-    The file name, field order and quoting are done for you; the file is checked against
-    the schema and the vocabularies, and against the list for duplicates, before it is
-    written. A paper that is already on the list is reported with its file, and nothing
-    is written.
+    With --arxiv, the title and authors come from arXiv's API (one request for all ids;
+    PAPERLIST_ARXIV_API overrides its address). The file name, field order and quoting are
+    done for you; every file is checked against the schema, the vocabularies and the list
+    for duplicates before anything is written. A paper already on the list is never added
+    twice: its file is named, and --code/--project links it lacks are added to it. Tags
+    that the title suggests are shown, never added by themselves. Exit 0 written, 1 not
+    written (the reason is printed), 2 bad usage.
 
     \b
-    Example:
-      paperlist new --title "You Only Look One-level Feature" --venue CVPR --year 2021 \\
-          --arxiv https://arxiv.org/abs/2103.09460v2 --tag 目标检测 \\
-          --author "Qiang Chen, Yingming Wang" --code https://github.com/megvii-model/YOLOF
+    Examples:
+      paperlist new --arxiv 2103.09460 --venue CVPR --year 2021 --tag object-detection \\
+          --code https://github.com/megvii-model/YOLOF
+      paperlist new --arxiv 2002.11616 --code https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020 \\
+          --venue CVPR --year 2020       (a listed paper: adds the code link to its file)
+      paperlist new --title "A Paper Without arXiv" --venue CVPR --year 2021 --tag 目标检测 \\
+          --author "Ann Lee, Bo Chen" --paper-url https://openaccess.thecvf.com/…
     """
-    result = new_paper(ctx.root, title=title, venue=venue, year=year, arxiv=arxiv, authors=authors, tags=tags,
-                       code=code, project=project, paper_url=paper_url, title_zh=title_zh,
-                       presentation=presentation, workshop=workshop, dry_run=dry_run)
-    if result.report.findings:
-        sys.stderr.write(REPORTERS["text"](result.report))
-    if dry_run or not result.written:
-        sys.stdout.write(result.text)
-    if result.written:
-        click.echo(f"wrote {result.rel}; next: git add {result.rel} && git commit", err=True)
-    elif not dry_run:
-        click.echo(f"not written: fix the error(s) above ({result.rel})", err=True)
-    raise SystemExit(result.report.exit_code)
+    from ..contribute import NewRequest, apply, plan_new
+
+    request = NewRequest(venue=venue, year=year, arxiv=arxiv, title=title, title_zh=title_zh, authors=authors,
+                         tags=tags, code=code, project=project, paper_url=paper_url, presentation=presentation,
+                         workshop=workshop)
+    plan = plan_new(ctx.root, request)
+    report = plan.report
+    if report.findings:
+        sys.stderr.write(REPORTERS["text"](report))
+    for s in plan.suggestions:
+        click.echo(f"suggested tag / 建议标签 for {s.paper_rel}: --tag {s.tag}  ({s.en} / {s.zh}; the title says "
+                   f"{s.matched!r}) — not added; add it if it fits / 未自动添加", err=True)
+    if dry_run:
+        for w in plan.writes:
+            sys.stdout.write(f"# {w.rel}: {w.message}\n{w.text}" if len(plan.writes) > 1 or w.kind == "edit"
+                             else w.text)
+        raise SystemExit(report.exit_code)
+    if not plan.ok:
+        if report.errors:
+            click.echo("nothing written: fix the error(s) above / 未写入任何文件：请先修复上述错误", err=True)
+        raise SystemExit(report.exit_code)
+    written = apply(plan)
+    for w in plan.writes:
+        click.echo(f"wrote {w.rel}: {w.message} / {w.message_zh}", err=True)
+    click.echo(f"next / 下一步: git add {' '.join(written)} && git commit -m 'Add paper' && "
+               "paperlist check --base origin/main", err=True)
+    raise SystemExit(0)
 
 
 COMMANDS = [new_command]
