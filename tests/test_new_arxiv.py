@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from projectkit import add_paper, make_project, run_cli, tree_digest
-from support.fake_arxiv import ArxivRecord, FakeArxivAPI
 
 from paperlist.arxivapi import ArxivClient
 from paperlist.contribute import NewRequest, PlanError, apply, plan_new
 from paperlist.keys import expected_path
+from projectkit import add_paper, make_project, run_cli, tree_digest
+from support.fake_arxiv import ArxivRecord, FakeArxivAPI
 
 ZOOM = ArxivRecord("Zooming Slow-Mo: Fast and Accurate One-Stage Space-Time Video\n  Super-Resolution",
                    ("Xiaoyu Xiang", "Yapeng Tian", "Yulun Zhang", "Yun Fu", "Jan P. Allebach", "Chenliang Xu"), 2)
