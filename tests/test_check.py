@@ -100,13 +100,15 @@ def test_renames_and_deletions(tmp_path: Path) -> None:
     assert note["severity"] == "notice" and "removes a paper" in note["message"]
 
 
-def test_scope_workflows_tools_and_the_generated_readme(tmp_path: Path) -> None:
+def test_scope_workflows_tools_the_generated_readme_and_pages(tmp_path: Path) -> None:
     repo = branch(tmp_path)
     write(repo, ".github/workflows/x.yml", "on: push\n")
     write(repo, "tools/paperlist/evil.py", "print(1)\n")
     write(repo, "vocab/extra.yaml", "tags: []\n")
     write(repo, "README.md", README.replace("<!-- paperlist:end -->", "- hand-written entry\n<!-- paperlist:end -->"))
     write(repo, "docs/notes.md", "fine\n")
+    write(repo, "lists/cvpr2021.md", "1. **A paper slipped into a generated page**\n")
+    write(repo, "paperlist.yaml", "site_url: https://evil.example/\n")
     commit(repo)
     result, report = report_of(repo)
     assert result.exit_code == 1
@@ -115,6 +117,9 @@ def test_scope_workflows_tools_and_the_generated_readme(tmp_path: Path) -> None:
     assert by_file["tools/paperlist/evil.py"]["severity"] == "error"
     assert by_file["vocab/extra.yaml"]["severity"] == "warning"
     assert by_file["README.md"]["severity"] == "error" and "generated" in by_file["README.md"]["message"]
+    assert by_file["lists/cvpr2021.md"]["severity"] == "error"
+    assert "generated from papers/" in by_file["lists/cvpr2021.md"]["message"]
+    assert by_file["paperlist.yaml"]["severity"] == "warning"
     assert "docs/notes.md" not in by_file
     # A maintainer's PR: the same edits are notices.
     result, report = report_of(repo, "--trusted")

@@ -262,10 +262,12 @@ def test_readme_job_pushes_once_and_builds_on_concurrent_pushes(tmp_path: Path) 
     assert "pushed" in first.stdout
     log = subprocess.run(["git", "--git-dir", str(bare), "log", "--format=%an|%s", "main"],
                          capture_output=True, text=True, check=True).stdout.splitlines()
-    assert log[0] == "github-actions[bot]|Regenerate README.md from papers/" and len(log) == 2
+    assert log[0] == "github-actions[bot]|Regenerate README.md and lists/ from papers/" and len(log) == 2
     readme = subprocess.run(["git", "--git-dir", str(bare), "show", "main:README.md"], capture_output=True,
                             text=True, check=True).stdout
-    assert "Zooming Slow-Mo" in readme
+    page = subprocess.run(["git", "--git-dir", str(bare), "show", "main:lists/cvpr2020.md"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Zooming Slow-Mo" in page and "(lists/cvpr2020.md)" in readme
 
     second = run_step("readme.yml", "publish", cwd=runner, exprs={}, env=env)
     assert second.returncode == 0 and "nothing to push" in second.stdout
@@ -290,9 +292,13 @@ def test_readme_job_pushes_once_and_builds_on_concurrent_pushes(tmp_path: Path) 
     log = subprocess.run(["git", "--git-dir", str(bare), "log", "--format=%H %s", "main"], capture_output=True,
                          text=True, check=True).stdout
     assert merged in log
+    page = subprocess.run(["git", "--git-dir", str(bare), "show", "main:lists/cvpr2021.md"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "A New Paper About Optical Flow" in page and "Another Paper on Stereo Matching" in page
     readme = subprocess.run(["git", "--git-dir", str(bare), "show", "main:README.md"], capture_output=True,
                             text=True, check=True).stdout
-    assert "A New Paper About Optical Flow" in readme and "Another Paper on Stereo Matching" in readme
+    latest = readme.split("Latest additions", 1)[1]
+    assert "A New Paper About Optical Flow" in latest and "Another Paper on Stereo Matching" in latest
 
 
 # -- the pre-commit hooks run what they say ------------------------------------------------------

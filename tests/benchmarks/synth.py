@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 from paperlist.keys import expected_path
 
@@ -52,3 +53,39 @@ def make_list(root: Path, n: int, *, seed: int = 1, readme: bool = True) -> list
         p.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(p)
     return paths
+
+
+ZH = "目标检测语义分割视频理解三维重建点云姿态估计图像生成超分辨率自监督学习跨模态检索高效网络结构"
+
+
+def make_entries(n: int, *, venues: tuple[tuple[str, int], ...] = (("CVPR", 2023),), tags: list[str] | None = None,
+                 seed: int = 1) -> list[Any]:
+    """``n`` loaded entries (no files), shaped like real ones: for the page builder's tests and benchmark.
+
+    Titles of 5-14 words, a Chinese title on one paper in four, 2-12 authors, code on a third,
+    topics drawn unevenly (the first few topics hold most papers, as in real lists).
+    """
+    from paperlist.render import Entry
+
+    rng = random.Random(seed)
+    tags = tags or ["object-detection", "semantic-segmentation", "object-tracking", "pose-estimation", "other"]
+    weights = [1 / (i + 1) for i in range(len(tags))]
+    out = []
+    for i in range(n):
+        venue, year = venues[i % len(venues)]
+        title = " ".join(w.capitalize() for w in rng.sample(WORDS, rng.randint(5, 14))) + f" {i}"
+        primary = rng.choices(tags, weights)[0]
+        extra = tuple(rng.sample(tags, rng.randint(0, min(2, len(tags)))))
+        out.append(Entry(
+            rel=expected_path(venue, year, title), title=title,
+            title_zh="".join(rng.sample(ZH, rng.randint(8, 20))) if i % 4 == 0 else None,
+            authors=tuple(f"Author{a} Name{a}" for a in rng.sample(range(1, 99999), rng.randint(2, 12))),
+            venue=venue, year=year, track="workshop" if i % 25 == 0 else "main",
+            presentation="oral" if i % 20 == 0 else ("poster" if i % 3 == 0 else None),
+            arxiv=f"{(year - 2000):02d}{rng.randint(1, 12):02d}.{i % 100000:05d}", paper=None,
+            code=(f"https://github.com/user{i}/repo-{i}",) if i % 3 == 0 else (),
+            project=f"https://project{i}.github.io/" if i % 5 == 0 else None, video=None,
+            readings=(("A write-up", f"https://zhuanlan.zhihu.com/p/{i}"),) if i % 20 == 1 else (),
+            tags=(primary, *[t for t in extra if t != primary]),
+        ))
+    return out

@@ -2,7 +2,7 @@
 
 Finds the paper files the change adds, modifies, renames or deletes (git, against the merge
 base), runs validate, dupes and links on those files only, and reports what the change must
-not touch (the generated part of README.md, workflows, the tool). Files the change did not
+not touch (the generated part of README.md and the pages in lists/, workflows, the tool). Files the change did not
 touch never fail it, and a one-file change never re-validates the whole list.
 
 The returned Report carries, under ``meta``, what the PR comment needs: head SHA, base,
@@ -42,8 +42,10 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
     ("linkcheck.yaml", "the link checker's exclusions", "error"),
     ("not-duplicates.yaml", "the pairs of papers declared not duplicates", "warning"),
     ("vocab/", "the tag and venue vocabularies", "warning"),
+    ("paperlist.yaml", "the list's settings", "warning"),
 )
 README = "README.md"
+GENERATED_DIR = "lists/"  # every file in it is written by `paperlist render`
 BEGIN = "<!-- paperlist:begin -->"
 END = "<!-- paperlist:end -->"
 
@@ -91,6 +93,17 @@ def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[
                          "regenerated after merge",
                     hint_zh="撤销对 README.md 的修改（git checkout origin/main -- README.md），合并后列表会自动更新",
                 ))
+            continue
+        hit = next((p for p in paths if p.startswith(GENERATED_DIR)), None)
+        if hit is not None:
+            findings.append(Finding(
+                file=hit, severity="notice" if trusted else "error", check="scope",
+                message=f"{hit} is generated from papers/: add or edit a YAML file instead and leave the "
+                        f"pages in {GENERATED_DIR} alone",
+                message_zh=f"{hit} 由 papers/ 自动生成：请新增或修改 YAML 文件，不要编辑 {GENERATED_DIR} 下的页面",
+                hint=f"undo the edit (git checkout origin/main -- {hit}); the pages are regenerated after merge",
+                hint_zh=f"撤销此修改（git checkout origin/main -- {hit}），合并后页面会自动更新",
+            ))
             continue
         for prefix, what, severity in PROTECTED:
             hit = next((p for p in paths if p == prefix or (prefix.endswith("/") and p.startswith(prefix))), None)

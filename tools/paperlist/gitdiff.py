@@ -88,6 +88,39 @@ def show(root: Path, rev: str, path: str) -> str | None:
     return proc.stdout.decode("utf-8", errors="replace")
 
 
+def added_times(root: Path, under: str) -> dict[str, int] | None:
+    """When each committed file under ``under`` was added: {path relative to root: commit time, epoch s}.
+
+    One ``git log`` over the history of HEAD. A file added twice (deleted, then back) counts
+    from its last addition; renames count as additions (``--no-renames``), so the answer never
+    depends on git's rename-detection settings. Files not committed yet are absent. None when
+    ``root`` is not in a git checkout. A shallow clone would date every old file at its cut-off
+    commit, so it is refused (UsageError) rather than answered wrongly.
+    """
+    try:
+        probe = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], check=False, cwd=root,
+                               capture_output=True, text=True, env={**os.environ, **_GIT_ENV})
+    except FileNotFoundError:
+        return None
+    if probe.returncode != 0:
+        return None
+    if probe.stdout.strip() == "true":
+        raise UsageError("this clone is shallow, so when papers were added is unknown: run "
+                         "`git fetch --unshallow` (in Actions: actions/checkout with fetch-depth: 0)")
+    if not git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).strip():
+        return {}  # a repository without commits
+    out = git(root, "log", "--no-renames", "--diff-filter=A", "--name-only", "--relative", "--format=%x01%ct",
+              "HEAD", "--", under)
+    times: dict[str, int] = {}
+    when = 0
+    for line in out.splitlines():
+        if line.startswith("\x01"):
+            when = int(line[1:])
+        elif line:
+            times[line] = max(times.get(line, 0), when)
+    return times
+
+
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 

@@ -55,7 +55,7 @@ def main(ctx: click.Context, root: Path) -> None:
     \b
     Typical use:
       paperlist validate                 check every paper file against the schema
-      paperlist render                   regenerate the list in README.md
+      paperlist render                   regenerate README.md and lists/ from papers/
       paperlist dupes papers/cvpr2021/my-paper.yaml
       paperlist links papers/cvpr2021/my-paper.yaml
       paperlist check --base origin/main what CI runs on a pull request

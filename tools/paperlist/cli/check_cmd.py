@@ -135,7 +135,7 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
 @pass_ctx
 @handle_errors
 def publish_readme_command(ctx: Ctx, *, remote: str, branch: str, attempts: int) -> None:
-    """Regenerate README.md, commit it as github-actions[bot] only if it changed, and push.
+    """Regenerate README.md and lists/, commit them as github-actions[bot] only if they changed, and push.
 
     If BRANCH moved meanwhile (another merge), starts over from the new tip, so a concurrent
     push is built upon, never lost. This is what the README workflow runs after a merge.
@@ -145,19 +145,19 @@ def publish_readme_command(ctx: Ctx, *, remote: str, branch: str, attempts: int)
       paperlist publish-readme --remote origin --branch main
     """
     from ..gitdiff import publish
-    from ..render import render_readme
+    from ..pages import LISTS_DIR, render_all
 
     def regenerate() -> None:
-        report = render_readme(ctx.root)
+        report = render_all(ctx.root)
         if report.errors:
-            raise ExitError("README could not be regenerated:\n" + REPORTERS["text"](report))
+            raise ExitError("README and pages could not be regenerated:\n" + REPORTERS["text"](report))
 
-    result = publish(ctx.root, regenerate, ["README.md"], "Regenerate README.md from papers/",
+    result = publish(ctx.root, regenerate, ["README.md", LISTS_DIR], "Regenerate README.md and lists/ from papers/",
                      remote=remote, branch=branch, attempts=attempts)
     if result.pushed:
         click.echo(f"pushed {result.commit} to {remote}/{branch} (attempt {result.attempts})")
     else:
-        click.echo("README.md is up to date; nothing to push")
+        click.echo("README.md and lists/ are up to date; nothing to push")
 
 
 COMMANDS = [check_command, comment_command, sweep_issue_command, publish_readme_command]
