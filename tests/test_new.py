@@ -22,8 +22,7 @@ def test_new_writes_a_valid_file_where_validate_expects_it(tmp_path: Path) -> No
     assert f"wrote {rel}" in result.stderr
     assert run_cli(root, "validate").returncode == 0
     assert run_cli(root, "render").returncode == 0
-    assert "You Only Look One\\-level Feature" in (root / "README.md").read_text() or \
-        "You Only Look One-level Feature" in (root / "README.md").read_text()
+    assert "**You Only Look One-level Feature**" in (root / "lists" / "cvpr2021.md").read_text()
 
 
 def test_a_paper_already_on_the_list_is_not_written_again(tmp_path: Path) -> None:
