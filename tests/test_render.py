@@ -233,3 +233,15 @@ def test_latest_additions_are_dated_by_the_commit_that_added_each_paper(tmp_path
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{root}", str(shallow)], check=True)
     result = run_cli(shallow, "render", "--check")
     assert result.returncode == 2 and "shallow" in result.stderr and "fetch-depth: 0" in result.stderr
+
+
+def test_the_committed_readme_and_pages_fit_on_github_and_link_each_other() -> None:
+    from projectkit import REPO
+
+    files = [REPO / "README.md", *sorted((REPO / "lists").glob("*.md"))]
+    assert len(files) > 1
+    for path in files:
+        assert path.stat().st_size < 400_000, f"{path.name} is {path.stat().st_size:,} bytes"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pages = set(re.findall(r"\]\((lists/[a-z0-9-]+\.md)", _block(readme)))
+    assert pages and all((REPO / p).is_file() for p in pages)

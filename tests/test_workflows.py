@@ -300,6 +300,16 @@ def test_readme_job_pushes_once_and_builds_on_concurrent_pushes(tmp_path: Path) 
     latest = readme.split("Latest additions", 1)[1]
     assert "A New Paper About Optical Flow" in latest and "Another Paper on Stereo Matching" in latest
 
+    # The last CVPR 2020 paper leaves: its page is deleted in the bot's commit, not left behind.
+    git(runner, "rm", "--quiet", "-r", "papers/cvpr2020")
+    commit(runner, "Remove CVPR 2020")
+    git(runner, "push", "--quiet", "origin", "HEAD:main")
+    fourth = run_step("readme.yml", "publish", cwd=runner, exprs={}, env=env)
+    assert fourth.returncode == 0 and "pushed" in fourth.stdout, fourth.stdout + fourth.stderr
+    tree = subprocess.run(["git", "--git-dir", str(bare), "ls-tree", "-r", "--name-only", "main", "lists"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert tree == ["lists/cvpr2021.md"]
+
 
 # -- the pre-commit hooks run what they say ------------------------------------------------------
 def test_pre_commit_hooks_run(tmp_path: Path) -> None:
