@@ -117,3 +117,15 @@ def test_parts_that_should_no_longer_exist_are_removed(tmp_path: Path, budget: i
     assert report.exit_code == 0
     assert sorted(p.name for p in (root / "lists").iterdir()) == ["cvpr2023.md"]
     assert "Paper Number 0 About Detection" in (root / "lists" / "cvpr2023.md").read_text()
+
+
+@pytest.mark.parametrize("budget", [4_000, 7_000, 15_000, 60_000])
+def test_no_part_ever_passes_the_budget(budget: int) -> None:
+    # Small budgets make every branch of the packing run: whole topics, chunks, workshop sections.
+    entries = make_entries(600, tags=ALL_TAGS[:12], seed=budget)
+    files, info = build_venue_year(VY, entries, VOCAB, site_url=None, budget=budget)
+    parts = {p: t for p, t in files.items() if p != "lists/cvpr2023.md"}
+    assert info.parts == len(parts) > 1
+    assert max(_size(t) for t in parts.values()) <= budget
+    assert sum(len(_titles(t)) for t in parts.values()) == 600
+    _assert_links_resolve(files)

@@ -221,7 +221,10 @@ def _pack(sections: list[Section], budget: int, head: int) -> list[list[Chunk]]:
         # One topic larger than a page: cut it into chunks, filling the current part first.
         start = 0
         while start < len(s.entries):
-            overhead = _bytes(Chunk(s, start, len(s.entries)).toc_line()) + 200 + 1  # heading is < 200 bytes
+            # Upper bounds of this chunk's contents line and heading, whatever entry it ends at.
+            n, first = len(s.entries), f"{s.anchor}-{start + 1}"
+            overhead = (_bytes(f"- [{s.title}](#{first}) ({start + 1:,}–{n:,} / {n:,})\n")
+                        + _bytes(f'<a id="{first}"></a>\n\n## {s.title} ({start + 1:,}–{n:,} / {n:,})\n\n') + 1)
             end, room = start, budget - used - overhead
             while end < len(s.entries) and s.sizes[end] <= room:
                 room -= s.sizes[end]
