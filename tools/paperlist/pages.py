@@ -24,6 +24,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
@@ -78,8 +79,13 @@ def _links(e: Entry, vocab: Vocabulary) -> list[str]:
         out.append(link("📖 解读 Reading" + (f" {i + 1}" if len(e.readings) > 1 else ""), url))
     others = [vocab.tags[t] for t in e.tags[1:] if t in vocab.tags]
     if others:
-        out.append("🏷️ " + ", ".join(f"{md_text(t.zh)} {md_text(t.en)}" for t in others))
+        out.append("🏷️ " + ", ".join(_tag_label(t.zh, t.en) for t in others))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _tag_label(zh: str, en: str) -> str:
+    return f"{md_text(zh)} {md_text(en)}"
 
 
 def entry_text(e: Entry, n: int, vocab: Vocabulary) -> str:
@@ -91,7 +97,8 @@ def entry_text(e: Entry, n: int, vocab: Vocabulary) -> str:
     if e.title_zh:
         lines.append(f"   {md_text(e.title_zh)}  ")
     if e.authors:
-        shown = ", ".join(md_text(a) for a in e.authors[:MAX_AUTHORS])
+        # One escape for the joined names: ", " holds nothing to escape, so this equals escaping each.
+        shown = md_text(", ".join(e.authors[:MAX_AUTHORS]))
         lines.append(f"   *{shown}{' et al.' if len(e.authors) > MAX_AUTHORS else ''}*  ")
     links = _links(e, vocab)
     if links:
