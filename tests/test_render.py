@@ -159,22 +159,53 @@ def test_file_mode_is_preserved(tmp_path: Path) -> None:
     assert stat.S_IMODE((root / "README.md").stat().st_mode) == 0o644
 
 
+def _edit_in_place_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    assert len(old) == len(new)
+    before = path.stat()
+    with open(path, "r+", encoding="utf-8") as fh:  # same inode, same size
+        text = fh.read()
+        fh.seek(0)
+        fh.write(text.replace(old, new))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def test_entry_cache_follows_edits_and_survives_corruption(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     _two_venues(root)
     assert run_cli(root, "render").returncode == 0
-    cache = root / ".paperlist-cache" / "render-entries.json"
+    cache = root / ".paperlist-cache" / "index.sqlite"
     assert cache.exists()
     paper = root / "papers" / "cvpr2021" / "you-only-look-one-level-feature.yaml"
     paper.write_text(paper.read_text().replace('"oral"', '"spotlight"'))
     assert run_cli(root, "render").returncode == 0
     page = (root / "lists" / "cvpr2021.md").read_text()
     assert "`Spotlight`" in page and "`Oral`" not in page
-    cache.write_text("{not json")
+    # The same size and the old mtime: an mtime-keyed cache would keep showing "Spotlight".
+    _edit_in_place_keeping_size_and_mtime(paper, '"spotlight"', '"highlight"')
+    assert run_cli(root, "render").returncode == 0
+    page = (root / "lists" / "cvpr2021.md").read_text()
+    assert "`Highlight`" in page and "`Spotlight`" not in page
+    cache.write_bytes(b"{not a database" * 100)
     assert run_cli(root, "render", "--check").returncode == 0
     paper.unlink()
     assert run_cli(root, "render").returncode == 0
     assert "You Only Look" not in (root / "lists" / "cvpr2021.md").read_text()
+
+
+def test_entry_cache_in_a_git_checkout_sees_uncommitted_edits(tmp_path: Path) -> None:
+    # Committed files are named by git's blob ids without being read; an edit in the work tree
+    # that keeps size and mtime must still be seen.
+    root = make_project(tmp_path)
+    _two_venues(root)
+    _git(root, "init", "--quiet")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "papers")
+    assert run_cli(root, "render").returncode == 0
+    paper = root / "papers" / "cvpr2021" / "you-only-look-one-level-feature.yaml"
+    _edit_in_place_keeping_size_and_mtime(paper, "One-level", "One-Level")
+    assert run_cli(root, "render").returncode == 0
+    page = (root / "lists" / "cvpr2021.md").read_text()
+    assert "You Only Look One-Level Feature" in page and "One-level" not in page
 
 
 def test_site_link_and_screenshot_come_from_the_settings_and_the_tree(tmp_path: Path) -> None:

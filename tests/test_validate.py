@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+
+import pytest
 
 from projectkit import add_paper, make_project, paper_yaml, run_cli
 
@@ -102,10 +105,39 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     paths = make_list(root, 1600, seed=3, readme=False)
     for p in paths[::200]:  # break a few files so both paths have findings to agree on
         p.write_text(p.read_text().replace("venue: CVPR", 'venue: "CVPRX"'))
-    serial = _json(run_cli(root, "validate", "--format", "json", "--jobs", "1"))
-    parallel = _json(run_cli(root, "validate", "--format", "json", "--jobs", "2"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PAPERLIST_NO_CACHE", "1")  # both really parse: neither may answer from the index
+        serial = _json(run_cli(root, "validate", "--format", "json", "--jobs", "1"))
+        parallel = _json(run_cli(root, "validate", "--format", "json", "--jobs", "2"))
     assert serial == parallel
     assert serial["summary"]["files"] == 1600 and serial["summary"]["errors"] >= 8
+    assert not (root / ".paperlist-cache").exists()
+    # Cold index, then warm: the findings from the index are the findings from parsing.
+    assert _json(run_cli(root, "validate", "--format", "json")) == serial
+    assert (root / ".paperlist-cache" / "index.sqlite").exists()
+    assert _json(run_cli(root, "validate", "--format", "json")) == serial
+
+
+def test_index_sees_an_edit_in_place_and_a_changed_vocabulary(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    p = add_paper(root, "A Paper", links={"code": ["https://github.com/a/b"]})
+    clean = run_cli(root, "validate", "--format", "json")
+    assert _json(clean)["findings"] == []
+    before = p.stat()
+    text = p.read_text()
+    assert "venue: CVPR\n" in text
+    with open(p, "r+", encoding="utf-8") as fh:  # same inode, size and (restored) mtime
+        fh.write(text.replace("venue: CVPR\n", "venue: CVPX\n"))
+    os.utime(p, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = _json(run_cli(root, "validate", "--format", "json"))
+    assert [f["message"] for f in report["findings"]] == ["unknown venue 'CVPX'"]
+    # The vocabulary learns CVPX: the same file content now gets the folder rule instead.
+    venues = root / "vocab" / "venues.yaml"
+    venues.write_text(venues.read_text().replace("  - id: CVPR\n", "  - id: CVPX\n    en: X\n    zh: X\n"
+                                                                    "  - id: CVPR\n", 1))
+    report = _json(run_cli(root, "validate", "--format", "json"))
+    assert [f["check"] for f in report["findings"]] == ["filename"]
+    assert "papers/cvpx2020/" in report["findings"][0]["message"]
 
 
 def test_flow_nesting_is_found_without_libyaml() -> None:

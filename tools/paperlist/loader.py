@@ -14,6 +14,7 @@ duplicate keys, control and bidirectional-override characters.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -92,6 +93,8 @@ class PaperFile:
     data: Any = None
     node: yaml.Node | None = None
     findings: list[Finding] = field(default_factory=list)
+    # The git blob id of the bytes parsed (None when nothing was read): what the index keys on.
+    blob: str | None = None
 
     @property
     def parsed(self) -> bool:
@@ -152,6 +155,11 @@ class PaperFile:
         f = Finding(file=self.rel, severity="error", check=check, message=message, line=line, column=column, **kw)
         self.findings.append(f)
         return f
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with these bytes (``git hash-object``)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def relpath(path: Path, root: Path) -> str:
@@ -429,6 +437,7 @@ def load_paper(path: Path, root: Path) -> PaperFile:
     except OSError as e:
         pf.error(f"cannot read file: {e.strerror}", check="files")
         return pf
+    pf.blob = blob_id(raw)
     return parse_text(pf, raw)
 
 

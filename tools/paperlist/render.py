@@ -10,21 +10,16 @@ or close a marker. Only the text between ``<!-- paperlist:begin -->`` and
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import __version__
-from .cachedir import cache_dir
-from .cachedir import write_atomic as write_cache
 from .errors import ConfigError
 from .findings import Finding
+from .index import Codec, derive
 from .loader import PaperFile, discover, relpath
-from .papers import map_papers
 
 BEGIN = "<!-- paperlist:begin -->"
 END = "<!-- paperlist:end -->"
@@ -114,83 +109,56 @@ def md_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
-_CACHE_VERSION = 1
+def _entry_of(pf: PaperFile) -> tuple[Entry | None, str | None]:
+    """The README entry of one loaded file, or why there is none."""
+    entry = entry_from(pf.rel, pf.data) if isinstance(pf.data, dict) else None
+    return entry, (pf.findings[0].message if pf.findings and entry is None else None)
 
 
-def _scan(root: Path, paths: list[Path]) -> dict[str, tuple[int, int]]:
-    out: dict[str, tuple[int, int]] = {}
-    for p in paths:
-        try:
-            st = os.lstat(p)
-        except OSError:
-            continue
-        out[relpath(p, root)] = (st.st_mtime_ns, st.st_size)
-    return out
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name != "rel")
+
+
+def _encode(value: tuple[Entry | None, str | None]) -> Any:
+    entry, problem = value
+    # A plain field copy: dataclasses.asdict is slow on the hot path. No path: the value is the
+    # content's, and the same content at another path gets its own rel back on decode.
+    return [[getattr(entry, f) for f in _ENTRY_FIELDS] if entry else None, problem]
+
+
+def _decode(data: Any, rel: str) -> tuple[Entry | None, str | None]:
+    fields, problem = data
+    if fields is None:
+        return None, str(problem) if problem is not None else None
+    d = dict(zip(_ENTRY_FIELDS, fields, strict=True))
+    for name in ("authors", "code", "tags"):
+        d[name] = tuple(str(x) for x in d[name])
+    d["readings"] = tuple((str(t), str(u)) for t, u in d["readings"])
+    if not isinstance(d["title"], str) or not isinstance(d["year"], int):
+        raise TypeError("not an entry")
+    return Entry(rel=rel, **d), None
+
+
+ENTRY_CODEC = Codec("render-entry", _encode, _decode)
 
 
 def load_entries(root: Path) -> tuple[list[Entry], list[Finding], int]:
-    """Every paper as an Entry, reusing cached entries for files whose mtime and size are unchanged."""
+    """Every paper as an Entry (from the content-addressed index where its content is known, else
+    parsed once, on all cores when many), the findings about files that are not rendered, and
+    the number of files."""
     paths, findings = discover(root)
     skipped = list(findings)
-    stats = _scan(root, paths)
-    folder = cache_dir(root)
-    cache_file = folder / "render-entries.json" if folder else None
-    cached: dict[str, Any] = {}
-    if cache_file is not None:
-        try:
-            blob = json.loads(cache_file.read_bytes())
-            if blob.get("version") == [_CACHE_VERSION, __version__]:
-                cached = blob["entries"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            cached = {}
     entries: list[Entry] = []
-    fresh: dict[str, Any] = {}
-    todo: list[str] = []
-    for rel, stat_key in stats.items():
-        hit = cached.get(rel)
-        if hit and hit[0] == list(stat_key) and isinstance(hit[1], dict):
-            try:
-                entries.append(_entry_from_json(hit[1]))
-                fresh[rel] = hit
-                continue
-            except (KeyError, TypeError, ValueError):
-                pass
-        todo.append(rel)
-    for rel, entry, problem in _load_all(root, todo):
+    derived = derive(root, ENTRY_CODEC, _entry_of, paths, complete=True, parallel_from=_PARALLEL_MIN)
+    for path, (entry, problem) in zip(paths, derived.values, strict=True):
         if entry is None:
             msg = "not rendered: the file does not load as a paper with title, venue and year"
             if problem:
                 msg += f" ({problem})"
-            skipped.append(Finding(file=rel, severity="warning", check="render", message=msg,
+            skipped.append(Finding(file=relpath(path, root), severity="warning", check="render", message=msg,
                                    message_zh="未渲染：文件无法作为论文加载（需要 title、venue、year）"))
         else:
             entries.append(entry)
-            if cache_file is not None:  # dataclasses.asdict is slow: a plain field copy is enough for JSON
-                fresh[rel] = [list(stats[rel]), {f: getattr(entry, f) for f in _ENTRY_FIELDS}]
-    if cache_file is not None and (todo or len(fresh) != len(cached)):
-        write_cache(cache_file, json.dumps({"version": [_CACHE_VERSION, __version__], "entries": fresh},
-                                            ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return entries, skipped, len(paths)
-
-
-_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry))
-
-
-def _entry_from_json(d: dict[str, Any]) -> Entry:
-    fields = {name: d[name] for name in _ENTRY_FIELDS}
-    for name in ("authors", "code", "tags"):
-        fields[name] = tuple(fields[name])
-    fields["readings"] = tuple((str(t), str(u)) for t, u in fields["readings"])
-    return Entry(**fields)
-
-
-def _entry_of(pf: PaperFile) -> tuple[str, Entry | None, str | None]:
-    entry = entry_from(pf.rel, pf.data) if isinstance(pf.data, dict) else None
-    return pf.rel, entry, pf.findings[0].message if pf.findings else None
-
-
-def _load_all(root: Path, rels: list[str]) -> list[tuple[str, Entry | None, str | None]]:
-    return map_papers(root, _entry_of, [root / rel for rel in rels], parallel_from=_PARALLEL_MIN)
 
 
 def splice(readme: str, body: str) -> str:

@@ -22,9 +22,10 @@ from jsonschema.exceptions import ValidationError
 from . import keys
 from .errors import ConfigError
 from .findings import Finding, Report
+from .index import Codec, derive, fingerprint
 from .loader import PAPERS_DIR, PaperFile, relpath
-from .papers import Papers, is_paper_path, map_papers, paper_paths
-from .vocab import SCHEMA_DIR, Vocabulary
+from .papers import Papers, is_paper_path, paper_paths
+from .vocab import SCHEMA_DIR, VOCAB_DIR, Vocabulary
 
 _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
 _DIGIT_AFFIL = re.compile(r"^\D+?[A-Za-z\u00c0-\u024f]\d{1,2}$")
@@ -365,11 +366,37 @@ def validate_papers(papers: Papers, checker: Checker | None = None) -> Report:
     return Report(findings, files=len(papers.files))
 
 
+def _inputs(root: Path) -> str:
+    """A hash of everything besides the file that its findings depend on (schema, vocabularies)."""
+    parts: list[bytes] = []
+    for rel in (f"{SCHEMA_DIR}/paper.schema.json", f"{SCHEMA_DIR}/vocabulary.schema.json",
+                f"{VOCAB_DIR}/tags.yaml", f"{VOCAB_DIR}/venues.yaml"):
+        try:
+            parts.append((root / rel).read_bytes())
+        except OSError:
+            parts.append(b"-")
+    return fingerprint(*parts)
+
+
+def _findings_codec(root: Path) -> Codec:
+    # Findings name their file and the file-name rule depends on the path: keyed per path.
+    return Codec("validate", lambda fs: [f.to_dict() for f in fs],
+                 lambda data, rel: [_finding_at(d, rel) for d in data], depends=_inputs(root), per_path=True)
+
+
+def _finding_at(data: dict[str, Any], rel: str) -> Finding:
+    f = Finding.from_dict(data)
+    if f.file != rel:
+        raise ValueError("finding for another file")
+    return f
+
+
 def validate(root: Path, files: Sequence[Path] | None = None, *, jobs: int | None = None) -> Report:
     """Validate the given paper files (all of ``papers/`` when None) and return a Report.
 
     Files given explicitly must lie under ``papers/``; anything else there is reported too.
-    Large runs are spread over the cores, each file loaded and checked in one worker.
+    Files whose content (and schema and vocabularies) the index already knows are not parsed
+    again; the rest are loaded and checked on all cores, each in one worker.
     """
     root = Path(root)
     checker = Checker.for_root(root)
@@ -381,6 +408,8 @@ def validate(root: Path, files: Sequence[Path] | None = None, *, jobs: int | Non
             findings.append(where)
         else:
             todo.append(p)
-    for part in map_papers(root, checker.check, todo, jobs=jobs, parallel_from=_PARALLEL_MIN):
+    derived = derive(root, _findings_codec(root), checker.check, todo, complete=files is None, jobs=jobs,
+                     parallel_from=_PARALLEL_MIN)
+    for part in derived.values:
         findings.extend(part)
     return Report(findings, files=len(todo))
