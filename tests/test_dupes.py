@@ -251,11 +251,11 @@ def test_cache_is_written_reused_and_refreshed(project: Path) -> None:
     cache = project / ".paperlist-cache" / "dupes-index.sqlite"
     assert find_duplicates(project, None, check_all=True).findings == []
     assert cache.is_file()
-    # Edit a file in place (same size): a new mtime must be noticed.
+    # Edit a file in place, same size, old mtime put back: the content decides, not the mtime.
     path = project / "papers/cvpr2021/ota.yaml"
-    path.write_text(OTA.replace("2103.14259", "2002.11616"), encoding="utf-8")
     st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    path.write_text(OTA.replace("2103.14259", "2002.11616"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     f = only(find_duplicates(project, None, check_all=True).findings)
     assert f.severity == "error"
     path.unlink()
@@ -384,6 +384,27 @@ def test_in_place_edit_of_the_checked_file_is_seen(project: Path) -> None:
     with new.open("w", encoding="utf-8") as fh:  # same inode, folder mtime unchanged
         fh.write('title: "A fresh paper"\narxiv: "2103.14259"\n')
     assert only(find_duplicates(project, [new]).findings).severity == "error"
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git-checkout"])
+def test_another_file_edited_in_place_is_seen_by_a_one_file_check(project: Path, in_git: bool) -> None:
+    # The stale case of an mtime-keyed index: the *other* paper changes, nothing about its folder does.
+    import subprocess
+
+    if in_git:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@t"}
+        for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "papers"]):
+            subprocess.run(["git", *cmd], cwd=project, env=env, check=True)
+    new = write(project, "papers/cvpr2021/new.yaml", 'title: "A fresh paper"\narxiv: "2103.99999"\n')
+    assert find_duplicates(project, [new]).findings == []  # the index now holds ota.yaml's old id
+    other = project / "papers/cvpr2021/ota.yaml"
+    st = other.stat()
+    with other.open("r+", encoding="utf-8") as fh:  # same inode, same size, old mtime put back
+        fh.write(OTA.replace("2103.14259", "2103.99999"))
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+    f = only(find_duplicates(project, [new]).findings)
+    assert f.severity == "error" and f.extra["duplicate_of"] == "papers/cvpr2021/ota.yaml"
 
 
 def test_file_added_to_a_folder_is_seen_by_a_one_file_check(project: Path) -> None:

@@ -46,12 +46,13 @@ from .identity import (
     strip_title_decorations,
     title_key,
 )
-from .loader import PAPERS_DIR, PaperFile, load_paper
-from .papers import load_papers, map_papers
+from .index import snapshot
+from .loader import PaperFile, load_paper, relpath
+from .papers import load_papers, map_papers, paper_paths
 
 ALLOW_FILE = "not-duplicates.yaml"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
 _BLOCK_TOKENS = 4
 
 # Words that lists add, drop or swap without making a different paper.
@@ -404,15 +405,12 @@ class CacheCorrupt(Exception):
 
 _SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
-CREATE TABLE dirs(name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
-CREATE TABLE files(rel TEXT PRIMARY KEY, dir TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-                   rec BLOB, crc INTEGER);
+CREATE TABLE files(rel TEXT PRIMARY KEY, blob TEXT, rec BLOB, crc INTEGER);
 CREATE TABLE keys(key TEXT NOT NULL, rel TEXT NOT NULL);
 CREATE TABLE words(word TEXT NOT NULL, rel TEXT NOT NULL);
 """
 # Created after the first bulk load: building an index once is much faster than growing it row by row.
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS files_dir ON files(dir);
 CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
 CREATE INDEX IF NOT EXISTS keys_rel ON keys(rel);
 CREATE INDEX IF NOT EXISTS words_word ON words(word);
@@ -421,21 +419,23 @@ CREATE INDEX IF NOT EXISTS words_rel ON words(rel);
 
 
 _SCHEMA_OBJECTS = (
-    {("table", t) for t in ("meta", "dirs", "files", "keys", "words")}
-    | {("index", i) for i in ("files_dir", "keys_key", "keys_rel", "words_word", "words_rel")}
-    | {("index", f"sqlite_autoindex_{t}_1") for t in ("meta", "dirs", "files")}
+    {("table", t) for t in ("meta", "files", "keys", "words")}
+    | {("index", i) for i in ("keys_key", "keys_rel", "words_word", "words_rel")}
+    | {("index", f"sqlite_autoindex_{t}_1") for t in ("meta", "files")}
 )
 
 
 class Store:
-    """The persistent index: an SQLite file of records and postings, keyed by path, mtime and size.
+    """The persistent index: an SQLite file of records and postings, each file's filed under its
+    path and the git blob id of the content it was built from.
 
-    A one-file check looks up only its candidates, so it never reads the whole list. Freshness:
-    every folder's mtime is compared on each run (adding, removing or renaming a file, and git
-    checkouts, which replace files, change it) and the files of a changed folder are compared by
-    mtime and size; the files being checked are always read afresh; ``--all`` compares every
-    file. Anything unexpected in the database (another version, another root, damage) and it is
-    deleted and rebuilt: the cache can only cost time, never change a verdict.
+    A one-file check looks up only its candidates, so it never reads the whole list. Freshness is
+    by content, never by mtime: every run takes the current blob id of every paper file from
+    :func:`paperlist.index.snapshot` (git's index for unchanged tracked files, a hash for the rest)
+    and rebuilds the records whose id differs, so a file edited in place is always seen. The files
+    being checked are always read afresh. Anything unexpected in the database (another version,
+    another root, damage) and it is deleted and rebuilt: the cache can only cost time, never
+    change a verdict.
     """
 
     def __init__(self, path: Path, root: Path) -> None:
@@ -490,46 +490,30 @@ class Store:
 
     # -- freshness --------------------------------------------------------------------------------
 
-    def sync(self, *, full: bool, loaded: dict[str, PaperFile]) -> None:
-        """Bring the database up to date with papers/ (see the class comment for what is compared)."""
-        base = self.root / PAPERS_DIR
-        current: dict[str, int] = {}
-        try:
-            with os.scandir(base) as it:
-                for e in it:
-                    if e.is_dir(follow_symlinks=False):
-                        current[e.name] = e.stat(follow_symlinks=False).st_mtime_ns
-        except OSError:
-            pass
+    def sync(self, *, loaded: dict[str, PaperFile]) -> None:
+        """Bring the database up to date with papers/: rebuild what changed content, drop what is gone."""
+        current = snapshot(self.root)
+        for rel, pf in loaded.items():
+            if rel in current:
+                current[rel] = pf.blob  # what was parsed now
         con = self.con
-        stored = dict(con.execute("SELECT name, mtime_ns FROM dirs").fetchall())
-        for name in set(stored) - set(current):
-            self._forget_dir(name)
-        pending: list[tuple[str, str, tuple[int, int], bool]] = []
-        for name, mtime in sorted(current.items()):
-            if full or stored.get(name) != mtime:
-                pending += self._sync_dir(name, mtime)
-        # The files being checked may have been edited in place, which leaves the folder's mtime alone.
-        queued = {p[0] for p in pending}
-        for rel in loaded:
-            parts = rel.split("/")
-            if len(parts) == 3 and parts[0] == PAPERS_DIR and parts[1] in current and rel not in queued:
-                stat = _stat(self.root / rel)
-                row = con.execute("SELECT mtime_ns, size FROM files WHERE rel=?", (rel,)).fetchone()
-                if stat is not None and (row is None or tuple(row) != stat):
-                    pending.append((rel, parts[1], stat, row is not None))
-        records = parse_many(self.root, [p[0] for p in pending], loaded)
-        rows: tuple[list[tuple[Any, ...]], list[tuple[str, str]], list[tuple[str, str]]] = ([], [], [])
-        for rel, dirname, stat, known in pending:
-            if known:
+        stored = dict(con.execute("SELECT rel, blob FROM files").fetchall())
+        for rel in set(stored) - set(current):
+            self._delete(rel)
+        pending = sorted(rel for rel, blob in current.items() if blob is None or stored.get(rel, "") != blob)
+        for rel in pending:
+            if rel in stored:
                 self._delete(rel)
-            rec = records.get(rel)
-            blob = marshal.dumps(rec.to_tuple()) if rec else None
-            rows[0].append((rel, dirname, stat[0], stat[1], blob, zlib.crc32(blob) if blob is not None else None))
+        parsed = parse_many(self.root, pending, loaded)
+        rows: tuple[list[tuple[Any, ...]], list[tuple[str, str]], list[tuple[str, str]]] = ([], [], [])
+        for rel in pending:
+            blob, rec = parsed[rel]
+            data = marshal.dumps(rec.to_tuple()) if rec else None
+            rows[0].append((rel, blob, data, zlib.crc32(data) if data is not None else None))
             if rec is not None:
                 rows[1].extend((k, rel) for k in keys_of(rec))
                 rows[2].extend((w, rel) for w in set(rec.content_words))
-        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", rows[0])
+        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", rows[0])
         con.executemany("INSERT INTO keys VALUES (?, ?)", rows[1])
         con.executemany("INSERT INTO words VALUES (?, ?)", rows[2])
         if self.fresh:
@@ -537,31 +521,6 @@ class Store:
             con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
             self.fresh = False
         con.commit()
-
-    def _forget_dir(self, name: str) -> None:
-        rels = [r[0] for r in self.con.execute("SELECT rel FROM files WHERE dir=?", (name,))]
-        for rel in rels:
-            self._delete(rel)
-        self.con.execute("DELETE FROM dirs WHERE name=?", (name,))
-
-    def _sync_dir(self, name: str, mtime: int) -> list[tuple[str, str, tuple[int, int], bool]]:
-        """Forget the folder's vanished files; return the new or changed ones (rel, dir, stat, known)."""
-        listing: dict[str, tuple[int, int]] = {}
-        prefix = f"{PAPERS_DIR}/{name}/"
-        try:
-            with os.scandir(self.root / PAPERS_DIR / name) as it:
-                for e in it:
-                    if e.name.endswith(".yaml") and e.is_file(follow_symlinks=False):
-                        st = e.stat(follow_symlinks=False)
-                        listing[prefix + e.name] = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            pass
-        stored = {r[0]: (r[1], r[2]) for r in
-                  self.con.execute("SELECT rel, mtime_ns, size FROM files WHERE dir=?", (name,))}
-        for rel in set(stored) - set(listing):
-            self._delete(rel)
-        self.con.execute("INSERT OR REPLACE INTO dirs VALUES (?, ?)", (name, mtime))
-        return [(rel, name, stat, rel in stored) for rel, stat in listing.items() if stored.get(rel) != stat]
 
     def _delete(self, rel: str) -> None:
         for table in ("files", "keys", "words"):
@@ -628,14 +587,6 @@ class Store:
         return idx
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
 def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
     """Where the index is kept: ``cache_dir``, else $PAPERLIST_CACHE_DIR, else ``<root>/.paperlist-cache``;
     None when caching is off ($PAPERLIST_NO_CACHE set to anything but 0 or empty)."""
@@ -648,39 +599,30 @@ def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
 def scan_index(root: Path, loaded: dict[str, PaperFile]) -> Index:
     """Every paper under ``root`` read from disk (no cache)."""
     idx = Index()
-    base = root / PAPERS_DIR
-    rels: list[str] = []
-    try:
-        with os.scandir(base) as dirs:
-            for d in dirs:
-                if d.is_dir(follow_symlinks=False):
-                    with os.scandir(d.path) as it:
-                        rels.extend(f"{PAPERS_DIR}/{d.name}/{e.name}" for e in it
-                                    if e.name.endswith(".yaml") and e.is_file(follow_symlinks=False))
-    except OSError:
-        pass
+    rels = [relpath(p, root) for p in paper_paths(root)[0]]
     idx.files = len(rels)
     records = parse_many(root, sorted(rels), loaded)
     for rel in sorted(rels):
-        rec = records.get(rel)
+        rec = records[rel][1]
         if rec is not None:
             idx.add(rec)
     return idx
 
 
-def parse_many(root: Path, rels: list[str], loaded: dict[str, PaperFile]) -> dict[str, Record | None]:
-    """Records of many files (None for files that do not load as papers); on all cores when many.
-    Files already in ``loaded`` are not parsed again."""
-    out: dict[str, Record | None] = {rel: record_from_file(loaded[rel]) for rel in rels if rel in loaded}
+def parse_many(root: Path, rels: list[str],
+               loaded: dict[str, PaperFile]) -> dict[str, tuple[str | None, Record | None]]:
+    """(blob id of what was parsed, record) of many files (record None for files that do not load as
+    papers); on all cores when many. Files already in ``loaded`` are not parsed again."""
+    out: dict[str, tuple[str | None, Record | None]] = {
+        rel: (loaded[rel].blob, record_from_file(loaded[rel])) for rel in rels if rel in loaded}
     todo = [rel for rel in rels if rel not in loaded]
 
-    def features(pf: PaperFile) -> tuple[Any, ...] | None:
+    def features(pf: PaperFile) -> tuple[str | None, tuple[Any, ...] | None]:
         rec = record_from_file(pf)
-        return rec.to_tuple() if rec else None  # a plain tuple pickles fast between processes
+        return pf.blob, rec.to_tuple() if rec else None  # plain tuples pickle fast between processes
 
-    tuples = map_papers(root, features, [root / rel for rel in todo])
-    for rel, t in zip(todo, tuples, strict=True):
-        out[rel] = Record.from_tuple(t) if t is not None else None
+    for rel, (blob, t) in zip(todo, map_papers(root, features, [root / rel for rel in todo]), strict=True):
+        out[rel] = (blob, Record.from_tuple(t) if t is not None else None)
     return out
 
 
@@ -775,7 +717,7 @@ def find_duplicates(
         except sqlite3.Error:
             break
         try:
-            store.sync(full=check_all, loaded=loaded)
+            store.sync(loaded=loaded)
             source: Index | Store = store.index() if check_all else store
             return _run(source, targets, allowed, list(findings), check_all)
         except (CacheCorrupt, sqlite3.DatabaseError):

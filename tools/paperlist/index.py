@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import cachedir
-from .loader import PaperFile, blob_id, relpath
+from .loader import PAPERS_DIR, PaperFile, blob_id, discover, relpath
 from .papers import map_papers
 
 T = TypeVar("T")
@@ -105,6 +105,42 @@ def content_ids(root: Path, paths: Iterable[Path]) -> dict[str, str | None]:
         if state is not None and rel not in state[1]:
             blob = state[0].get(rel)
         out[rel] = blob if blob is not None else _hash_file(path)
+    return out
+
+
+def _is_paper_rel(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 3 and parts[0] == PAPERS_DIR and parts[2].endswith(".yaml") and all(parts)
+
+
+def snapshot(root: Path) -> dict[str, str | None]:
+    """Every ``papers/<dir>/<key>.yaml`` file now in the work tree, with its blob id (None: unreadable
+    or not a regular file). In a git checkout the listing comes from git too (tracked files from its
+    index, untracked ones from ``ls-files -o``), so 100,000 unchanged files are neither listed nor
+    read by Python; otherwise the folder is scanned and every file hashed."""
+    root = Path(root)
+    state = _git_state(root, PAPERS_DIR)
+    others = _git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", PAPERS_DIR) if state else None
+    if state is None or others is None:
+        paths, _ = discover(root)
+        return {relpath(p, root): _hash_file(p) for p in paths}
+    out_others, _ = others.communicate()
+    if others.returncode != 0:
+        paths, _ = discover(root)
+        return {relpath(p, root): _hash_file(p) for p in paths}
+    ids, changed = state
+    out: dict[str, str | None] = {}
+    for rel, blob in ids.items():
+        if _is_paper_rel(rel):
+            out[rel] = blob
+    for rel in [*changed, *(os.fsdecode(p) for p in out_others.split(b"\0") if p)]:
+        if not _is_paper_rel(rel):
+            continue
+        path = root / rel
+        if not os.path.lexists(path):
+            out.pop(rel, None)  # deleted in the work tree, not yet in a commit
+        else:
+            out[rel] = _hash_file(path) if os.path.isfile(path) and not os.path.islink(path) else None
     return out
 
 
@@ -292,4 +328,4 @@ def derive(root: Path, codec: Codec, fn: Callable[[PaperFile], T], paths: Sequen
     return Derived(values, hits, len(todo))
 
 
-__all__ = ["Codec", "Derived", "blob_id", "code_fingerprint", "content_ids", "derive", "fingerprint"]
+__all__ = ["Codec", "Derived", "blob_id", "code_fingerprint", "content_ids", "derive", "fingerprint", "snapshot"]
