@@ -52,7 +52,7 @@ from .papers import load_papers, map_papers, paper_paths
 
 ALLOW_FILE = "not-duplicates.yaml"
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 6
+_CACHE_VERSION = 7
 _BLOCK_TOKENS = 4
 
 # Words that lists add, drop or swap without making a different paper.
@@ -405,24 +405,28 @@ class CacheCorrupt(Exception):
 
 _SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
-CREATE TABLE files(rel TEXT PRIMARY KEY, blob TEXT, rec BLOB, crc INTEGER);
-CREATE TABLE keys(key TEXT NOT NULL, rel TEXT NOT NULL);
-CREATE TABLE words(word TEXT NOT NULL, rel TEXT NOT NULL);
+CREATE TABLE files(id INTEGER PRIMARY KEY, rel TEXT NOT NULL UNIQUE, blob TEXT, rec BLOB, crc INTEGER);
+CREATE TABLE keys(key TEXT NOT NULL, fid INTEGER NOT NULL);
+CREATE TABLE words(word TEXT NOT NULL, fid INTEGER NOT NULL);
 """
-# Created after the first bulk load: building an index once is much faster than growing it row by row.
+# Created after the first bulk load: building an index once is much faster than growing it row by
+# row. Postings name files by number (not by path: a third of the size), and the indexes cover
+# the lookups, so a query never visits the tables. A file's postings are deleted through its old
+# record's own words and keys, so no index by file is needed.
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS keys_key ON keys(key);
-CREATE INDEX IF NOT EXISTS keys_rel ON keys(rel);
-CREATE INDEX IF NOT EXISTS words_word ON words(word);
-CREATE INDEX IF NOT EXISTS words_rel ON words(rel);
+CREATE INDEX IF NOT EXISTS keys_key ON keys(key, fid);
+CREATE INDEX IF NOT EXISTS words_word ON words(word, fid);
 """
 
 
-_SCHEMA_OBJECTS = (
-    {("table", t) for t in ("meta", "files", "keys", "words")}
-    | {("index", i) for i in ("keys_key", "keys_rel", "words_word", "words_rel")}
-    | {("index", f"sqlite_autoindex_{t}_1") for t in ("meta", "files")}
-)
+def _schema_objects() -> set[tuple[str, str]]:
+    import sqlite3
+
+    con = sqlite3.connect(":memory:")
+    con.executescript(_SCHEMA + _INDEXES)
+    out = set(con.execute("SELECT type, name FROM sqlite_master"))
+    con.close()
+    return out
 
 
 class Store:
@@ -475,7 +479,7 @@ class Store:
             con.commit()
         # Exactly our tables and indexes: a database with triggers or views is not ours (a
         # committed or planted cache file must not be able to act on what we write).
-        elif objects != _SCHEMA_OBJECTS or dict(con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
+        elif objects != _schema_objects() or dict(con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
             con.close()
             raise CacheCorrupt(str(self.path))
         return con
@@ -492,39 +496,58 @@ class Store:
 
     def sync(self, *, loaded: dict[str, PaperFile]) -> None:
         """Bring the database up to date with papers/: rebuild what changed content, drop what is gone."""
-        current = snapshot(self.root)
+        snap = snapshot(self.root)
+        # The whole listing unchanged since the last run (same blob ids, same hashes of the files git
+        # sees modified): nothing to compare file by file. The files being checked are read anyway.
+        unchanged = (not self.fresh and self._meta("snapshot") == snap.digest
+                     and all(snap.ids[rel] == pf.blob for rel, pf in loaded.items() if rel in snap.ids))
+        if unchanged:
+            return
+        current = dict(snap.ids)
         for rel, pf in loaded.items():
             if rel in current:
                 current[rel] = pf.blob  # what was parsed now
         con = self.con
-        stored = dict(con.execute("SELECT rel, blob FROM files").fetchall())
-        for rel in set(stored) - set(current):
-            self._delete(rel)
-        pending = sorted(rel for rel, blob in current.items() if blob is None or stored.get(rel, "") != blob)
-        for rel in pending:
-            if rel in stored:
-                self._delete(rel)
+        stored = {rel: (fid, blob) for fid, rel, blob in con.execute("SELECT id, rel, blob FROM files")}
+        gone = [rel for rel in stored if rel not in current]
+        pending = sorted(rel for rel, blob in current.items() if blob is None or stored.get(rel, (0, ""))[1] != blob)
+        for rel in [*gone, *(r for r in pending if r in stored)]:
+            self._delete(stored[rel][0])
         parsed = parse_many(self.root, pending, loaded)
-        rows: tuple[list[tuple[Any, ...]], list[tuple[str, str]], list[tuple[str, str]]] = ([], [], [])
-        for rel in pending:
+        next_id = (con.execute("SELECT MAX(id) FROM files").fetchone()[0] or 0) + 1
+        rows: tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, int]]] = ([], [], [])
+        for fid, rel in enumerate(pending, start=next_id):
             blob, rec = parsed[rel]
             data = marshal.dumps(rec.to_tuple()) if rec else None
-            rows[0].append((rel, blob, data, zlib.crc32(data) if data is not None else None))
+            rows[0].append((fid, rel, blob, data, zlib.crc32(data) if data is not None else None))
             if rec is not None:
-                rows[1].extend((k, rel) for k in keys_of(rec))
-                rows[2].extend((w, rel) for w in set(rec.content_words))
-        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?)", rows[0])
+                rows[1].extend((k, fid) for k in keys_of(rec))
+                rows[2].extend((w, fid) for w in set(rec.content_words))
+        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", rows[0])
         con.executemany("INSERT INTO keys VALUES (?, ?)", rows[1])
         con.executemany("INSERT INTO words VALUES (?, ?)", rows[2])
         if self.fresh:
             con.executescript(_INDEXES)
             con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
             self.fresh = False
+        # Stored only when what was parsed is what the listing named (a file that changed meanwhile
+        # must be compared again next time).
+        digest = snap.digest if current == snap.ids else ""
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (digest,))
         con.commit()
 
-    def _delete(self, rel: str) -> None:
-        for table in ("files", "keys", "words"):
-            self.con.execute(f"DELETE FROM {table} WHERE rel=?", (rel,))
+    def _meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _delete(self, fid: int) -> None:
+        row = self.con.execute("SELECT rec, crc FROM files WHERE id=?", (fid,)).fetchone()
+        old = self._decode(row[0], row[1]) if row else None
+        if old is not None:
+            self.con.executemany("DELETE FROM keys WHERE key=? AND fid=?", [(k, fid) for k in keys_of(old)])
+            self.con.executemany("DELETE FROM words WHERE word=? AND fid=?",
+                                 [(w, fid) for w in set(old.content_words)])
+        self.con.execute("DELETE FROM files WHERE id=?", (fid,))
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -561,8 +584,8 @@ class Store:
 
     def candidates(self, rec: Record) -> set[str]:
         keys = lookup_keys(rec)
-        out = {r[0] for r in self.con.execute(
-            f"SELECT rel FROM keys WHERE key IN ({','.join('?' * len(keys))})", keys)} if keys else set()
+        fids = {r[0] for r in self.con.execute(
+            f"SELECT fid FROM keys WHERE key IN ({','.join('?' * len(keys))})", keys)} if keys else set()
         words = sorted(set(rec.content_words))
         if words:
             marks = ",".join("?" * len(words))
@@ -570,9 +593,15 @@ class Store:
                 f"SELECT word, COUNT(*) FROM words WHERE word IN ({marks}) GROUP BY word", words).fetchall()
             rarest = [w for _, w in sorted((c, w) for w, c in counts)[:_BLOCK_TOKENS]]
             if rarest:
-                out.update(r[0] for r in self.con.execute(
-                    f"SELECT rel FROM words WHERE word IN ({','.join('?' * len(rarest))}) "
-                    "GROUP BY rel HAVING COUNT(*) >= ?", [*rarest, _shared_needed(len(rarest))]))
+                fids.update(r[0] for r in self.con.execute(
+                    f"SELECT fid FROM words WHERE word IN ({','.join('?' * len(rarest))}) "
+                    "GROUP BY fid HAVING COUNT(*) >= ?", [*rarest, _shared_needed(len(rarest))]))
+        out: set[str] = set()
+        todo = sorted(fids)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            out.update(r[0] for r in self.con.execute(
+                f"SELECT rel FROM files WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         out.discard(rec.rel)
         return out
 

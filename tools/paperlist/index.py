@@ -61,51 +61,16 @@ def _git(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
         return None
 
 
-def _git_state(root: Path, prefix: str) -> tuple[dict[str, str], set[str]] | None:
-    """(blob id of each tracked regular file under ``prefix``, the ones modified in the work tree),
-    both relative to ``root``; None when ``root`` is not in a git work tree (or git is missing)."""
-    # Both listings at once: the work-tree check is the slow one (it stats every file).
-    staged = _git(root, "ls-files", "-s", "-z", "--", prefix)
-    dirty = _git(root, "diff-files", "--name-only", "--relative", "-z", "--", prefix)
-    if staged is None or dirty is None:
-        return None
-    out_staged, _ = staged.communicate()
-    out_dirty, _ = dirty.communicate()
-    if staged.returncode != 0 or dirty.returncode != 0:
-        return None
-    ids: dict[str, str] = {}
-    conflicted: set[str] = set()
-    for entry in out_staged.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, path = entry.partition(b"\t")
-        mode, blob, stage = meta.split(b" ")
-        rel = os.fsdecode(path)
-        if stage != b"0":
-            conflicted.add(rel)
-        elif mode in (b"100644", b"100755"):
-            ids[rel] = blob.decode("ascii")
-    changed = {os.fsdecode(p) for p in out_dirty.split(b"\0") if p} | conflicted
-    return ids, changed
-
-
 def content_ids(root: Path, paths: Iterable[Path]) -> dict[str, str | None]:
-    """The git blob id of each file's *current* content, by root-relative path (None: unreadable).
+    """The blob id of each file's *current* content, by root-relative path (None: unreadable).
 
-    Tracked files that git sees unchanged are named from git's index without being read; the
-    rest are read and hashed here.
+    Paper files come from :func:`snapshot` (tracked files git sees unchanged are not read); any
+    other file is hashed here.
     """
     root = Path(root)
     rels = {relpath(p, root): Path(p) for p in paths}
-    prefixes = {rel.split("/", 1)[0] for rel in rels}
-    state = _git_state(root, prefixes.pop()) if len(prefixes) == 1 else _git_state(root, ".") if rels else None
-    out: dict[str, str | None] = {}
-    for rel, path in rels.items():
-        blob = None
-        if state is not None and rel not in state[1]:
-            blob = state[0].get(rel)
-        out[rel] = blob if blob is not None else _hash_file(path)
-    return out
+    known = snapshot(root).ids if any(_is_paper_rel(rel) for rel in rels) else {}
+    return {rel: known[rel] if rel in known else _hash_file(path) for rel, path in rels.items()}
 
 
 def _is_paper_rel(rel: str) -> bool:
@@ -113,35 +78,83 @@ def _is_paper_rel(rel: str) -> bool:
     return len(parts) == 3 and parts[0] == PAPERS_DIR and parts[2].endswith(".yaml") and all(parts)
 
 
-def snapshot(root: Path) -> dict[str, str | None]:
-    """Every ``papers/<dir>/<key>.yaml`` file now in the work tree, with its blob id (None: unreadable
-    or not a regular file). In a git checkout the listing comes from git too (tracked files from its
-    index, untracked ones from ``ls-files -o``), so 100,000 unchanged files are neither listed nor
-    read by Python; otherwise the folder is scanned and every file hashed."""
-    root = Path(root)
-    state = _git_state(root, PAPERS_DIR)
-    others = _git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", PAPERS_DIR) if state else None
-    if state is None or others is None:
-        paths, _ = discover(root)
-        return {relpath(p, root): _hash_file(p) for p in paths}
-    out_others, _ = others.communicate()
-    if others.returncode != 0:
-        paths, _ = discover(root)
-        return {relpath(p, root): _hash_file(p) for p in paths}
-    ids, changed = state
+class Snapshot:
+    """Every ``papers/<dir>/<key>.yaml`` file in the work tree now, by content.
+
+    ``digest`` names the whole listing (one hash of git's listing plus the hashes of the files git
+    sees changed or does not track), so "has anything changed since?" costs no per-file work;
+    ``ids`` (path → blob id; None: unreadable or not a regular file) is only built when asked for.
+    """
+
+    def __init__(self, digest: str, build: Callable[[], dict[str, str | None]]) -> None:
+        self.digest = digest
+        self._build = build
+        self._ids: dict[str, str | None] | None = None
+
+    @property
+    def ids(self) -> dict[str, str | None]:
+        if self._ids is None:
+            self._ids = self._build()
+        return self._ids
+
+
+def _hashed(root: Path, rels: Iterable[str]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
-    for rel, blob in ids.items():
-        if _is_paper_rel(rel):
-            out[rel] = blob
-    for rel in [*changed, *(os.fsdecode(p) for p in out_others.split(b"\0") if p)]:
-        if not _is_paper_rel(rel):
-            continue
+    for rel in rels:
         path = root / rel
-        if not os.path.lexists(path):
-            out.pop(rel, None)  # deleted in the work tree, not yet in a commit
-        else:
+        if os.path.lexists(path):  # else deleted in the work tree, not yet in a commit
             out[rel] = _hash_file(path) if os.path.isfile(path) and not os.path.islink(path) else None
     return out
+
+
+def _digest(head: bytes, extra: dict[str, str | None]) -> str:
+    h = hashlib.sha256(head)
+    for rel in sorted(extra):
+        h.update(f"\0{rel}\0{extra[rel]}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def snapshot(root: Path) -> Snapshot:
+    """The paper files now in the work tree, named by content (see :class:`Snapshot`).
+
+    In a git checkout the listing comes from git (tracked files from its index, untracked ones
+    from ``ls-files -o``), so 100,000 unchanged files are neither listed nor read by Python;
+    otherwise the folder is scanned and every file hashed."""
+    root = Path(root)
+    procs = [_git(root, "ls-files", "-s", "-z", "--", PAPERS_DIR),
+             _git(root, "diff-files", "--name-only", "--relative", "-z", "--", PAPERS_DIR),
+             _git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", PAPERS_DIR)]
+    outs = [p.communicate()[0] if p is not None else b"" for p in procs]
+    if any(p is None or p.returncode != 0 for p in procs):
+        paths, _ = discover(root)
+        ids = {relpath(p, root): _hash_file(p) for p in paths}
+        return Snapshot(_digest(b"scan", ids), lambda: ids)
+    staged, dirty, others = outs
+    changed = {os.fsdecode(p) for p in dirty.split(b"\0") if p}
+    changed.update(os.fsdecode(p) for p in others.split(b"\0") if p)
+    hashed = _hashed(root, (rel for rel in changed if _is_paper_rel(rel)))
+
+    def build() -> dict[str, str | None]:
+        ids: dict[str, str | None] = {}
+        for entry in staged.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.partition(b"\t")
+            rel = os.fsdecode(path)
+            if not _is_paper_rel(rel):
+                continue
+            mode, blob, stage = meta.split(b" ")
+            if stage != b"0":
+                ids[rel] = None  # a merge conflict: read it (it will not parse)
+            elif mode in (b"100644", b"100755"):
+                ids[rel] = blob.decode("ascii")
+        for rel in changed:
+            ids.pop(rel, None)
+        ids.update(hashed)
+        return ids
+
+    # Conflicted entries are named in git's listing, so they are part of the digest as well.
+    return Snapshot(_digest(staged, hashed), build)
 
 
 @lru_cache(maxsize=1)
