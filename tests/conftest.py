@@ -13,7 +13,8 @@ CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens, the connecti
 
 @pytest.fixture(autouse=True)
 def _offline_services(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # The link cache defaults to $XDG_CACHE_HOME/paperlist; project caches stay in <root>/.paperlist-cache.
+    # Every cache lives in <root>/.paperlist-cache (each test's own project); XDG is pinned anyway so
+    # nothing a library might put there reaches the developer's home.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
     for var in ("PAPERLIST_CACHE_DIR", "PAPERLIST_NO_CACHE"):
         monkeypatch.delenv(var, raising=False)

@@ -166,3 +166,19 @@ def test_paths_relative_to_the_root_and_missing_files(project: Path) -> None:
     assert json.loads(r.stdout)["findings"][0]["file"] == "papers/cvpr2020/rel-paper.yaml"
     r = run_cli(project, "links", "papers/cvpr2020/no-such-paper.yaml")
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_link_cache_lives_in_the_one_cache_folder_and_obeys_no_cache(project: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    with LinkFarm() as farm:
+        add_paper(project, "Paper Two", links={"project": f"{farm.url}/ok/2"})
+        monkeypatch.setenv("PAPERLIST_NO_CACHE", "1")
+        assert run_cli(project, "links", "--all", "--allow-private").returncode == 0
+        assert not (project / ".paperlist-cache").exists()
+        monkeypatch.delenv("PAPERLIST_NO_CACHE")
+        assert run_cli(project, "links", "--all", "--allow-private").returncode == 0
+        first = len(farm.hits())
+        assert (project / ".paperlist-cache" / "links.json").is_file()
+        r = run_cli(project, "links", "--all", "--allow-private", "--format", "json")
+        assert r.returncode == 0 and len(farm.hits()) == first  # answered from the cache
+        assert json.loads(r.stdout)["meta"]["links"]["cached"] == 1

@@ -23,6 +23,7 @@ from .findings import Finding, Report
 from .fsutil import write_atomic
 from .gitdiff import Change, changes, merge_base, rev_parse, show
 from .loader import PAPERS_DIR
+from .markers import README, generated_block
 from .papers import load_papers
 
 REPORT_VERSION = 1
@@ -44,10 +45,7 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
     ("vocab/", "the tag and venue vocabularies", "warning"),
     ("paperlist.yaml", "the list's settings", "warning"),
 )
-README = "README.md"
 GENERATED_DIR = "lists/"  # every file in it is written by `paperlist render`
-BEGIN = "<!-- paperlist:begin -->"
-END = "<!-- paperlist:end -->"
 
 
 @dataclass
@@ -65,23 +63,14 @@ class CheckOptions:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _generated_block(text: str | None) -> str | None:
-    if text is None:
-        return None
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < start:
-        return None
-    return text[start:end]
-
-
 def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[Change],
                     trusted: bool) -> list[Finding]:
     findings: list[Finding] = []
     for c in changed:
         paths = [c.path] + ([c.old] if c.old else [])
         if README in paths:
-            before = _generated_block(show(root, base_sha, README))
-            after = _generated_block(show(root, head_sha, README))
+            before = generated_block(show(root, base_sha, README))
+            after = generated_block(show(root, head_sha, README))
             if before != after:
                 findings.append(Finding(
                     file=README, severity="notice" if trusted else "error", check="scope",

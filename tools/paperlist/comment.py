@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import escape
 from .errors import UsageError
+from .escape import code, fenced
 from .findings import Finding, Report
 
 MARKER = "<!-- paperlist:pr-comment -->"
@@ -37,48 +39,16 @@ _SEV_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,250}$")
-_ZWSP = "\u200b"
 
 
-# -- neutralizing text from the PR ---------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~!<>#])")
+# -- neutralizing text from the PR: the rules live in paperlist.escape ------------------------------
 
 
 def inline(text: str, limit: int = _MESSAGE_MAX) -> str:
-    """PR text made safe for a Markdown table cell: one line, no HTML, no mentions, no links."""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = text.replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
-    # A zero-width space after @ and # stops mentions and issue references; after "://" and
-    # "www." it stops GitHub's autolinker from turning PR text into live links.
-    text = text.replace("@", "@" + _ZWSP).replace("://", ":" + _ZWSP + "//").replace("www.", "www" + _ZWSP + ".")
-    text = re.sub(r"(?<=\\#)", _ZWSP, text)
-    return text
+    """PR text made safe for a Markdown table cell (see :func:`paperlist.escape.inline`)."""
+    return escape.inline(text, limit)
 
 
-def code(text: str, limit: int = 300) -> str:
-    """An inline code span for PR text (paths, URLs) that cannot be closed early; table-safe."""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
-    # Inside a table a bare | ends the cell even in a code span; GFM unescapes \| there.
-    return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
-
-
-def fenced(text: str, info: str) -> str:
-    """A fenced block whose fence is longer than any backtick run inside, so it cannot be closed."""
-    body = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{info}\n{body}\n{fence}"
-
-
-# -- links -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Links:
     """Where things live on GitHub; every part is validated before it is put into a URL."""

@@ -14,16 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from .errors import ConfigError
 from .findings import Finding
 from .index import Codec, derive
 from .loader import PaperFile, discover, relpath
+from .markers import BEGIN, END, README
 
-BEGIN = "<!-- paperlist:begin -->"
-END = "<!-- paperlist:end -->"
-README = "README.md"
 _PARALLEL_MIN = 1500
 
 
@@ -82,31 +79,7 @@ def entry_from(rel: str, data: dict[str, Any]) -> Entry | None:
     )
 
 
-# -- escaping ------------------------------------------------------------------------------------
-
-# One pass per string (str.translate): entities for what HTML reads, backslashes for what Markdown
-# reads, and @ as an entity so an @mention in a title stays text instead of pinging someone.
-_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;",
-                             **{c: "\\" + c for c in "\\`*_[]|~$"}})
-
-_MD_SPECIAL = re.compile(r"[&<>@\\`*_\[\]|~$]")
-
-
-def md_text(text: str) -> str:
-    """Plain text made inert in Markdown and HTML: entities for <, >, &, @; backslashes for markup."""
-    text = " ".join(text.split())  # no line breaks: one entry is one line
-    # Most titles and names hold nothing to escape, and a search is cheaper than translate.
-    return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
-
-
-_URL_SAFE = re.compile(r"[A-Za-z0-9:/?#\[\]@!$&'*+,;=%~\-._]*")
-
-
-def md_url(url: str) -> str:
-    """A URL that cannot break out of ``[label](…)``: spaces, parentheses and angle brackets escaped."""
-    if _URL_SAFE.fullmatch(url):  # the usual case, and quote() walks the string in Python
-        return url
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+# md_text and md_url (every paper string passes through them) live in paperlist.escape.
 
 
 def _entry_of(pf: PaperFile) -> tuple[Entry | None, str | None]:

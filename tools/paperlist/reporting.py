@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from .escape import command_data, command_property
 from .findings import Finding, Report
 
 _SYMBOL = {"error": "error", "warning": "warning", "notice": "notice"}
@@ -37,26 +38,17 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    # Workflow-command escaping: a newline in a message must not start a new command.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_annotation(f: Finding) -> str:
-    props = [f"file={_escape_property(f.file)}"]
+    props = [f"file={command_property(f.file)}"]
     if f.line is not None:
         props.append(f"line={f.line}")
         if f.end_line is not None:
             props.append(f"endLine={f.end_line}")
         if f.column is not None:
             props.append(f"col={f.column}")
-    props.append(f"title={_escape_property('paperlist ' + f.check)}")
+    props.append(f"title={command_property('paperlist ' + f.check)}")
     message = f.message if not f.hint else f"{f.message}\n{f.hint}"
-    return f"::{f.severity} {','.join(props)}::{_escape_data(message)}"
+    return f"::{f.severity} {','.join(props)}::{command_data(message)}"
 
 
 def render_github(report: Report) -> str:

@@ -296,7 +296,7 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
     if shard is not None:
         k, n = shard
         chosen = [t for t in chosen if shard_of(t.key, n) == k - 1]
-    cache = LinkCache(default_cache_path() if use_cache else None, cfg.cache_ttl_hours * 3600)
+    cache = LinkCache(default_cache_path(root) if use_cache else None, cfg.cache_ttl_hours * 3600)
     verdicts, stats = asyncio.run(_run(chosen, cfg, cache, timeout=timeout, allow_private=allow_private,
                                        github_token=github_token, progress=progress))
     cache.save()

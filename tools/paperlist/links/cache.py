@@ -9,24 +9,21 @@ success would hide rot (lychee users reported both).
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
-from ..cachedir import write_atomic
+from ..cachedir import cache_dir, write_atomic
 from .verdict import Verdict
 
 CACHE_VERSION = 1
 
 
-def default_cache_path() -> Path:
-    """``$PAPERLIST_CACHE_DIR/links.json``, else ``$XDG_CACHE_HOME/paperlist/links.json``."""
-    base = os.environ.get("PAPERLIST_CACHE_DIR")
-    if base:
-        return Path(base) / "links.json"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "paperlist" / "links.json"
+def default_cache_path(root: Path) -> Path | None:
+    """``links.json`` in the one cache folder (:mod:`paperlist.cachedir`: ``$PAPERLIST_CACHE_DIR``,
+    else ``<root>/.paperlist-cache``); None when ``$PAPERLIST_NO_CACHE`` turns caching off."""
+    folder = cache_dir(root)
+    return folder / "links.json" if folder is not None else None
 
 
 class LinkCache:
