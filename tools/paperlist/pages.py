@@ -28,12 +28,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
+from .escape import md_text, md_url
 from .findings import Finding, Report
 from .fsutil import write_atomic
 from .gitdiff import added_times
 from .keys import folder_name
 from .loader import PAPERS_DIR
-from .render import README, Entry, load_entries, md_text, md_url, splice
+from .markers import README
+from .render import Entry, load_entries, splice
 from .settings import load_settings
 from .vocab import Vocabulary
 
