@@ -21,7 +21,7 @@ from . import __version__
 from .errors import UsageError
 from .findings import Finding, Report
 from .fsutil import write_atomic
-from .gitdiff import Change, changes, merge_base, rev_parse, show
+from .gitdiff import Change, changes, git, merge_base, pending, rev_parse, show
 from .loader import PAPERS_DIR
 from .markers import README, generated_block
 from .papers import load_papers
@@ -124,6 +124,53 @@ def _paper_paths(changed: Sequence[Change]) -> tuple[list[str], list[str]]:
     return live, deleted
 
 
+_HOW_ZH = {"staged": "已暂存", "not staged": "未暂存", "untracked": "未跟踪"}
+
+
+def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, changed: Sequence[Change],
+                        checked: int) -> list[Finding]:
+    """What a check of commits cannot see: paper files not committed yet, or no commits to compare.
+
+    Without these a contributor who forgot to commit got "0 file(s) checked: 0 error(s)", a false all-clear.
+    """
+    findings: list[Finding] = []
+    waiting = pending(root, PAPERS_DIR + "/")
+    branch = git(root, "rev-parse", "--abbrev-ref", "HEAD", check=False).strip() or "HEAD"
+    # Still on the base branch: the commit must go on a new branch, or the next check compares base with itself.
+    on_base = head_sha == base_sha and branch in (base, base.rsplit("/", 1)[-1])
+    switch = "git switch -c add-paper && " if on_base else ""
+    for path, how in waiting:
+        findings.append(Finding(
+            file=path, severity="warning" if checked else "error", check="not-committed",
+            message=f"not checked: this paper file is {how}, not committed (the check reads commits, "
+                    f"as the pull request will)",
+            message_zh=f"未检查：此论文文件尚未提交（{_HOW_ZH[how]}），检查只读取已提交的内容",
+            hint=f"commit it on a branch of your own first: {switch}git add {path} && git commit -m 'Add paper', "
+                 f"then run paperlist check --base {base} again",
+            hint_zh=f"请先在自己的分支上提交：{switch}git add {path} && git commit -m 'Add paper'，"
+                    f"然后重新运行 paperlist check --base {base}"))
+    if changed or waiting:
+        return findings  # uncommitted files: their own findings say what to do
+    if head_sha == base_sha:
+        message = (f"nothing to check: HEAD ({branch}) is the same commit as {base}, so there is no change to "
+                   "compare; paper files are checked once they are committed on a branch of their own")
+        hint = (f"if your commit is on {branch} itself, compare with the upstream instead: paperlist check --base "
+                f"origin/main; otherwise: git switch -c add-paper, git add papers/…, git commit, then paperlist "
+                f"check --base {base}")
+        zh = f"没有可检查的内容：HEAD（{branch}）与 {base} 是同一个提交，没有任何修改可供比较"
+        hint_zh = (f"若已直接提交在 {branch} 上，请改为与上游比较：paperlist check --base origin/main；否则请先 "
+                   f"git switch -c add-paper，提交论文文件后再运行 paperlist check --base {base}")
+    else:
+        message = f"nothing to check: HEAD ({branch}) changes nothing compared with {base}"
+        hint = (f"commit your paper file on this branch (git add papers/… && git commit), or check the branch "
+                f"that has it; then paperlist check --base {base}")
+        zh = f"没有可检查的内容：HEAD（{branch}）与 {base} 相比没有任何修改"
+        hint_zh = f"请在当前分支提交论文文件（git add papers/… && git commit），然后运行 paperlist check --base {base}"
+    findings.append(Finding(file=PAPERS_DIR + "/", severity="error", check="not-committed", message=message,
+                            message_zh=zh, hint=hint, hint_zh=hint_zh))
+    return findings
+
+
 def verdict_of(report: Report) -> str:
     if report.errors:
         return "fail"
@@ -154,14 +201,19 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     from .dupes import find_duplicates
     from .validate import validate_papers
 
-    reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted))]
+    reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted)),
+                             Report(_unchecked_findings(root, options.base, base_sha, head_sha, changed=changed,
+                                                        checked=len(papers.files)))]
+    # A file that does not parse is validate's to report; dupes and links would only add noise about it.
+    parsed = [pf for pf in papers.files if pf.parsed]
     if papers.files:
         reports.append(validate_papers(papers))
-        reports.append(find_duplicates(root, None, papers=papers.files, use_cache=options.dupes_cache))
+    if parsed:
+        reports.append(find_duplicates(root, None, papers=parsed, use_cache=options.dupes_cache))
         if options.links:
             from .links import check_links
 
-            reports.append(check_links(root, papers=papers.files, timeout=options.link_timeout,
+            reports.append(check_links(root, papers=parsed, timeout=options.link_timeout,
                                        github_token=options.github_token))
     deletions = [Finding(file=p, severity="notice", check="scope",
                          message="this change removes a paper from the list",
@@ -171,7 +223,8 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     # Findings about files outside the change (a dupes check may mention the existing paper) only
     # inform: they must never fail a PR for something it did not touch.
     touched = {c.path for c in changed} | {c.old for c in changed if c.old}
-    report.findings = [f if f.file in touched or f.severity != "error" else _demote(f) for f in report.findings]
+    report.findings = [f if f.file in touched or f.severity != "error" or f.check == "not-committed" else _demote(f)
+                       for f in report.findings]
     report.meta = {
         **{k: v for k, v in report.meta.items() if k not in ("changed",)},
         "report_version": REPORT_VERSION,

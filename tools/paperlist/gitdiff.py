@@ -121,6 +121,27 @@ def added_times(root: Path, under: str) -> dict[str, int] | None:
     return times
 
 
+def pending(root: Path, prefix: str) -> list[tuple[str, str]]:
+    """Paths under ``prefix`` that are not committed, with how: ``staged``, ``not staged`` or ``untracked``.
+
+    A check compares commits; these are what a contributor has on disk that no commit holds yet.
+    """
+    out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", prefix)
+    fields = out.split("\0")
+    result: list[tuple[str, str]] = []
+    i = 0
+    while i < len(fields) and len(fields[i]) > 3:
+        xy, path = fields[i][:2], fields[i][3:]
+        i += 2 if xy[0] in "RC" else 1  # a rename is followed by its old path
+        if xy == "??":
+            result.append((path, "untracked"))
+        elif xy[0] not in " ?":
+            result.append((path, "staged"))
+        else:
+            result.append((path, "not staged"))
+    return result
+
+
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 

@@ -320,11 +320,14 @@ def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
     message = f"invalid YAML: {problem}" if problem else "invalid YAML"
     if e.context:
         message += f" ({e.context.strip()})"
-    hint = None
-    if pf.text and line and "\t" in (pf.source_line(line) or "") + (pf.source_line(line - 1) or ""):
-        hint = "YAML does not allow tabs for indentation; indent with spaces"
-    pf.error(message, line=line, column=col, hint=hint,
-             message_zh="YAML 语法错误" + ("（缩进不能使用 Tab，请用空格）" if hint else ""))
+    from .yamlhints import hint_for, problem_zh
+
+    found = hint_for(pf.text, line, problem, (e.context or "").strip()) if pf.text else None
+    if found is None:
+        pf.error(message, line=line, column=col, message_zh=problem_zh(problem))
+        return
+    pf.error(message, line=found.line, column=col if found.line == line else None, hint=found.hint,
+             hint_zh=found.hint_zh, suggestion=found.suggestion, message_zh=problem_zh(problem))
 
 
 class _Reject(Exception):

@@ -1,0 +1,104 @@
+"""What to do about a YAML syntax error: the usual first-timer mistakes, each with the fixed line.
+
+libyaml's messages ("mapping values are not allowed in this context") name the grammar, not
+the mistake. The three mistakes contributors actually make are recognised here and get a
+bilingual hint plus the corrected line as a ``suggestion`` (a one-click fix in the PR):
+
+- an unquoted title with a colon in it (``title: Pyramid Vision Transformer: A …``);
+- a tab used for indentation;
+- a quote opened and never closed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import yaml
+
+# ``key: value`` at any indentation, optionally as a list item; the value not already quoted.
+_KEY_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?[A-Za-z_][\w-]*:[ \t]+)(?P<value>[^\"'\s].*?)\s*$")
+
+
+@dataclass(frozen=True)
+class YamlHint:
+    line: int  # 1-based line the hint and suggestion are about (may differ from libyaml's mark)
+    hint: str
+    hint_zh: str
+    suggestion: str | None = None
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+_PROBLEM_ZH = (
+    ("mapping values are not allowed", "此处不允许出现冒号分隔的映射值"),
+    ("tab character", "Tab 字符破坏了缩进"),
+    ("cannot start any token", "遇到无法作为 YAML 内容开头的字符"),
+    ("end of stream", "文件意外结束"),
+    ("could not find expected ':'", "缺少预期的冒号"),
+    ("did not find expected key", "缺少预期的键"),
+)
+
+
+def problem_zh(problem: str) -> str:
+    """libyaml's problem in Chinese, for the bilingual message."""
+    for en, zh in _PROBLEM_ZH:
+        if en in problem:
+            return f"YAML 语法错误：{zh}"
+    return "YAML 语法错误"
+
+
+def _fixes(lines: list[str], n: int, fixed: str) -> bool:
+    """True when replacing line ``n`` with ``fixed`` removes the error there (it parses, or fails later)."""
+    text = "\n".join([*lines[:n - 1], fixed, *lines[n:]]) + "\n"
+    try:
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        return mark is not None and mark.line + 1 > n
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def hint_for(text: str, line: int | None, problem: str, context: str) -> YamlHint | None:
+    """A hint for the YAML error libyaml reported at 1-based ``line``, or None when none applies.
+
+    A suggestion is only offered when it is checked to fix the line (the file parses, or the
+    next error is further down).
+    """
+    lines = text.splitlines()
+    if not line or not 0 < line <= len(lines):
+        return None
+    where = lines[line - 1]
+    if "mapping values are not allowed" in problem:
+        m = _KEY_VALUE.match(where)
+        if m and ": " in m.group("value") + " ":
+            value = m.group("value")
+            fixed = m.group("lead").rstrip(" \t") + " " + json.dumps(value, ensure_ascii=False)
+            # A trailing "# comment" would be swallowed into the title: hint only, no suggestion.
+            ok = " #" not in value and _fixes(lines, line, fixed)
+            return YamlHint(line, "a value with ': ' in it must be quoted: put the whole value in double quotes",
+                            "值中含有 ': ' 时必须加引号：请用双引号把整个值括起来", fixed if ok else None)
+    # Tabs: libyaml complains at the tab or near it; point at the line that has one in its indentation.
+    for n in (line, line - 1, line + 1):
+        if 0 < n <= len(lines):
+            src = lines[n - 1]
+            indent = src[:len(src) - len(src.lstrip(" \t"))]
+            if "\t" in indent:
+                rest = src[len(indent):]
+                tries = [indent.replace("\t", w) + rest for w in ("  ", "    ", "")]
+                fixed_line = next((t for t in tries if _fixes(lines, n, t)), None)
+                return YamlHint(n, "YAML does not allow tabs for indentation; indent with spaces",
+                                "YAML 缩进不能使用 Tab，请改用空格", fixed_line)
+    if "quoted scalar" in context and "end of stream" in problem:
+        # The mark is where the quote opened; close it at the end of that line.
+        quote = '"' if '"' in where else "'"
+        fixed = where.rstrip() + quote
+        return YamlHint(line, f"the quote ({quote}) opened on this line is never closed; close it at the end "
+                              "of the value", f"此行的引号（{quote}）没有闭合，请在值的末尾补上",
+                        fixed if _fixes(lines, line, fixed) else None)
+    return None
