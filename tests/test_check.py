@@ -151,7 +151,7 @@ def test_usage_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     result = CliRunner().invoke(main, ["--root", str(repo), "check", "--base", "main", "--head", "main~0",
                                        "--no-links"])
-    assert result.exit_code == 0  # pr == main here: same commit
+    assert result.exit_code == 1 and "nothing to check" in result.output  # pr == main: no false all-clear
     write(repo, key("Later"), good("Later"))
     commit(repo)
     result = run(repo, "--head", "main")

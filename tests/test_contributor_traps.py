@@ -148,3 +148,21 @@ def test_no_suggestion_when_quoting_would_swallow_a_comment() -> None:
 
     [f] = load_text("title: A: B  # my note\nvenue: CVPR\n", "papers/cvpr2021/x.yaml").findings
     assert f.hint and f.suggestion is None
+
+
+def test_contributing_teaches_a_first_timer_what_works() -> None:
+    import re
+
+    from paperlist.identity import arxiv_id
+    from support.prrepo import PROJECT
+
+    text = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    listed = {arxiv_id(m) for p in (PROJECT / "papers").rglob("*.yaml")
+              for m in re.findall(r'arxiv: "([^"]+)"', p.read_text(encoding="utf-8"))}
+    examples = re.findall(r"paperlist new --arxiv (\S+) --venue", text)
+    assert examples and all(arxiv_id(i) not in listed for i in examples)  # the example adds a NEW paper
+    assert "pre-commit install --hook-type pre-commit --hook-type pre-push" in text
+    assert "python3 -m venv .venv" in text and "pipx" in text and "PEP 668" in text
+    assert "python -m pip install -e ." not in text  # refused by Debian's system Python
+    assert "git commit" in text and "paperlist check --base origin/main" in text and "git push" in text
+    assert "issues/new?template=add-paper.yml" in text and "## 中文" in text

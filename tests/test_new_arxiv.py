@@ -136,8 +136,11 @@ def test_a_listed_paper_gets_the_code_link_added_and_the_rest_of_its_file_kept(
     assert sorted(p.name for p in path.parent.iterdir()) == ["zooming-slow-mo.yaml"]
     assert api.hits == []  # a listed paper needs no look-up
     assert run_cli(root, "validate").returncode == 0
-    again = new(root, "--arxiv", "2002.11616", "--code", "https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020")
-    assert again[0] == 0 and "nothing to add" in again[2]
+    # As CONTRIBUTING and the issue flow put it: no venue or year needed for a listed paper.
+    again = run_cli(root, "new", "--arxiv", "2002.11616", "--code", "https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020")
+    assert again.returncode == 0 and "nothing to add" in again.stderr
+    unlisted = run_cli(root, "new", "--arxiv", "2103.09460", "--tag", "other")
+    assert unlisted.returncode == 1 and "--venue and --year are needed" in unlisted.stderr
     assert path.read_text(encoding="utf-8") == text
 
 

@@ -44,8 +44,8 @@ class PlanError(PaperlistError):
 class NewRequest:
     """What a contributor asks for. All fields are untrusted (CLI options or an issue form)."""
 
-    venue: str
-    year: int
+    venue: str | None = None  # needed for a new paper; not for adding a link to a listed one
+    year: int | None = None
     arxiv: tuple[str, ...] = ()
     title: str | None = None
     title_zh: str | None = None
@@ -257,8 +257,8 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         raise UsageError("; ".join(problems))
     vocab = Vocabulary.load(root)
     plan = Plan(root=root)
-    venue_id = vocab.resolve_venue(request.venue) or request.venue
-    folder = f"papers/{keys.folder_name(venue_id, request.year)}/"
+    venue_id = (vocab.resolve_venue(request.venue) or request.venue) if request.venue else None
+    folder = f"papers/{keys.folder_name(venue_id, request.year)}/" if venue_id and request.year else "papers/"
 
     # 1. arXiv ids: syntax first (no request for what cannot be an id), then one batched look-up.
     ids: list[str] = []
@@ -332,7 +332,14 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
     # 4. New papers: text, in-memory validation, duplicates against the list and each other.
     pfs: list[PaperFile] = []
     taken: set[str] = set()
+    if new_drafts and (venue_id is None or request.year is None):
+        names = ", ".join(p.arxiv or repr(p.title) for p, _ in new_drafts)
+        plan.findings.append(_finding(folder, f"{names}: not on the list yet, so --venue and --year are needed "
+                                              "(e.g. --venue CVPR --year 2021); nothing written",
+                                      f"{names} 尚未收录，需要指定 --venue 和 --year；未写入", check="new"))
+        return plan
     for paper, data in new_drafts:
+        assert venue_id is not None and request.year is not None  # checked just above
         texts = [("title", data["title"]), *(("author", a) for a in data["authors"])]
         bad = [(name, p) for name, value in texts if (p := _text_problem(value)) is not None]
         rel = _free_path(root, venue_id, request.year, data["title"] or "untitled", taken)

@@ -13,8 +13,8 @@ from .common import Ctx, handle_errors, pass_ctx
               help="arXiv id or link; repeat for several papers (one batched look-up). Title and authors "
                    "come from arXiv unless given.")
 @click.option("--title", help="The paper's title, for a paper without arXiv (or to override arXiv's).")
-@click.option("--venue", required=True, help="Venue id or name from vocab/venues.yaml, e.g. CVPR.")
-@click.option("--year", required=True, type=click.IntRange(1980, 2099))
+@click.option("--venue", help="Venue id or name from vocab/venues.yaml, e.g. CVPR (needed for a new paper).")
+@click.option("--year", type=click.IntRange(1980, 2099), help="Year of the venue (needed for a new paper).")
 @click.option("--author", "authors", multiple=True, help="Author name(s); repeat, or separate with commas.")
 @click.option("--tag", "tags", multiple=True,
               help="Tag id, English or Chinese name from vocab/tags.yaml; repeat for more (first = section). "
@@ -29,7 +29,7 @@ from .common import Ctx, handle_errors, pass_ctx
 @pass_ctx
 @handle_errors
 def new_command(  # noqa: PLR0917 - one parameter per click option
-    ctx: Ctx, arxiv: tuple[str, ...], title: str | None, venue: str, year: int, authors: tuple[str, ...],
+    ctx: Ctx, arxiv: tuple[str, ...], title: str | None, venue: str | None, year: int | None, authors: tuple[str, ...],
         tags: tuple[str, ...], code: tuple[str, ...], project: str | None, paper_url: str | None,
         title_zh: str | None, presentation: str | None, workshop: bool, dry_run: bool) -> None:
     """Add papers from their arXiv ids, or create a paper file by hand (新建论文文件).
@@ -44,10 +44,10 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
 
     \b
     Examples:
-      paperlist new --arxiv 2103.09460 --venue CVPR --year 2021 --tag object-detection \\
-          --code https://github.com/megvii-model/YOLOF
-      paperlist new --arxiv 2002.11616 --code https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020 \\
-          --venue CVPR --year 2020       (a listed paper: adds the code link to its file)
+      paperlist new --arxiv 2103.14030 --venue ICCV --year 2021 --tag transformer \\
+          --code https://github.com/microsoft/Swin-Transformer
+      paperlist new --arxiv 2002.11616 --code https://github.com/OWNER/REPO
+          (a paper already listed: adds the code link to its file)
       paperlist new --title "A Paper Without arXiv" --venue CVPR --year 2021 --tag 目标检测 \\
           --author "Ann Lee, Bo Chen" --paper-url https://openaccess.thecvf.com/…
     """
