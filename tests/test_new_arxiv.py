@@ -187,7 +187,8 @@ def test_html_and_mentions_in_metadata_are_written_as_plain_text_that_validates(
     assert run_cli(root, "validate").returncode == 0
     render = run_cli(root, "render")
     assert render.returncode == 0
-    assert "<img" not in (root / "README.md").read_text(encoding="utf-8")
+    page = (root / "lists/cvpr2020.md").read_text(encoding="utf-8")
+    assert "for @everyone" not in page and "img src" in page and "<img" not in page  # shown as text, pings no one
 
 
 def test_tags_are_suggested_from_the_title_and_never_applied(tmp_path: Path, api: FakeArxivAPI) -> None:
