@@ -266,6 +266,9 @@ class ArxivClient:
                 if size > MAX_FEED_BYTES:
                     raise ArxivError(f"the arXiv API answer is larger than {MAX_FEED_BYTES:,} bytes", batch)
                 chunks.append(chunk)
+            # Spacing also counts from the end of this answer: however long it took to arrive, the
+            # next request reaches arXiv at least min_interval after it.
+            self._last = self._clock()
             headers = {k.lower(): v for k, v in resp.getheaders()}
             if resp.will_close:
                 self.close()

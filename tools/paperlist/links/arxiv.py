@@ -81,6 +81,9 @@ async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
                 try:
                     async with session.get(f"{url}?{query}", timeout=aiohttp.ClientTimeout(total=timeout * 3)) as r:
                         body = await r.content.read(MAX_FEED_BYTES)
+                        # Spacing counts from the end of an answer too: a slow first request (connection
+                        # set-up) must not let the next one reach arXiv sooner than the interval.
+                        last = loop.time()
                         if r.status != 200:
                             problem = f"the arXiv API answered HTTP {r.status}"
                             continue
