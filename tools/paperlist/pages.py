@@ -327,11 +327,14 @@ class Generated:
 
 
 def _venue_years(entries: Iterable[Entry], vocab: Vocabulary) -> dict[VenueYear, list[Entry]]:
-    groups: dict[VenueYear, list[Entry]] = defaultdict(list)
-    for e in entries:
-        term = vocab.venues.get(e.venue)
-        groups[VenueYear(e.venue, e.year, term.id if term else e.venue)].append(e)
-    return groups
+    by_key: dict[tuple[str, int], list[Entry]] = defaultdict(list)
+    for e in entries:  # a plain tuple key: hashing a dataclass per paper costs more than the grouping
+        by_key[(e.venue, e.year)].append(e)
+    out: dict[VenueYear, list[Entry]] = {}
+    for (venue, year), group in by_key.items():
+        term = vocab.venues.get(venue)
+        out[VenueYear(venue, year, term.id if term else venue)] = group
+    return out
 
 
 def _date(epoch: int) -> str:
