@@ -166,3 +166,26 @@ def test_contributing_teaches_a_first_timer_what_works() -> None:
     assert "python -m pip install -e ." not in text  # refused by Debian's system Python
     assert "git commit" in text and "paperlist check --base origin/main" in text and "git push" in text
     assert "issues/new?template=add-paper.yml" in text and "## 中文" in text
+
+
+def test_every_finding_on_broken_files_is_bilingual_hints_included(tmp_path: Path) -> None:
+    import shutil
+
+    from paperlist.validate import validate
+    from projectkit import make_project
+
+    root = make_project(tmp_path / "p")
+    folder = root / "papers/cvpr2020"
+    folder.mkdir(parents=True)
+    for f in (Path(__file__).parent / "bad_input").glob("*.yaml"):
+        shutil.copy(f, folder / f.name)
+    more = {"tag-name": "tags: [目标检测]", "author-digit": "authors: [Ann Lee1]\ntags: [other]",
+            "arxiv-link": 'links: {paper: "https://arxiv.org/abs/2002.11616"}\ntags: [other]',
+            "bad-url": 'links: {code: ["github.com/a/b"]}\ntags: [other]', "typo": "titel: x\ntags: [other]",
+            "colon": "tags: [other]\nauthors: [A]\nnote: a: b"}
+    for name, tail in more.items():
+        (folder / f"{name}.yaml").write_text(f'title: "{name}"\nvenue: CVPR\nyear: 2020\n{tail}\n', encoding="utf-8")
+    report = validate(root, sorted(folder.iterdir()))
+    assert len(report.findings) > 35
+    one_language = [(f.file, f.message) for f in report.findings if not f.message_zh or (f.hint and not f.hint_zh)]
+    assert one_language == []

@@ -144,12 +144,16 @@ class Checker:
                     continue
                 known = self.vocab.resolve_tag(tag)
                 if known:
-                    hint = f"use the tag id {known!r} ({self.vocab.tags[known].en} / {self.vocab.tags[known].zh})"
+                    term = self.vocab.tags[known]
+                    hint = f"use the tag id {known!r} ({term.en} / {term.zh})"
+                    hint_zh = f"请使用标签 id {known!r}（{term.zh} / {term.en}）"
                 else:
                     close = difflib.get_close_matches(tag, list(self.vocab.tags), n=3, cutoff=0.6)
                     hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
                         "pick ids from vocab/tags.yaml, or propose a new tag there in the same pull request"
-                add(("tags", i), f"unknown tag {tag!r}", check="vocabulary", hint=hint,
+                    hint_zh = ("是否想写 " + " 或 ".join(repr(c) for c in close) + "？") if close else \
+                        "请从 vocab/tags.yaml 中选择标签 id，或在同一个 PR 中提议新标签"
+                add(("tags", i), f"unknown tag {tag!r}", check="vocabulary", hint=hint, hint_zh=hint_zh,
                     message_zh=f"未知标签 {tag!r}（标签须来自 vocab/tags.yaml）")
 
         title = data.get("title")
@@ -163,11 +167,13 @@ class Checker:
             for i, name in enumerate(authors):
                 if isinstance(name, str) and _DIGIT_AFFIL.match(name):
                     add(("authors", i), f"author {name!r} ends in a digit: an affiliation mark?", severity="warning",
-                        hint=f"write {name.rstrip('0123456789')!r}", message_zh="作者名以数字结尾（单位标注？）")
+                        hint=f"write {name.rstrip('0123456789')!r}", hint_zh=f"请写成 {name.rstrip('0123456789')!r}",
+                        message_zh="作者名以数字结尾（单位标注？）")
         links = data.get("links")
         if isinstance(links, dict) and isinstance(links.get("paper"), str) and _ARXIV_URL.match(links["paper"]):
             add(("links", "paper"), "an arXiv link belongs in 'arxiv:' as the bare id", severity="warning",
-                hint="set arxiv: '<id>' and drop links.paper", message_zh="arXiv 链接请写成 arxiv: 编号")
+                hint="set arxiv: '<id>' and drop links.paper", hint_zh="请写成 arxiv: '<编号>' 并删除 links.paper",
+                message_zh="arXiv 链接请写成 arxiv: 编号")
         return out
 
     def _location(self, pf: PaperFile, title: str, venue: str, year: int) -> list[Finding]:
@@ -272,6 +278,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
     elif v == "pattern":
         message, kw["hint"] = _pattern_message(where, field, path, err.instance)
         kw["message_zh"] = f"{where} 格式不正确"
+        kw["hint_zh"] = _hint_zh(kw["hint"])
     elif v == "enum":
         message = f"{where} must be one of {', '.join(map(str, err.validator_value))}, not {_short(err.instance)}"
         kw["message_zh"] = f"{where} 取值必须是 {', '.join(map(str, err.validator_value))} 之一"
@@ -283,6 +290,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
     elif v in ("minimum", "maximum"):
         message = f"{where} {err.instance} is out of range ({'at least' if v == 'minimum' else 'at most'} " \
                   f"{err.validator_value})"
+        kw["message_zh"] = f"{where} 超出范围（{'最小' if v == 'minimum' else '最大'} {err.validator_value}）"
     elif v == "uniqueItems":
         message = f"{where} lists the same item twice"
         kw["message_zh"] = f"{where} 中有重复项"
@@ -291,6 +299,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
         kw["message_zh"] = f"{where} 为空"
     elif v in ("maxItems", "maxProperties"):
         message = f"{where} has too many items (at most {err.validator_value})"
+        kw["message_zh"] = f"{where} 项目过多（最多 {err.validator_value} 个）"
     line, col = pf.position(target)
     return [Finding(file=pf.rel, line=line, column=col, severity="error", check="schema", message=message, **kw)]
 
@@ -304,6 +313,25 @@ def _raw_scalar(pf: PaperFile, path: Sequence[str | int]) -> str | None:
 
 _ARXIV_VERSION = re.compile(r"^(.+?)v\d+$")
 _ARXIV_FROM_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+
+
+_HINTS_ZH = (
+    ("write arxiv: ", "请写成 arxiv: "),
+    ("write doi: ", "请写成 doi: "),
+    ("check the id on arxiv.org", "请在 arxiv.org 上核对编号"),
+    ("links start with https:// and contain no spaces", "链接须以 https:// 开头，且不含空格"),
+    ("remove the extra spaces or line breaks", "请删除多余的空格或换行"),
+)
+
+
+def _hint_zh(hint: str | None) -> str | None:
+    """The Chinese of a ``_pattern_message`` hint (the PR comment shows both)."""
+    if hint is None:
+        return None
+    for en, zh in _HINTS_ZH:
+        if hint.startswith(en):
+            return zh + hint[len(en):]
+    return None
 
 
 def _pattern_message(where: str, field: str | None, path: list[str | int], value: Any) -> tuple[str, str | None]:

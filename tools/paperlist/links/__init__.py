@@ -252,17 +252,20 @@ def _finding(link: Link, v: Verdict, texts: dict[str, str], new_url: str | None)
         extra["final_url"] = v.final_url
     if link.field:
         extra["field"] = link.field
-    suggestion = hint = None
+    suggestion = hint = hint_zh = None
     if new_url and new_url != link.url:
         extra["new_url"] = new_url
         hint = f"use {new_url}"
+        hint_zh = f"请改用 {new_url}"
         lines = texts.get(link.file, "").splitlines()
         if 0 < link.line <= len(lines) and link.url in lines[link.line - 1]:
             suggestion = lines[link.line - 1].replace(link.url, new_url, 1)
     elif v.state == "inconclusive":
         hint = "open it in a browser; if it works, nothing to do (or exclude it in linkcheck.yaml with a reason)"
+        hint_zh = "请在浏览器中打开；若能访问则无需处理（或在 linkcheck.yaml 中排除并说明原因）"
     return Finding(link.file, severity, "link", message, line=link.line, column=link.column,
-                   message_zh=f"{_ZH[v.state]}：{link.url}", hint=hint, suggestion=suggestion, extra=extra)
+                   message_zh=f"{_ZH[v.state]}：{link.url}", hint=hint, hint_zh=hint_zh, suggestion=suggestion,
+                   extra=extra)
 
 
 def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[PaperFile] = (),
