@@ -20,8 +20,18 @@ WORDS = (
 TAGS = ("object-detection", "semantic-segmentation", "object-tracking", "pose-estimation", "other")
 
 
-def make_list(root: Path, n: int, *, seed: int = 1, readme: bool = True) -> list[Path]:
-    """Write ``n`` distinct, valid paper files under ``root`` (with the repo's schema and vocab)."""
+ZH = ("目标检测", "语义分割", "视频", "三维重建", "深度估计", "姿态估计", "跟踪", "生成", "表征学习", "高效",
+      "鲁棒", "自监督", "图像", "注意力", "域适应", "小样本", "超分辨率", "检索", "点云", "光流")
+PRESENTATIONS = ("oral", "spotlight", "poster")
+
+
+def make_list(root: Path, n: int, *, seed: int = 1, readme: bool = True, venues: tuple[str, ...] = ("CVPR",),
+              years: int = 6, rich: bool = False) -> list[Path]:
+    """Write ``n`` distinct, valid paper files under ``root`` (with the repo's schema and vocab).
+
+    ``venues`` are used in turn and ``years`` consecutive years from 2016; ``rich`` adds what a
+    reader's site shows beyond the basics (a Chinese title, a presentation) to some papers.
+    """
     repo = Path(__file__).resolve().parents[2]
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -37,12 +47,17 @@ def make_list(root: Path, n: int, *, seed: int = 1, readme: bool = True) -> list
     for i in range(n):
         words = rng.sample(WORDS, rng.randint(5, 11))
         title = " ".join(w.capitalize() for w in words) + f" {i}"
-        year = 2016 + i % 6
-        rel = expected_path("CVPR", year, title)
+        year = 2016 + i % years
+        venue = venues[i % len(venues)]
+        rel = expected_path(venue, year, title)
         arxiv = f"{(year - 2000):02d}{rng.randint(1, 12):02d}.{i:05d}"
         authors = ", ".join(f"Author{a} Name" for a in rng.sample(range(1, 9999), rng.randint(1, 6)))
         lines = [f'title: "{title}"', f"authors: [{authors}]",
-                 "venue: CVPR", f"year: {year}", f'arxiv: "{arxiv}"']
+                 f"venue: {venue}", f"year: {year}", f'arxiv: "{arxiv}"']
+        if rich and i % 3 == 0:
+            lines.append(f'title_zh: "{"".join(rng.sample(ZH, rng.randint(2, 4)))}的研究 {i}"')
+        if rich and i % 5 == 0:
+            lines.append(f"presentation: {PRESENTATIONS[i % 3]}")
         if i % 2:
             lines += ["links:", f"  code: [\"https://github.com/user{i}/repo{i}\"]"]
             if i % 4 == 1:

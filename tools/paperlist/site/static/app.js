@@ -1,0 +1,329 @@
+// The page: state in the URL, search box, facets, results, permalinks, language and theme.
+import { Engine } from "./search.js";
+import { STRINGS, initialLang, saveLang } from "./i18n.js";
+import { el, paperArticle } from "./view.js";
+
+const PAGE = 30; // results drawn at once; "show more" draws the next ones
+const $ = (id) => document.getElementById(id);
+const engine = new Engine(new URL(".", import.meta.url));
+// Timings of search+render, read by the benchmark (tests/benchmarks/bench_site.py).
+const perf = (window.__paperlist = { timings: [], runs: 0 });
+
+let lang = initialLang(new URLSearchParams(location.search));
+let s = STRINGS[lang];
+let state = emptyState();
+let shown = PAGE;
+let current = { ids: [], terms: [] };
+let generation = 0;
+let typing = false;
+
+function emptyState() {
+  return { q: "", venue: new Set(), year: new Set(), tag: new Set(), pres: new Set(), code: false };
+}
+
+// -- URL <-> state ---------------------------------------------------------------------------------
+function readUrl() {
+  const p = new URLSearchParams(location.search);
+  const m = engine.meta;
+  const known = (values, allowed) => new Set(values.filter((v) => allowed.includes(v)));
+  return {
+    q: p.get("q") || "",
+    venue: known(p.getAll("venue"), m.venues.map((v) => v.id)),
+    year: known(p.getAll("year"), m.years.map(String)),
+    tag: known(p.getAll("tag"), m.tags.map((t) => t.id)),
+    pres: known(p.getAll("presentation"), m.presentations),
+    code: p.get("code") === "1",
+  };
+}
+
+function stateUrl(st) {
+  const p = new URLSearchParams();
+  if (st.q) p.set("q", st.q);
+  for (const v of st.venue) p.append("venue", v);
+  for (const y of st.year) p.append("year", y);
+  for (const t of st.tag) p.append("tag", t);
+  if (st.code) p.set("code", "1");
+  for (const x of st.pres) p.append("presentation", x);
+  const qs = p.toString();
+  return qs ? `?${qs}` : location.pathname;
+}
+
+function commit(push) {
+  const url = stateUrl(state);
+  if (push) history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
+  hidePanel();
+}
+
+function filterIndexes() {
+  const m = engine.meta;
+  const ix = (set, list) => new Set([...set].map((v) => list.indexOf(v)).filter((i) => i >= 0));
+  return {
+    venue: ix(state.venue, m.venues.map((v) => v.id)),
+    year: ix(state.year, m.years.map(String)),
+    tag: ix(state.tag, m.tags.map((t) => t.id)),
+    pres: new Set([...state.pres].map((p) => m.presentations.indexOf(p) + 1).filter((i) => i > 0)),
+    code: state.code,
+  };
+}
+
+// -- running a search --------------------------------------------------------------------------------
+async function run() {
+  const gen = ++generation;
+  const t0 = performance.now();
+  const terms = engine.parse(state.q);
+  $("results").setAttribute("aria-busy", "true");
+  const shards = await engine.prepare(terms);
+  if (gen !== generation) return;
+  const t1 = performance.now();
+  const matched = engine.match(terms, shards);
+  const res = engine.filter(matched, filterIndexes());
+  current = { ids: res.ids, terms };
+  shown = PAGE;
+  updateFacets(res.counts);
+  $("count").textContent = res.ids.length ? s.count(res.ids.length, engine.n) : s.none;
+  const t2 = performance.now();
+  const recs = await engine.records(res.ids.slice(0, shown));
+  if (gen !== generation) return;
+  const t3 = performance.now();
+  renderList(recs, false);
+  const t4 = performance.now();
+  $("results").setAttribute("aria-busy", "false");
+  $("results").dataset.query = state.q;
+  perf.runs++;
+  perf.timings.push({ q: state.q, total: t4 - t0, index: t1 - t0, search: t2 - t1, text: t3 - t2, render: t4 - t3, results: res.ids.length });
+}
+
+function renderList(recs, append) {
+  const list = $("list");
+  const ctx = { engine, s, lang, terms: current.terms, anchor: false };
+  const items = recs.map((r) => el("li", {}, paperArticle(r, ctx)));
+  if (append) list.append(...items);
+  else list.replaceChildren(...items);
+  const more = $("more");
+  const left = current.ids.length - shown;
+  more.hidden = left <= 0;
+  more.textContent = s.more(Math.min(PAGE, Math.max(left, 0)));
+}
+
+async function showMore() {
+  const from = shown;
+  shown += PAGE;
+  const gen = generation;
+  const recs = await engine.records(current.ids.slice(from, shown));
+  if (gen !== generation) return;
+  renderList(recs, true);
+  // Keyboard users continue where the new papers start.
+  const first = $("list").children[from]?.querySelector("a.permalink");
+  if (first) first.focus();
+}
+
+// -- facets ------------------------------------------------------------------------------------------
+function facetGroups() {
+  const m = engine.meta;
+  const both = (o) => (lang === "zh" ? [o.zh, o.en] : [o.en, o.zh]);
+  return [
+    { key: "venue", legend: s.venue, items: m.venues.map((v) => ({ value: v.id, label: [v.id], title: lang === "zh" ? v.zh : v.en })) },
+    { key: "year", legend: s.year, items: m.years.map((y) => ({ value: String(y), label: [String(y)] })) },
+    { key: "code", legend: s.code, items: [{ value: "1", label: [s.hasCode] }] },
+    { key: "pres", legend: s.presentation, items: m.presentations.map((p) => ({ value: p, label: [s.pres[p]] })) },
+    { key: "tag", legend: s.topic, items: m.tags.map((t) => ({ value: t.id, label: both(t) })) },
+  ];
+}
+
+function buildFacets() {
+  const root = $("facets");
+  root.replaceChildren();
+  for (const g of facetGroups()) {
+    const list = el("ul", { class: `facet-list facet-${g.key}` });
+    for (const item of g.items) {
+      const id = `f-${g.key}-${item.value}`;
+      const box = el("input", { type: "checkbox", id, value: item.value, "data-facet": g.key });
+      const label = el("label", { for: id, title: item.title }, el("span", { class: "name", text: item.label[0] }));
+      if (item.label[1]) label.append(" ", el("span", { class: "alt", text: item.label[1] }));
+      label.append(" ", el("span", { class: "n" }));
+      list.append(el("li", { "data-value": item.value }, box, label));
+    }
+    root.append(el("fieldset", { class: "facet", "data-facet": g.key }, el("legend", { text: g.legend }), list));
+  }
+  syncFacetChecks();
+}
+
+function syncFacetChecks() {
+  for (const box of document.querySelectorAll("#facets input[type=checkbox]")) {
+    const key = box.dataset.facet;
+    box.checked = key === "code" ? state.code : state[key].has(box.value);
+  }
+}
+
+function updateFacets(counts) {
+  const m = engine.meta;
+  const countOf = {
+    venue: (v) => counts.venue[m.venues.findIndex((x) => x.id === v)],
+    year: (y) => counts.year[m.years.indexOf(Number(y))],
+    tag: (t) => counts.tag[m.tags.findIndex((x) => x.id === t)],
+    pres: (p) => counts.pres[m.presentations.indexOf(p) + 1],
+    code: () => counts.code,
+  };
+  for (const li of document.querySelectorAll("#facets li")) {
+    const box = li.firstChild;
+    const n = countOf[box.dataset.facet](box.value) || 0;
+    li.querySelector(".n").textContent = `(${n.toLocaleString("en-US")})`;
+    // Values with nothing to add are hidden, unless chosen (so they can be unchosen).
+    li.hidden = n === 0 && !box.checked;
+  }
+  for (const fs of document.querySelectorAll("#facets fieldset")) {
+    fs.hidden = [...fs.querySelectorAll("li")].every((li) => li.hidden);
+  }
+  $("clear").hidden = !(state.q || state.code || state.venue.size || state.year.size || state.tag.size || state.pres.size);
+}
+
+function onFacet(ev) {
+  const box = ev.target;
+  if (!(box instanceof HTMLInputElement) || !box.dataset.facet) return;
+  const key = box.dataset.facet;
+  if (key === "code") state.code = box.checked;
+  else if (box.checked) state[key].add(box.value);
+  else state[key].delete(box.value);
+  typing = false;
+  commit(true);
+  run();
+}
+
+// -- permalinks ------------------------------------------------------------------------------------
+function hidePanel() {
+  $("linked").hidden = true;
+  $("linked-body").replaceChildren();
+}
+
+async function openHash() {
+  const key = decodeURIComponent(location.hash.slice(1));
+  if (!key || key === "results" || key === "search") return hidePanel();
+  const id = await engine.lookup(key);
+  const body = $("linked-body");
+  if (id < 0) {
+    body.replaceChildren(el("p", { text: s.linkedMissing }));
+  } else {
+    const [rec] = await engine.records([id]);
+    body.replaceChildren(paperArticle(rec, { engine, s, lang, terms: [], anchor: true }));
+  }
+  $("linked").hidden = false;
+  $("linked").scrollIntoView();
+  $("linked-heading").focus();
+}
+
+// -- language and theme ------------------------------------------------------------------------------
+function applyLang() {
+  s = STRINGS[lang];
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.title = s.title;
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = s[node.dataset.i18n];
+  $("q").placeholder = s.searchPlaceholder;
+  $("lang").textContent = s.language;
+  $("lang").setAttribute("aria-label", s.languageLabel);
+  $("lang").lang = lang === "zh" ? "en" : "zh";
+  applyTheme(currentTheme());
+}
+
+function currentTheme() {
+  try {
+    return localStorage.getItem("paperlist.theme") || "auto";
+  } catch {
+    return "auto";
+  }
+}
+
+function applyTheme(theme) {
+  if (theme === "auto") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  $("theme").textContent = s.theme[theme];
+}
+
+function cycleTheme() {
+  const next = { auto: "dark", dark: "light", light: "auto" }[currentTheme()] || "auto";
+  try {
+    localStorage.setItem("paperlist.theme", next);
+  } catch {
+    // not remembered
+  }
+  applyTheme(next);
+}
+
+// -- start ---------------------------------------------------------------------------------------------
+async function main() {
+  applyLang();
+  $("count").textContent = s.loading;
+  try {
+    await engine.init();
+  } catch (err) {
+    $("count").textContent = `${s.failed} (${err.message})`;
+    return;
+  }
+  state = readUrl();
+  $("q").value = state.q;
+  buildFacets();
+  $("q").addEventListener("input", () => {
+    state.q = $("q").value;
+    commit(!typing); // one history entry per search, not per key
+    typing = true;
+    run();
+  });
+  $("q").addEventListener("blur", () => (typing = false));
+  $("search").addEventListener("submit", (ev) => ev.preventDefault());
+  $("facets").addEventListener("change", onFacet);
+  $("more").addEventListener("click", showMore);
+  $("clear").addEventListener("click", () => {
+    state = emptyState();
+    $("q").value = "";
+    syncFacetChecks();
+    typing = false;
+    commit(true);
+    run();
+  });
+  $("lang").addEventListener("click", () => {
+    lang = lang === "zh" ? "en" : "zh";
+    saveLang(lang);
+    applyLang();
+    buildFacets();
+    run();
+    if (!$("linked").hidden) openHash();
+  });
+  $("theme").addEventListener("click", cycleTheme);
+  $("linked-close").addEventListener("click", () => {
+    history.pushState(null, "", stateUrl(state));
+    hidePanel();
+  });
+  // A topic chip on a paper shows that topic across all years and venues in one click.
+  $("list").addEventListener("click", (ev) => {
+    const chip = ev.target.closest("a[data-tag]");
+    if (!chip || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    ev.preventDefault();
+    state = emptyState();
+    state.tag.add(chip.dataset.tag);
+    $("q").value = "";
+    syncFacetChecks();
+    typing = false;
+    commit(true);
+    run().then(() => $("count").focus());
+  });
+  window.addEventListener("popstate", () => {
+    state = readUrl();
+    $("q").value = state.q;
+    syncFacetChecks();
+    typing = false;
+    run();
+    openHash();
+  });
+  window.addEventListener("hashchange", openHash);
+  document.addEventListener("keydown", (ev) => {
+    const t = ev.target;
+    if (ev.key === "/" && !(t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement)) {
+      ev.preventDefault();
+      $("q").focus();
+    }
+  });
+  await run();
+  if (location.hash) await openHash();
+}
+
+main();

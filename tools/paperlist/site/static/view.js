@@ -1,0 +1,133 @@
+// Building the page's elements. Paper data only ever goes in as text: textContent, text
+// nodes, attribute values set through the DOM. Never innerHTML (the page's Content-Security-
+// Policy requires Trusted Types, so an innerHTML assignment would throw).
+import { normalize } from "./tokens.js";
+
+const CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af";
+const WORD = new RegExp(`[0-9]{4}\\.[0-9]+|(?:(?![${CJK}])[\\p{L}\\p{N}\\p{M}])+`, "gu");
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k === "class") node.className = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+/** Ranges of ``text`` that a query term matches: whole words (by prefix) and CJK substrings. */
+export function matchRanges(text, terms) {
+  const ranges = [];
+  if (!terms.length) return ranges;
+  const words = terms.filter((t) => !t.cjk);
+  if (words.length) {
+    for (const m of text.matchAll(WORD)) {
+      const w = normalize(m[0]);
+      if (words.some((t) => w === t.text || w.startsWith(t.text))) ranges.push([m.index, m.index + m[0].length]);
+    }
+  }
+  for (const t of terms) {
+    if (!t.cjk) continue;
+    let from = 0, at;
+    while ((at = text.indexOf(t.text, from)) !== -1) {
+      ranges.push([at, at + t.text.length]);
+      from = at + t.text.length;
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([...r]);
+  }
+  return merged;
+}
+
+/** ``text`` as text nodes with <mark> around the matches. */
+export function highlighted(text, terms) {
+  const frag = document.createDocumentFragment();
+  let pos = 0;
+  for (const [a, b] of matchRanges(text, terms)) {
+    if (a > pos) frag.append(document.createTextNode(text.slice(pos, a)));
+    frag.append(el("mark", { text: text.slice(a, b) }));
+    pos = b;
+  }
+  if (pos < text.length) frag.append(document.createTextNode(text.slice(pos)));
+  return frag;
+}
+
+function safeUrl(url) {
+  // The builder keeps only http(s) links; checked again so no other scheme can become a link.
+  return typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
+}
+
+function extLink(label, url) {
+  const href = safeUrl(url);
+  return href ? el("a", { href, rel: "noopener noreferrer", class: "ext", text: label }) : null;
+}
+
+const MAX_AUTHORS = 12;
+
+/** One paper as an <article>: title (a permalink), Chinese title, authors, facts, links. */
+export function paperArticle(rec, ctx) {
+  const { engine, s, lang, terms, anchor } = ctx;
+  const m = engine.meta;
+  const headingId = `h-${rec.id}-${anchor ? "a" : "l"}`;
+  const art = el("article", { class: "paper", id: anchor ? rec.key : null, "aria-labelledby": headingId });
+  const title = el("a", { href: `#${rec.key}`, class: "permalink", title: s.permalink });
+  title.append(highlighted(rec.title, terms));
+  art.append(el("h3", { id: headingId, lang: "en" }, title));
+  if (rec.titleZh) {
+    const zh = el("p", { class: "title-zh", lang: "zh" });
+    zh.append(highlighted(rec.titleZh, terms));
+    art.append(zh);
+  }
+  if (rec.authors.length) {
+    const authors = el("p", { class: "authors" });
+    const shown = rec.authors.slice(0, MAX_AUTHORS);
+    shown.forEach((a, i) => {
+      if (i) authors.append(document.createTextNode(", "));
+      authors.append(highlighted(a, terms));
+    });
+    if (rec.authors.length > shown.length) authors.append(document.createTextNode(s.authorsEtAl(rec.authors.length - shown.length)));
+    art.append(authors);
+  }
+  const venue = m.venues[engine.venue[rec.id]];
+  const facts = el("p", { class: "facts" });
+  const bits = [`${venue.id} ${m.years[engine.year[rec.id]]}`];
+  if (engine.workshop[rec.id]) bits.push(s.workshop);
+  const pres = engine.pres[rec.id];
+  if (pres) bits.push(s.pres[m.presentations[pres - 1]]);
+  facts.append(el("span", { class: "venue", text: bits.join(" · ") }));
+  for (let k = engine.tagStart[rec.id]; k < engine.tagStart[rec.id + 1]; k++) {
+    const t = m.tags[engine.tagFlat[k]];
+    // A real link (shareable, keyboard-usable): the topic across all years and venues.
+    const chip = el("a", { class: "tag", href: `?tag=${encodeURIComponent(t.id)}`, "data-tag": t.id, lang: lang === "zh" ? "zh" : "en" });
+    chip.append(highlighted(lang === "zh" ? `${t.zh} · ${t.en}` : `${t.en} · ${t.zh}`, terms));
+    facts.append(chip);
+  }
+  art.append(facts);
+  const links = [];
+  if (rec.arxiv) {
+    const a = el("a", { href: `https://arxiv.org/abs/${encodeURIComponent(rec.arxiv).replace("%2F", "/")}`, rel: "noopener noreferrer", class: "ext" });
+    a.append(document.createTextNode(`${s.links.arxiv} `), highlighted(rec.arxiv, terms));
+    links.push(a);
+  }
+  if (rec.paper) links.push(extLink(s.links.paper, rec.paper));
+  rec.code.forEach((u, i) => links.push(extLink(rec.code.length > 1 ? `${s.links.code} ${i + 1}` : s.links.code, u)));
+  if (rec.project) links.push(extLink(s.links.project, rec.project));
+  if (rec.video) links.push(extLink(s.links.video, rec.video));
+  rec.readings.forEach(([t, u], i) => {
+    const a = extLink(rec.readings.length > 1 ? `${s.links.reading} ${i + 1}` : s.links.reading, u);
+    if (a && t) a.title = t;
+    links.push(a);
+  });
+  const list = el("ul", { class: "links" });
+  for (const a of links) if (a) list.append(el("li", {}, a));
+  if (list.childElementCount) art.append(list);
+  return art;
+}
