@@ -41,6 +41,9 @@ arxiv: "2103.01234"
 links:
   code: ["https://github.com/example/fast-det"]
   project: "https://example.org/fast-det"
+  other:
+    - title: Slides
+      url: "https://example.org/slides.pdf"
 tags: [object-detection]
 """,
     "papers/cvpr2020/video-object-detection-memory.yaml": """\
@@ -147,7 +150,7 @@ def test_site_reports_papers_it_cannot_show(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p", {**PAPERS, "papers/cvpr2021/broken.yaml": "title: [\n"})
     result = build(project, tmp_path / "site")
     assert result.exit_code == 0
-    assert "papers/cvpr2021/broken.yaml: warning [render]" in result.output
+    assert "papers/cvpr2021/broken.yaml: warning [site]" in result.output
     assert json.loads((tmp_path / "site/data/meta.json").read_text(encoding="utf-8"))["count"] == 6
 
 
@@ -342,7 +345,8 @@ def test_permalink_opens_the_paper_with_its_links(page: Page) -> None:
     assert "Fast Object Detection with Sparse Queries" in panel.inner_text()
     hrefs = panel.locator("a.ext").evaluate_all("els => els.map(e => e.href)")
     assert hrefs == ["https://arxiv.org/abs/2103.01234", "https://github.com/example/fast-det",
-                     "https://example.org/fast-det"]
+                     "https://example.org/fast-det", "https://example.org/slides.pdf"]
+    assert panel.locator("a.ext", has_text="Slides").count() == 1
     page.open("#cvpr2021/no-such-paper")
     page.page.wait_for_selector("#linked:not([hidden])")
     assert "No paper has this link" in page.page.inner_text("#linked")

@@ -12,10 +12,13 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 from ..findings import Finding, Report
-from ..render import Entry, _load_entries
+from ..loader import PaperFile
+from ..papers import map_papers, paper_paths
+from ..render import entry_from
 from ..vocab import Vocabulary
 from . import data
 
@@ -29,9 +32,48 @@ class SiteSettings:
     out: Path
 
 
-def load_entries(root: Path) -> tuple[list[Entry], list[Finding], int]:
-    """The papers as the README sees them (render's cached, parallel loader: one path rule)."""
-    return _load_entries(root)
+def _other_links(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    links = data.get("links")
+    others = links.get("other") if isinstance(links, dict) else None
+    if not isinstance(others, list):
+        return ()
+    out = []
+    for o in others:
+        if isinstance(o, dict) and isinstance(o.get("url"), str) and _is_http(o["url"]):
+            out.append((str(o.get("title") or "").strip(), o["url"].strip()))
+    return tuple(out)
+
+
+def _is_http(url: str) -> bool:
+    # Only http(s) links are ever written out (the page checks again before making a link).
+    return url.strip().lower().startswith(("https://", "http://")) and not any(c.isspace() for c in url.strip())
+
+
+def _site_paper(pf: PaperFile) -> tuple[str, data.SitePaper | None, str | None]:
+    # Runs in the load step's workers: only this small result travels back.
+    if not isinstance(pf.data, dict):
+        return pf.rel, None, pf.findings[0].message if pf.findings else None
+    entry = entry_from(pf.rel, pf.data)
+    if entry is None:
+        return pf.rel, None, None
+    return pf.rel, data.SitePaper(entry, _other_links(pf.data)), None
+
+
+def load_site_papers(root: Path) -> tuple[list[data.SitePaper], list[Finding], int]:
+    """Every paper the site can show (the README's fields plus its other links), from the one load
+    step; files that cannot be shown are warning findings, never dropped silently."""
+    paths, findings = paper_paths(root)
+    papers: list[data.SitePaper] = []
+    skipped = list(findings)
+    for rel, paper, problem in map_papers(root, _site_paper, paths):
+        if paper is None:
+            msg = "not on the site: the file does not load as a paper with title, venue and year"
+            skipped.append(Finding(file=rel, severity="warning", check="site",
+                                   message=msg + (f" ({problem})" if problem else ""),
+                                   message_zh="未收录到网站：文件无法作为论文加载（需要 title、venue、year）"))
+        else:
+            papers.append(paper)
+    return papers, skipped, len(paths)
 
 
 def static_files() -> dict[str, bytes]:
@@ -56,8 +98,8 @@ def build_site(settings: SiteSettings) -> Report:
     root, out = settings.root, settings.out
     _check_out(out, root)
     vocab = Vocabulary.load(root)
-    entries, skipped, files = load_entries(root)
-    site = data.build(entries, vocab)
+    papers, skipped, files = load_site_papers(root)
+    site = data.build(papers, vocab)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = 0

@@ -40,6 +40,14 @@ FIELD_BITS = 4
 
 
 @dataclass(frozen=True)
+class SitePaper:
+    """What the site shows of one paper: the README's fields, plus its other links (slides, models…)."""
+
+    entry: Entry
+    other: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteData:
     files: dict[str, bytes]     # path under the output folder → content
     papers: int
@@ -56,13 +64,14 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def order(entries: Iterable[Entry], vocab: Vocabulary) -> list[Entry]:
+def order(entries: Iterable[SitePaper], vocab: Vocabulary) -> list[SitePaper]:
     """Display order: newest year first, venues in vocabulary order, main track before workshops,
     then by topic (the first tag) as the README groups them, then by title."""
     venue_rank = {v: i for i, v in enumerate(vocab.venues)}
     tag_rank = {t: i for i, t in enumerate(vocab.tags)}
 
-    def key(e: Entry) -> tuple[Any, ...]:
+    def key(p: SitePaper) -> tuple[Any, ...]:
+        e = p.entry
         primary = e.tags[0] if e.tags else ""
         return (-e.year, venue_rank.get(e.venue, len(venue_rank)), e.venue, e.track == "workshop",
                 tag_rank.get(primary, len(tag_rank)), e.title.casefold(), e.rel)
@@ -70,10 +79,11 @@ def order(entries: Iterable[Entry], vocab: Vocabulary) -> list[Entry]:
     return sorted(entries, key=key)
 
 
-def _record(e: Entry) -> list[Any]:
-    # Positions are the page's contract (app.js: FIELDS); None keeps them fixed and costs 4 bytes.
+def _record(p: SitePaper) -> list[Any]:
+    # Positions are the page's contract (search.js: FIELDS); None keeps them fixed and costs 4 bytes.
+    e = p.entry
     return [paper_key(e.rel), e.title, e.title_zh, list(e.authors), e.arxiv, e.paper, list(e.code),
-            e.project, e.video, [list(r) for r in e.readings]]
+            e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other]]
 
 
 def _postings(papers: Sequence[Entry]) -> dict[str, list[int]]:
@@ -101,9 +111,10 @@ def _postings(papers: Sequence[Entry]) -> dict[str, list[int]]:
     return out
 
 
-def build(entries: Iterable[Entry], vocab: Vocabulary) -> SiteData:
+def build(site_papers: Iterable[SitePaper], vocab: Vocabulary) -> SiteData:
     """Every data file of the site, deterministic for the same papers and vocabulary."""
-    papers = order(entries, vocab)
+    ordered = order(site_papers, vocab)
+    papers = [p.entry for p in ordered]
     venues = sorted({e.venue for e in papers},
                     key=lambda v: (list(vocab.venues).index(v) if v in vocab.venues else len(vocab.venues), v))
     years = sorted({e.year for e in papers}, reverse=True)
@@ -126,7 +137,7 @@ def build(entries: Iterable[Entry], vocab: Vocabulary) -> SiteData:
 
     chunks = max(1, math.ceil(len(papers) / CHUNK))
     for c in range(chunks):
-        files[f"data/p/{c}.json"] = _dumps([_record(e) for e in papers[c * CHUNK:(c + 1) * CHUNK]])
+        files[f"data/p/{c}.json"] = _dumps([_record(p) for p in ordered[c * CHUNK:(c + 1) * CHUNK]])
 
     postings = _postings(papers)
     total = sum(len(p) for p in postings.values())

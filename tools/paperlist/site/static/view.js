@@ -126,6 +126,7 @@ export function paperArticle(rec, ctx) {
     if (a && t) a.title = t;
     links.push(a);
   });
+  (rec.other || []).forEach(([t, u]) => links.push(extLink(t || s.links.other, u)));
   const list = el("ul", { class: "links" });
   for (const a of links) if (a) list.append(el("li", {}, a));
   if (list.childElementCount) art.append(list);
