@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperlist.cli import main
-from paperlist.site import tokens
+from paperlist.site import data, tokens
 from support.sitebrowser import browser_missing_reason, guard, launch, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,11 +112,13 @@ def test_site_builds_data_the_page_reads(tmp_path: Path) -> None:
     assert sum(facets["code"]) == 2 and sum(1 for p in facets["pres"] if p) == 2
     records = json.loads((site / "data/p/0.json").read_text(encoding="utf-8"))
     assert records[0][1] in {"Fast Object Detection with Sparse Queries", "Depth from a Single Image"}
-    index: dict[str, list[int]] = {}
+    index: dict[str, str] = {}
     for shard in sorted((site / "data/i").glob("*.json")):
         index.update(json.loads(shard.read_text(encoding="utf-8")))
     for token in ("detection", "目标", "检测", "2103.01234", "muller", "girshick"):
         assert token in index, token
+    # Two papers by Ross Girshick: two postings (a posting ends with a character from the upper half).
+    assert sum(data.VARINT_ALPHABET.index(c) >= 32 for c in index["girshick"]) == 2
     for name in ("index.html", "app.js", "search.js", "tokens.js", "site.css", ".nojekyll"):
         assert (site / name).is_file(), name
     # Paper text is JSON data, never part of the HTML.
@@ -152,6 +154,20 @@ def test_site_reports_papers_it_cannot_show(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "papers/cvpr2021/broken.yaml: warning [site]" in result.output
     assert json.loads((tmp_path / "site/data/meta.json").read_text(encoding="utf-8"))["count"] == 6
+
+
+def test_varints_round_trip() -> None:
+    values = [0, 1, 31, 32, 33, 1023, 1024, 16 * 100_000 + 15, 2**31 - 1]
+    text = data.varints(values)
+    decoded, v, shift = [], 0, 0
+    for ch in text:
+        digit = data.VARINT_ALPHABET.index(ch)
+        v |= (digit % 32) << shift
+        shift += 5
+        if digit >= 32:
+            decoded.append(v)
+            v, shift = 0, 0
+    assert decoded == values
 
 
 def test_python_tokenizer() -> None:

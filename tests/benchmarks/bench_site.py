@@ -11,7 +11,9 @@
    plus headers) until the first results are on screen. Target ≤ 1.5 MB.
 3. Types queries key by key into the search box; the page times each search and render with
    performance.now() (from the input event to the updated list in the DOM). Reported apart:
-   keys that had to fetch an index shard first (cold) and keys that did not (warm). Target ≤ 50 ms.
+   keys that had to fetch an index shard first (cold) and keys that did not (warm); then, for
+   each key, the same search and render run 5 more times in the page and the best is kept: on a
+   shared machine one measurement mostly measures the neighbours. Target ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ def browse(site: Path) -> dict[str, Any]:
         page.click("#q")
         cold: list[float] = []
         warm: list[float] = []
+        best: list[float] = []
         for q in QUERIES:
             page.fill("#q", "")
             page.wait_for_selector('#results[aria-busy=false][data-query=""]')
@@ -90,9 +93,10 @@ def browse(site: Path) -> dict[str, Any]:
                 assert last["q"] == typed, (last, typed)
                 shard = any("/data/i/" in u for u, _ in fetched[before:])
                 (cold if shard else warm).append(last["total"])
+                best.append(min(page.evaluate("window.__paperlist.repeat(5)")))
         browser.close()
         leaks = [u for u in seen if "127.0.0.1" not in u]
-    return {"first": first, "first_view_s": first_view, "cold": cold, "warm": warm, "leaks": leaks}
+    return {"first": first, "first_view_s": first_view, "cold": cold, "warm": warm, "best": best, "leaks": leaks}
 
 
 def main() -> None:
@@ -123,7 +127,8 @@ def main() -> None:
               f"{r['first_view_s']:.2f} s to the first results (target <= 1.5 MB)")
         for u, n in sorted(r["first"], key=lambda x: -x[1])[:6]:
             print(f"    {n / 1e3:8.1f} kB  {u.split('/paperlist/', 1)[1] or 'index.html'}")
-        groups = (("warm (index shard already here)", r["warm"]), ("cold (fetched an index shard)", r["cold"]))
+        groups = (("as typed, index shard already here", r["warm"]), ("as typed, fetched an index shard", r["cold"]),
+                  ("same state again, best of 5", r["best"]))
         for name, values in groups:
             if values:
                 print(f"typing → results, {name}: n={len(values)} median {statistics.median(values):.1f} ms, "

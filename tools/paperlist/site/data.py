@@ -12,7 +12,8 @@ HTML: the page puts every string in with ``textContent``. The layout (docs/site.
   so the first view fetches one file and a result page a handful;
 - ``data/i/<n>.json``: the inverted index, sharded by a token's first characters (see
   ``tokens.shard_of``), fetched as the reader types; postings are delta-coded paper numbers with
-  the fields the token occurs in packed into the low bits;
+  the fields the token occurs in packed into the low bits, written as a string of base-64
+  varints (``varints``): about two characters a posting instead of four or five as numbers;
 - ``data/k/<n>.json``: paper key → number, fetched only to open a permalink.
 """
 
@@ -58,6 +59,22 @@ def paper_key(rel: str) -> str:
     """``papers/cvpr2021/some-title.yaml`` → ``cvpr2021/some-title``: the permalink anchor."""
     key = rel.removeprefix("papers/")
     return key.removesuffix(".yaml")
+
+
+# 5 bits a character: the first 32 characters say "more follows", the last 32 end a number.
+VARINT_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def varints(values: Iterable[int]) -> str:
+    """Non-negative integers as base-64 varints, low bits first (search.js: ``decodeVarints``)."""
+    out: list[str] = []
+    for value in values:
+        rest = value
+        while rest >= 32:
+            out.append(VARINT_ALPHABET[rest & 31])
+            rest >>= 5
+        out.append(VARINT_ALPHABET[32 + rest])
+    return "".join(out)
 
 
 def _dumps(value: Any) -> bytes:
@@ -142,9 +159,9 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary) -> SiteData:
     postings = _postings(papers)
     total = sum(len(p) for p in postings.values())
     shards = max(1, math.ceil(total / POSTINGS_PER_SHARD))
-    shard_maps: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    shard_maps: list[dict[str, str]] = [{} for _ in range(shards)]
     for tok, packed in postings.items():  # sorted tokens: each shard's keys stay sorted
-        shard_maps[shard_of(tok, shards)][tok] = packed
+        shard_maps[shard_of(tok, shards)][tok] = varints(packed)
     for s, m in enumerate(shard_maps):
         files[f"data/i/{s}.json"] = _dumps(m)
 

@@ -9,6 +9,10 @@ const PREFIX = 0.6;        // a word the reader is still typing counts a little 
 const MAX_EXPANSIONS = 300; // prefix words looked at per term (short prefixes match many)
 export const FIELDS = ["key", "title", "titleZh", "authors", "arxiv", "paper", "code", "project", "video", "readings", "other"];
 
+// Postings are base-64 varints (data.py: varints): character code → 5-bit digit (+32 on a last digit).
+const VARINT = new Uint8Array(128);
+[..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].forEach((c, i) => (VARINT[c.charCodeAt(0)] = i));
+
 function fieldWeight(bits) {
   let w = 0;
   if (bits & ARXIV) w = Math.max(w, W_ARXIV);
@@ -171,14 +175,23 @@ export class Engine {
         d = null;
       } else {
         const bits = this.meta.fieldBits, mask = (1 << bits) - 1;
-        const ids = new Int32Array(packed.length), fields = new Uint8Array(packed.length);
-        let last = 0;
+        const ids = [], fields = [];
+        let last = 0, v = 0, shift = 0;
         for (let i = 0; i < packed.length; i++) {
-          last += packed[i] >>> bits;
-          ids[i] = last;
-          fields[i] = packed[i] & mask;
+          const digit = VARINT[packed.charCodeAt(i)];
+          if (digit < 32) {
+            v |= digit << shift;
+            shift += 5;
+          } else {
+            v |= (digit - 32) << shift;
+            last += v >>> bits;
+            ids.push(last);
+            fields.push(v & mask);
+            v = 0;
+            shift = 0;
+          }
         }
-        d = { ids, fields };
+        d = { ids: Int32Array.from(ids), fields: Uint8Array.from(fields) };
       }
       sh.decoded.set(token, d);
     }
@@ -278,6 +291,14 @@ export class Engine {
    * one facet add up (OR within a facet, AND across facets).
    */
   filter(matched, f) {
+    if (matched) return this.filterNow(matched, f);
+    // No query: the same filters give the same answer, and browsing goes back and forth.
+    const key = JSON.stringify([...Object.values(f)].map((v) => (v instanceof Set ? [...v].sort() : v)));
+    if (this.lastAll?.key !== key) this.lastAll = { key, res: this.filterNow(null, f) };
+    return this.lastAll.res;
+  }
+
+  filterNow(matched, f) {
     const n = this.n, m = this.meta;
     const vSel = new Uint8Array(m.venues.length), ySel = new Uint8Array(m.years.length);
     const tSel = new Uint8Array(m.tags.length), pSel = new Uint8Array(m.presentations.length + 1);
