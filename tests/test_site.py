@@ -428,6 +428,24 @@ def test_no_request_leaves_loopback_even_when_data_asks(browser: Any, tmp_path: 
         p.context.close()
 
 
+def test_a_missing_index_shard_is_reported_not_hung(browser: Any, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    assert build(project, tmp_path / "site").exit_code == 0
+    for shard in (tmp_path / "site/data/i").glob("*.json"):
+        shard.unlink()  # a half-deployed site
+    with serve(tmp_path / "site") as url:
+        p = Page(browser, url)
+        p.open()
+        p.page.fill("#q", "detection")
+        p.page.wait_for_selector("#results[aria-busy=false]")
+        for _ in range(50):
+            if "could not be loaded" in p.count():
+                break
+            p.page.wait_for_timeout(100)
+        assert "could not be loaded" in p.count()
+        p.context.close()
+
+
 def test_pages_workflow_builds_the_site(tmp_path: Path) -> None:
     import yaml
 

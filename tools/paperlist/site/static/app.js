@@ -83,7 +83,15 @@ async function run() {
   const t0 = performance.now();
   const terms = engine.parse(state.q);
   $("results").setAttribute("aria-busy", "true");
-  const shards = await engine.prepare(terms);
+  let shards;
+  try {
+    shards = await engine.prepare(terms);
+  } catch (err) {
+    // The index could not be fetched (offline, a half-deployed site): say so, keep the old list.
+    if (gen === generation) $("count").textContent = `${s.failed} (${err.message})`;
+    $("results").setAttribute("aria-busy", "false");
+    return;
+  }
   if (gen !== generation) return;
   const t1 = performance.now();
   const matched = engine.match(terms, shards);
@@ -93,7 +101,14 @@ async function run() {
   updateFacets(res.counts);
   $("count").textContent = res.ids.length ? s.count(res.ids.length, engine.n) : s.none;
   const t2 = performance.now();
-  const recs = await engine.records(res.ids.slice(0, shown));
+  let recs;
+  try {
+    recs = await engine.records(res.ids.slice(0, shown));
+  } catch (err) {
+    if (gen === generation) $("count").textContent = `${s.failed} (${err.message})`;
+    $("results").setAttribute("aria-busy", "false");
+    return;
+  }
   if (gen !== generation) return;
   const t3 = performance.now();
   renderList(recs, false);

@@ -150,7 +150,8 @@ export class Engine {
       return { text, cjk, prefix: last && (cjk ? text.length === 1 : text.length >= 2), typing: last };
     });
     // A first letter still being typed narrows nothing useful yet: the list stays as it was.
-    return terms.filter((t) => !(t.typing && !t.cjk && t.text.length < 2));
+    // At most 32 terms: a pasted paragraph still searches, and per-paper hit counters stay small.
+    return terms.filter((t) => !(t.typing && !t.cjk && t.text.length < 2)).slice(0, 32);
   }
 
   /** Index tokens whose shards a query needs. */
