@@ -111,7 +111,7 @@ def test_unmapped_category_is_reported_with_its_line(project: Path) -> None:
     assert [(u.line, u.label) for u in result.unmapped] == [(33, "奇怪类别")]
     assert papers(project) == {}  # dry run
     odd = next(c for c in result.added if c.arxiv == "2101.00006")
-    assert odd.lines == [33]
+    assert [n for _, n in odd.lines] == [33]
 
 
 def test_article_style_headings_and_tag_lines(project: Path) -> None:
@@ -125,7 +125,9 @@ def test_article_style_headings_and_tag_lines(project: Path) -> None:
     assert scene["tags"] == ["panoptic-segmentation", "open-set"]
     gaze = got["2102.00012"]
     assert gaze["presentation"] == "oral" and gaze["tags"] == ["gaze-estimation"]  # 标签：CVPR 2031 Oral+视线估计
-    assert [u.line for u in result.unparsed] == [3]  # a link before any entry is reported, not guessed at
+    # a link before any entry is not guessed at: the ledger names it as skipped navigation
+    runs = {r.reason: r.ranges for r in result.sources[0].skipped}
+    assert runs["links outside any entry (paper or code links)"] == [(3, 3)]
 
 
 def test_numbered_with_tabs_and_cvf_pdf(project: Path) -> None:
@@ -171,7 +173,7 @@ def test_cli_text_summary_and_json(project: Path) -> None:
     dry = run_cli(project, "import", src, "--venue", "CVPR", "--year", "2031", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "9 papers would be added" in dry.stdout and "dry run: nothing written" in dry.stdout
-    assert "line 33: '奇怪类别'" in dry.stdout
+    assert "'奇怪类别': 1 entries" in dry.stdout and "variants.md:33" in dry.stdout
     assert not list((project / "papers").rglob("*.yaml"))
     res = run_cli(project, "import", src, "--venue", "cvpr", "--year", "2031", "--format", "json")
     assert res.returncode == 0, res.stderr

@@ -363,6 +363,12 @@ def _pattern_message(where: str, field: str | None, path: list[str | int], value
         host = value.split("/", 3)[2] if isinstance(value, str) and value.count("/") >= 2 else ""
         if "@" in host:
             return f"{where}: links must not carry a user name or password ({shown})", None
+        if isinstance(value, str) and re.search(r"[\s,;]+https?://", value.strip()):
+            return (f"{where}: two URLs in one value ({shown})",
+                    "split it: one URL per item (links.code is a list; a second project or video goes to "
+                    "links.other)")
+        if isinstance(value, str) and re.search(r"\s", value.strip()):
+            return f"{where}: a URL contains spaces ({shown})", "remove the spaces, or split it if it holds two URLs"
         return f"{where}: {shown} is not an http(s) URL", "links start with https:// and contain no spaces"
     if field == "tags" or (len(path) >= 2 and path[-2] == "tags"):
         return f"{where}: {shown} is not a tag id (lower-case words joined by hyphens)", None

@@ -1,4 +1,4 @@
-"""``paperlist import``: turn a hand-written paper list into paper files."""
+"""``paperlist import``: turn hand-written paper lists into paper files."""
 
 from __future__ import annotations
 
@@ -8,18 +8,25 @@ from pathlib import Path
 
 import click
 
-from ..importer import ImportResult, import_list
+from ..importer import ImportResult, Settings, import_paths
 from .common import Ctx, ExitError, handle_errors, pass_ctx
 
 
 def render_summary(result: ImportResult, *, limit: int = 20) -> str:
-    """A readable summary: counts first, then what was added, merged and not understood."""
+    """A readable summary: counts first, then losses, skipped runs, what was added, merged and not mapped."""
     verb = "would be " if result.dry_run else ""
     lines = [
-        f"{result.source}: {result.entries} entries -> {len(result.added)} papers {verb}added, "
+        f"{result.entries} entries from {len(result.sources)} file(s) -> {len(result.added)} papers {verb}added, "
         f"{len(result.merged)} {verb}merged into existing files, {len(result.unchanged)} already up to date"
         + (" (dry run: nothing written)" if result.dry_run else ""),
     ]
+    for s in result.sources[:limit]:
+        recall = f"{100 * s.ids_out / s.ids_in:.1f} %" if s.ids_in else "-"
+        lines.append(f"  {s.source}: {s.entries} entries, paper ids {s.ids_out}/{s.ids_in} kept ({recall}); "
+                     f"lines: {s.ledger.get('field', 0)} fields, {s.ledger.get('structure', 0)} structure, "
+                     f"{s.ledger.get('skipped', 0)} skipped")
+    if len(result.sources) > limit:
+        lines.append(f"  ... and {len(result.sources) - limit} more files")
 
     def section(title: str, rows: list[str]) -> None:
         if not rows:
@@ -29,45 +36,69 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
         if len(rows) > limit:
             lines.append(f"  ... and {len(rows) - limit} more (--verbose or --format json lists all)")
 
-    section("added", [f"{c.path}  (line {c.lines[0]})" for c in result.added])
-    section("merged", [f"{c.path}  +{', '.join(dict.fromkeys(c.fields))}  (line {c.lines[0]})" for c in result.merged])
-    section("could not parse", [f"line {u.line}: {u.reason}: {u.text[:100]}" for u in result.unparsed])
-    section("unmapped categories", [f"line {u.line}: {u.label!r}: {u.action}" for u in result.unmapped])
-    section("notes", [f"line {n.line}: {n.reason}" for n in result.notes])
+    section("LOST paper ids" + (" (accepted)" if result.accept_loss else ""),
+            [f"{lo.source}:{lo.line}: {lo.pid}: {lo.why}" for lo in result.lost])
+    section("no entry found in", result.empty)
+    skipped = []
+    for s in result.sources:
+        for run in s.skipped:
+            ranges = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in run.ranges[:6])
+            more = f" (+{len(run.ranges) - 6} ranges)" if len(run.ranges) > 6 else ""
+            skipped.append(f"{s.source}: {run.reason}: {run.lines} lines, {run.paper_ids} paper ids; "
+                           f"lines {ranges}{more}")
+    section("skipped lines, by reason", skipped)
+    section("added", [f"{c.rel}  ({c.lines[0][0]}:{c.lines[0][1]})"
+                      for c in result.added])
+    section("merged", [f"{c.rel}  +{', '.join(dict.fromkeys(c.fields))}" for c in result.merged])
+    section("not imported", [f"{u.source}:{u.line}: {u.reason}: {u.text[:100]}" for u in result.unparsed])
+    section("unmapped categories (map them in vocab/tags.yaml or with --map)",
+            [f"{u.label!r}: {u.count} entries, e.g. {'; '.join(u.examples[:2])!r} ({u.source}:{u.line})"
+             for u in result.unmapped])
+    section("notes", [f"{n.source}:{n.line}: {n.reason}" for n in result.notes])
     return "\n".join(lines) + "\n"
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--venue", required=True, help="Venue id from vocab/venues.yaml, e.g. CVPR.")
 @click.option("--year", required=True, type=int, help="Conference year, e.g. 2021.")
-@click.option("--dry-run", is_flag=True, help="Parse and report, write nothing.")
-@click.option("-v", "--verbose", is_flag=True, help="List every added and merged file (text format shows 20 of each).")
+@click.option("--dry-run", is_flag=True, help="Parse, plan and report; write nothing.")
+@click.option("--accept-loss", is_flag=True,
+              help="Exit 0 even when paper ids of the input reach no paper file (they are still listed).")
+@click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="YAML file of 'category label: tag id' lines for categories vocab/tags.yaml does not know.")
+@click.option("-v", "--verbose", is_flag=True, help="List everything (text format shows 20 of each).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a readable summary; json: the shared findings shape, the full import lists under "
                    "meta.import.")
 @pass_ctx
 @handle_errors
-def import_command(ctx: Ctx, file: Path, venue: str, year: int, dry_run: bool, verbose: bool,  # noqa: PLR0917
-                   fmt: str) -> None:
-    """Import a hand-written paper list (Markdown or text) into papers/.
+def import_command(ctx: Ctx, paths: tuple[Path, ...], venue: str, year: int, dry_run: bool,  # noqa: PLR0917
+                   accept_loss: bool, mapping: Path | None, verbose: bool, fmt: str) -> None:
+    """Import hand-written paper lists (Markdown or text files, or folders of them) into papers/.
 
-    Categories become tags (vocab/tags.yaml aliases), arXiv links become bare ids, the same
-    paper listed twice becomes one file, readings attach to their paper. Existing files are
-    only ever added to, never changed. Exit 0 when done (lines it could not parse are
-    reported as warnings), 2 on bad usage.
+    Every non-blank line ends as a field of an entry, structure (headings, tables of contents,
+    badges) or skipped with a reason; every arXiv id, CVF/ECVA paper URL and DOI of the input
+    must reach a paper file. Existing files are only ever added to.
+
+    Exit 0 when done, 1 when a paper id was lost (unless --accept-loss) or a list with text
+    gave no entry, 2 on bad usage (unknown venue, not a text file).
 
     \b
-    Example:
+    Examples:
       paperlist import lists/cvpr2021.md --venue CVPR --year 2021 --dry-run
+      paperlist import sections/ --venue ICCV --year 2023 --map my-categories.yaml
     """
     if not (ctx.root / "vocab").is_dir():
         raise ExitError(f"{ctx.root}: no vocab/ folder here; pass --root the project folder")
-    result = import_list(ctx.root, file, venue, year, dry_run=dry_run)
+    result = import_paths(Settings(ctx.root, list(paths), venue, year, dry_run=dry_run, accept_loss=accept_loss,
+                                   mapping=mapping))
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_report().to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(render_summary(result, limit=10**9 if verbose else 20))
+    if result.exit_code():
+        raise SystemExit(result.exit_code())
 
 
 COMMANDS = [import_command]

@@ -1,0 +1,33 @@
+"""Import hand-written paper lists (Markdown or text) into paper files, losing nothing silently.
+
+One module per step:
+
+- ``markdown``: the CommonMark block pass (tables, HTML, code) with source lines;
+- ``lexer``: what one line of a list is; ``parse``: entries from lines and table rows;
+- ``urls``: what a link is (by URL first, whole-word labels second);
+- ``ledger``: what became of every non-blank line; ``recall``: the id-recall guard;
+- ``group``: entries naming one paper become one; ``plan``: writes planned, validated, applied;
+- ``run``: ``import_paths`` ties them together.
+"""
+
+from __future__ import annotations
+
+from .group import FALLBACK_TAG, title_keys
+from .parse import parse_authors
+from .plan import Plan, PlanError, PlannedWrite, apply_plan
+from .run import ImportResult, Settings, import_list, import_paths, parse_list
+
+__all__ = [
+           "FALLBACK_TAG",
+           "ImportResult",
+           "Plan",
+           "PlanError",
+           "PlannedWrite",
+           "Settings",
+           "apply_plan",
+           "import_list",
+           "import_paths",
+           "parse_authors",
+           "parse_list",
+           "title_keys",
+]
