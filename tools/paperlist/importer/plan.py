@@ -18,7 +18,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from .. import identity, keys, writer
 from ..errors import UsageError
-from ..loader import discover, load_paper, load_text, relpath
+from ..loader import load_paper, load_text
+from ..papers import load_papers
 from ..validate import Checker
 from . import emit
 from .group import FALLBACK_TAG, PaperGroup, title_keys
@@ -77,21 +78,18 @@ class ExistingPapers:
     @classmethod
     def load(cls, root: Path) -> ExistingPapers:
         ex = cls()
-        paths, _ = discover(root)
-        for path in paths:
-            rel = relpath(path, root)
-            ex.paths.add(rel)
-            pf = load_paper(path, root)
+        for pf in load_papers(root).files:  # the one load step (paperlist.papers)
+            ex.paths.add(pf.rel)
             if not pf.parsed or not isinstance(pf.data, dict):
                 continue
             data = pf.data
             raw_arxiv = data.get("arxiv")
             aid = identity.arxiv_id(str(raw_arxiv)) if raw_arxiv is not None else None
             if aid:
-                ex.by_arxiv.setdefault(aid, rel)
+                ex.by_arxiv.setdefault(aid, pf.rel)
             if isinstance(data.get("title"), str):
                 for key in title_keys(data["title"]):
-                    ex.by_title.setdefault((path.parent.name, key), rel)
+                    ex.by_title.setdefault((Path(pf.rel).parent.name, key), pf.rel)
         return ex
 
 
