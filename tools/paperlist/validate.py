@@ -29,6 +29,15 @@ from .vocab import SCHEMA_DIR, VOCAB_DIR, Vocabulary
 
 _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
 _DIGIT_AFFIL = re.compile(r"^\D+?[A-Za-z\u00c0-\u024f]\d{1,2}$")
+# Machine translations that name the wrong thing: the network is a Transformer, not a power
+# transformer; stereo matching is not audio stereo. (wrong -> (right, why)); extend as lists show more.
+KNOWN_MISTRANSLATIONS: dict[str, tuple[str, str]] = {
+    "变压器": ("Transformer", "a machine translation of the network name 'Transformer' (an electrical transformer)"),
+    "立体声": ("立体", "'stereo' in vision is 立体 (立体匹配), not audio stereo"),
+}
+# UTF-8 read as GBK: "Generating鈫Preserving" (an arrow became 鈫). A CJK character glued to Latin
+# letters on both sides is never a real title.
+_MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u9fff][A-Za-z]")
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I)
 
 
@@ -169,6 +178,20 @@ class Checker:
                     add(("authors", i), f"author {name!r} ends in a digit: an affiliation mark?", severity="warning",
                         hint=f"write {name.rstrip('0123456789')!r}", hint_zh=f"请写成 {name.rstrip('0123456789')!r}",
                         message_zh="作者名以数字结尾（单位标注？）")
+        title_zh = data.get("title_zh")
+        if isinstance(title_zh, str):
+            for wrong, (right, why) in KNOWN_MISTRANSLATIONS.items():
+                if wrong in title_zh:
+                    add(("title_zh",), f"title_zh says {wrong!r}: {why}", severity="warning", check="translation",
+                        hint=f"write {right!r}: {title_zh.replace(wrong, right)!r}",
+                        hint_zh=f"请写成“{right}”：{title_zh.replace(wrong, right)}",
+                        message_zh=f"title_zh 中的“{wrong}”是误译：应为“{right}”",
+                        suggestion=_replace_value(pf, ("title_zh",), title_zh.replace(wrong, right)))
+        if isinstance(title, str) and _MOJIBAKE.search(title):
+            add(("title",), "title has a CJK character inside a Latin word: text decoded with the wrong encoding?",
+                severity="warning", check="text", hint="copy the title again from the paper or arXiv",
+                hint_zh="请从论文或 arXiv 重新复制标题",
+                message_zh="标题的英文单词中夹着汉字：可能是编码错误（乱码）")
         links = data.get("links")
         if isinstance(links, dict) and isinstance(links.get("paper"), str) and _ARXIV_URL.match(links["paper"]):
             add(("links", "paper"), "an arXiv link belongs in 'arxiv:' as the bare id", severity="warning",
