@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from paperlist.validate import validate
 from projectkit import add_paper, make_project, paper_yaml, run_cli
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
@@ -150,3 +151,15 @@ def test_flow_nesting_is_found_without_libyaml() -> None:
     assert _flow_depth_exceeds(quoted, MAX_DEPTH) is None
     escaped = 'title: "a \\" [[[[[[[[[[[[[[[[[[[[[[[[["\n'
     assert _flow_depth_exceeds(escaped, MAX_DEPTH) is None
+
+
+def test_known_mistranslation_and_mojibake_are_warnings(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj")
+    add_paper(root, "HOTR: End-to-End Human-Object Interaction Detection with Transformers",
+              title_zh="HOTR：使用变压器进行端到端的人与对象交互检测")
+    add_paper(root, "Towards Virtual Try-On by Adaptively Generating鈫Preserving Image Content")
+    report = validate(root)
+    assert report.errors == 0
+    warnings = {f.check: f for f in report.findings if f.severity == "warning"}
+    assert "变压器" in warnings["translation"].message and "Transformer" in (warnings["translation"].hint or "")
+    assert "wrong encoding" in warnings["text"].message
