@@ -344,6 +344,9 @@ _HINTS_ZH = (
     ("check the id on arxiv.org", "请在 arxiv.org 上核对编号"),
     ("links start with https:// and contain no spaces", "链接须以 https:// 开头，且不含空格"),
     ("remove the extra spaces or line breaks", "请删除多余的空格或换行"),
+    ("split it: one URL per item (links.code is a list; a second project or video goes to links.other)",
+     "请拆开：每项一个链接（links.code 是列表；第二个项目页或视频放到 links.other）"),
+    ("remove the spaces, or split it if it holds two URLs", "请删除空格；若其中是两个链接，请拆开"),
 )
 
 
