@@ -236,3 +236,27 @@ def test_plan_and_apply_as_the_issue_workflow_uses_them(tmp_path: Path, api: Fak
     assert apply(plan) == [plan.writes[0].rel]
     with pytest.raises(PlanError):
         apply(plan)  # the file exists now: a stale plan is refused, nothing overwritten
+
+
+def test_an_api_that_accepts_and_never_answers_is_cut_off_by_the_timeout() -> None:
+    import socket
+
+    from paperlist.arxivapi import ArxivError
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)  # connections are accepted by the kernel, and nothing is ever sent back
+        client = ArxivClient(f"http://127.0.0.1:{silent.getsockname()[1]}/api/query", timeout=0.5, budget=5)
+        started = time.monotonic()
+        with pytest.raises(ArxivError) as e:
+            client.fetch(["2103.09460"])
+        assert time.monotonic() - started < 5
+    assert "did not answer" in str(e.value) and "2103.09460" in str(e.value) and e.value.ids == ("2103.09460",)
+
+
+def test_one_address_rule_for_the_link_checker_and_paperlist_new() -> None:
+    from paperlist.arxivapi import query_url
+
+    assert query_url("https://export.arxiv.org") == "https://export.arxiv.org/api/query"
+    assert query_url("https://export.arxiv.org/api/query") == "https://export.arxiv.org/api/query"
+    assert query_url("http://127.0.0.1:8080/api/query/") == "http://127.0.0.1:8080/api/query"

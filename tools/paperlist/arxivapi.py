@@ -279,6 +279,7 @@ class ArxivClient:
 
     def _request(self, batch: Sequence[str], deadline: float) -> FetchResult:
         names = ", ".join(batch)
+        started = self._clock()
         problem = ""
         network_failures = 0
         for _attempt in range(4):
@@ -286,7 +287,8 @@ class ArxivClient:
                 self._wait_turn(deadline)
                 status, headers, body = self._get(batch, deadline)
             except TimeoutError:
-                raise ArxivError(f"the arXiv API did not answer within {self.budget:.0f} s"
+                # A socket time-out lands here too (socket.timeout is TimeoutError): say how long we waited.
+                raise ArxivError(f"the arXiv API did not answer within {self._clock() - started:.0f} s"
                                  f"{' (' + problem + ')' if problem else ''}; nothing looked up for {names}; "
                                  "try again later", batch) from None
             except (OSError, http.client.HTTPException) as e:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from ..arxivapi import query_url
 from ..identity import arxiv_id
 from .config import LinkConfig
 from .verdict import Verdict, broken, inconclusive, ok
@@ -61,7 +62,7 @@ async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
     out: dict[str, Verdict] = {}
     if not ids:
         return out
-    url = cfg.arxiv_api.rstrip("/") + "/api/query"
+    url = query_url(cfg.arxiv_api)  # one rule for PAPERLIST_ARXIV_API: an origin or the full query address
     loop = asyncio.get_running_loop()
     last = -1e9
     # One connection, as arXiv asks; the API host is configuration, not contributor input.
