@@ -359,13 +359,13 @@ def test_dupes_path_does_not_import_network_or_schema_libraries(project: Path) -
 
 def test_blocking_keeps_every_labelled_duplicate_as_a_candidate() -> None:
     """The index only compares candidates; every true pair must survive the blocking."""
-    from paperlist.dupes import Index, record_from_data
+    from paperlist.dupes import Index, features_from_data
 
     pairs = load_pairs()
     idx = Index()
     for p in pairs:
         for side in ("a", "b"):
-            rec = record_from_data(p[side], f"{p['id']}/{side}")
+            rec = features_from_data(p[side], f"{p['id']}/{side}")
             assert rec is not None
             idx.add(rec)
     lost = []

@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.synth import make_entries
 from paperlist.pages import HARD_LIMIT, PAGE_BUDGET, VenueYear, build, build_venue_year
-from paperlist.render import Entry
+from paperlist.render import ListEntry
 from paperlist.vocab import Vocabulary
 from projectkit import REPO, add_paper, make_project
 
@@ -44,7 +44,7 @@ def _assert_links_resolve(files: dict[str, str]) -> None:
             assert not anchor or anchor in _anchors(other), f"{path}: broken link {target}"
 
 
-def _check_split(entries: list[Entry]) -> dict[str, str]:
+def _check_split(entries: list[ListEntry]) -> dict[str, str]:
     files, info = build_venue_year(VY, entries, VOCAB, site_url=None)
     sizes = {p: _size(t) for p, t in files.items()}
     assert max(sizes.values()) <= PAGE_BUDGET < HARD_LIMIT, sizes
@@ -79,7 +79,7 @@ def test_one_topic_larger_than_a_page_is_cut_into_chunks() -> None:
 def test_hostile_giant_entries_cannot_blow_a_page() -> None:
     # Files that ignore the schema's limits (64 KiB of '&', each escaped to 5 bytes) still render bounded.
     base = make_entries(50, tags=["other"])
-    giants = [Entry(**{**e.__dict__, "title": "&" * 60_000 + str(i), "authors": ("@" * 30_000,) * 6})
+    giants = [ListEntry(**{**e.__dict__, "title": "&" * 60_000 + str(i), "authors": ("@" * 30_000,) * 6})
               for i, e in enumerate(base)]
     files, _ = build_venue_year(VY, giants, VOCAB, site_url=None)
     assert max(_size(t) for t in files.values()) <= PAGE_BUDGET

@@ -5,8 +5,8 @@
 
 Prints wall times (process start included), measured in this run:
 
-* naive: what render did before the content-addressed index, re-created here in a few lines —
-  list papers/, parse every file with the same safe loader, build the list (one process);
+* naive: load without the content-addressed index, re-created here in a few lines — list
+  papers/, parse every file with the same safe loader, build the same pages (one process, no writes);
 * cold: ``paperlist render`` with no index (``PAPERLIST_NO_CACHE=1``): every file parsed once,
   on all cores;
 * warm: the index built; git names unchanged files by blob id, nothing is parsed;
@@ -37,11 +37,12 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAM
 NAIVE = (
     "import sys; from pathlib import Path\n"
     "from paperlist.loader import discover, load_paper\n"
-    "from paperlist.render import build_list, entry_from\n"
+    "from paperlist.pages import build\n"
+    "from paperlist.render import entry_from\n"
     "from paperlist.vocab import Vocabulary\n"
     "root = Path(sys.argv[1]); paths, _ = discover(root)\n"
     "entries = [e for p in paths if (pf := load_paper(p, root)).parsed and (e := entry_from(pf.rel, pf.data))]\n"
-    "print(len(build_list(entries, Vocabulary.load(root))))\n"
+    "print(len(build(entries, Vocabulary.load(root))))\n"
 )
 
 

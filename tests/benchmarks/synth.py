@@ -80,7 +80,7 @@ def make_entries(n: int, *, venues: tuple[tuple[str, int], ...] = (("CVPR", 2023
     Titles of 5-14 words, a Chinese title on one paper in four, 2-12 authors, code on a third,
     topics drawn unevenly (the first few topics hold most papers, as in real lists).
     """
-    from paperlist.render import Entry
+    from paperlist.render import ListEntry
 
     rng = random.Random(seed)
     tags = tags or ["object-detection", "semantic-segmentation", "object-tracking", "pose-estimation", "other"]
@@ -91,7 +91,7 @@ def make_entries(n: int, *, venues: tuple[tuple[str, int], ...] = (("CVPR", 2023
         title = " ".join(w.capitalize() for w in rng.sample(WORDS, rng.randint(5, 14))) + f" {i}"
         primary = rng.choices(tags, weights)[0]
         extra = tuple(rng.sample(tags, rng.randint(0, min(2, len(tags)))))
-        out.append(Entry(
+        out.append(ListEntry(
             rel=expected_path(venue, year, title), title=title,
             title_zh="".join(rng.sample(ZH, rng.randint(8, 20))) if i % 4 == 0 else None,
             authors=tuple(f"Author{a} Name{a}" for a in rng.sample(range(1, 99999), rng.randint(2, 12))),

@@ -21,7 +21,7 @@ from . import __version__
 from .errors import UsageError
 from .findings import Finding, Report
 from .fsutil import write_atomic
-from .gitdiff import Change, changes, git, merge_base, pending, rev_parse, show
+from .gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
 from .loader import PAPERS_DIR
 from .markers import README, generated_block
 from .papers import load_papers
@@ -63,7 +63,7 @@ class CheckOptions:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[Change],
+def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[ChangedPath],
                     trusted: bool) -> list[Finding]:
     findings: list[Finding] = []
     for c in changed:
@@ -112,7 +112,7 @@ def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[
     return findings
 
 
-def _paper_paths(changed: Sequence[Change]) -> tuple[list[str], list[str]]:
+def _paper_paths(changed: Sequence[ChangedPath]) -> tuple[list[str], list[str]]:
     """(paths to check at head, paths deleted) for the changes under papers/."""
     live: list[str] = []
     deleted: list[str] = []
@@ -127,7 +127,7 @@ def _paper_paths(changed: Sequence[Change]) -> tuple[list[str], list[str]]:
 _HOW_ZH = {"staged": "已暂存", "not staged": "未暂存", "untracked": "未跟踪"}
 
 
-def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, changed: Sequence[Change],
+def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, changed: Sequence[ChangedPath],
                         checked: int) -> list[Finding]:
     """What a check of commits cannot see: paper files not committed yet, or no commits to compare.
 

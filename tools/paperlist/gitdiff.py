@@ -21,7 +21,7 @@ _GIT_ENV = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_
 
 
 @dataclass(frozen=True)
-class Change:
+class ChangedPath:
     """One changed path. ``status`` is A, M, D, R (rename: ``old`` is the previous path) or T."""
 
     status: str
@@ -60,21 +60,21 @@ def merge_base(root: Path, base: str, head: str) -> str:
     return out
 
 
-def changes(root: Path, base: str, head: str) -> list[Change]:
+def changes(root: Path, base: str, head: str) -> list[ChangedPath]:
     """Changed paths between the merge base of ``base`` and ``head``, and ``head``."""
     out = git(root, "diff", "--no-ext-diff", "--no-color", "--name-status", "-z", "-M", f"{base}...{head}", "--")
     fields = out.split("\0")
-    result: list[Change] = []
+    result: list[ChangedPath] = []
     i = 0
     while i < len(fields) and fields[i]:
         status = fields[i]
         kind = status[0]
         if kind in ("R", "C"):
             old, new = fields[i + 1], fields[i + 2]
-            result.append(Change("R" if kind == "R" else "A", new, old if kind == "R" else None))
+            result.append(ChangedPath("R" if kind == "R" else "A", new, old if kind == "R" else None))
             i += 3
         else:
-            result.append(Change(kind, fields[i + 1]))
+            result.append(ChangedPath(kind, fields[i + 1]))
             i += 2
     return result
 

@@ -35,7 +35,7 @@ from .gitdiff import added_times
 from .keys import folder_name
 from .loader import PAPERS_DIR
 from .markers import README
-from .render import Entry, load_entries, splice
+from .render import ListEntry, load_entries, splice
 from .settings import load_settings
 from .vocab import Vocabulary
 
@@ -62,7 +62,7 @@ def _bytes(text: str) -> int:
 # -- one paper -------------------------------------------------------------------------------------
 
 
-def _links(e: Entry, vocab: Vocabulary) -> list[str]:
+def _links(e: ListEntry, vocab: Vocabulary) -> list[str]:
     def link(label: str, url: str) -> str:
         return f"[{label}]({md_url(url)})"
 
@@ -90,7 +90,7 @@ def _tag_label(zh: str, en: str) -> str:
     return f"{md_text(zh)} {md_text(en)}"
 
 
-def entry_text(e: Entry, n: int, vocab: Vocabulary) -> str:
+def entry_text(e: ListEntry, n: int, vocab: Vocabulary) -> str:
     """One numbered list item (several lines), ending in a newline; never more than ENTRY_MAX bytes."""
     head = f"{n}. **{md_text(e.title)}**"
     if e.presentation:
@@ -175,9 +175,9 @@ class VenueYear:
         return f"{self.name} {self.year}"
 
 
-def _sections(vy: VenueYear, entries: Sequence[Entry], vocab: Vocabulary) -> list[Section]:
+def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary) -> list[Section]:
     tag_order = {t: i for i, t in enumerate(vocab.tags)}
-    groups: dict[tuple[bool, str], list[Entry]] = defaultdict(list)
+    groups: dict[tuple[bool, str], list[ListEntry]] = defaultdict(list)
     for e in entries:
         primary = e.tags[0] if e.tags and e.tags[0] in vocab.tags else ""
         groups[(e.track == "workshop", primary)].append(e)
@@ -271,7 +271,7 @@ def _counts(n: int, code: int, oral: int) -> str:
     return text + (f" · **{oral:,}** oral · 口头报告" if oral else "")
 
 
-def build_venue_year(vy: VenueYear, entries: Sequence[Entry], vocab: Vocabulary, *, site_url: str | None,
+def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None,
                      budget: int = PAGE_BUDGET) -> tuple[dict[str, str], PageInfo]:
     """The file(s) of one venue-year: {path: text}, and what the README links to."""
     sections = _sections(vy, entries, vocab)
@@ -326,11 +326,11 @@ class Generated:
     papers: int
 
 
-def _venue_years(entries: Iterable[Entry], vocab: Vocabulary) -> dict[VenueYear, list[Entry]]:
-    by_key: dict[tuple[str, int], list[Entry]] = defaultdict(list)
+def _venue_years(entries: Iterable[ListEntry], vocab: Vocabulary) -> dict[VenueYear, list[ListEntry]]:
+    by_key: dict[tuple[str, int], list[ListEntry]] = defaultdict(list)
     for e in entries:  # a plain tuple key: hashing a dataclass per paper costs more than the grouping
         by_key[(e.venue, e.year)].append(e)
-    out: dict[VenueYear, list[Entry]] = {}
+    out: dict[VenueYear, list[ListEntry]] = {}
     for (venue, year), group in by_key.items():
         term = vocab.venues.get(venue)
         out[VenueYear(venue, year, term.id if term else venue)] = group
@@ -341,7 +341,7 @@ def _date(epoch: int) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(epoch))
 
 
-def _latest(entries: Sequence[Entry], added: Mapping[str, int] | None, infos: Mapping[VenueYear, PageInfo],
+def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos: Mapping[VenueYear, PageInfo],
             vocab: Vocabulary) -> list[str]:
     out = ["### 最新收录 · Latest additions", ""]
     if added is None:
@@ -370,7 +370,7 @@ def _latest(entries: Sequence[Entry], added: Mapping[str, int] | None, infos: Ma
     return [*out, ""]
 
 
-def build(entries: Sequence[Entry], vocab: Vocabulary, *, site_url: str | None = None,
+def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None = None,
           added: Mapping[str, int] | None = None, screenshot: bool = False,
           budget: int = PAGE_BUDGET) -> Generated:
     """Every generated text from the loaded entries: the README block and each page. Pure and deterministic.

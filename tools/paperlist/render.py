@@ -1,8 +1,9 @@
-"""What the generated Markdown is made from: papers loaded as Entries, and the escaping they pass through.
+"""What the generated Markdown is made from: papers loaded as ListEntry values.
 
-``load_entries`` reads every paper file once (reusing cached entries); ``pages`` builds the
-README overview and the per-venue pages from them. Every string that comes from a paper file
-goes through ``md_text``/``md_url``: a title cannot inject HTML, break a table, open a link
+``load_entries`` takes each paper's entry from the content-addressed index (``paperlist.index``)
+and parses only files whose content it has not seen; ``pages`` builds the README overview and
+the per-venue pages from them. Every string that comes from a paper file goes through
+``paperlist.escape.md_text``/``md_url``: a title cannot inject HTML, break a table, open a link
 or close a marker. Only the text between ``<!-- paperlist:begin -->`` and
 ``<!-- paperlist:end -->`` in README.md is generated (``splice``); the rest is left alone.
 """
@@ -25,7 +26,7 @@ _PARALLEL_MIN = 1500
 
 
 @dataclass(frozen=True)
-class Entry:
+class ListEntry:
     """The fields the README shows, taken defensively from one paper file."""
 
     rel: str
@@ -54,8 +55,8 @@ def _http(value: Any) -> str | None:
     return s if s and re.match(r"^https?://[^\s]+$", s, re.I) else None
 
 
-def entry_from(rel: str, data: dict[str, Any]) -> Entry | None:
-    """An Entry, or None when the file lacks what a README line needs (title, venue, year)."""
+def entry_from(rel: str, data: dict[str, Any]) -> ListEntry | None:
+    """A ListEntry, or None when the file lacks what a README line needs (title, venue, year)."""
     title, venue, year = _str(data.get("title")), _str(data.get("venue")), data.get("year")
     if not title or not venue or not isinstance(year, int) or isinstance(year, bool):
         return None
@@ -70,7 +71,7 @@ def entry_from(rel: str, data: dict[str, Any]) -> Entry | None:
         if isinstance(data.get("authors"), list) else ()
     tags = tuple(t for t in data.get("tags") or [] if isinstance(t, str)) if isinstance(data.get("tags"), list) else ()
     arxiv = _str(data.get("arxiv"))
-    return Entry(
+    return ListEntry(
         rel=rel, title=title, title_zh=_str(data.get("title_zh")), authors=authors, venue=venue, year=year,
         track="workshop" if data.get("track") == "workshop" else "main",
         presentation=_str(data.get("presentation")), arxiv=arxiv, paper=_http(links.get("paper")),
@@ -82,23 +83,23 @@ def entry_from(rel: str, data: dict[str, Any]) -> Entry | None:
 # md_text and md_url (every paper string passes through them) live in paperlist.escape.
 
 
-def _entry_of(pf: PaperFile) -> tuple[Entry | None, str | None]:
+def _entry_of(pf: PaperFile) -> tuple[ListEntry | None, str | None]:
     """The README entry of one loaded file, or why there is none."""
     entry = entry_from(pf.rel, pf.data) if isinstance(pf.data, dict) else None
     return entry, (pf.findings[0].message if pf.findings and entry is None else None)
 
 
-_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name != "rel")
+_ENTRY_FIELDS = tuple(f.name for f in dataclasses.fields(ListEntry) if f.name != "rel")
 
 
-def _encode(value: tuple[Entry | None, str | None]) -> Any:
+def _encode(value: tuple[ListEntry | None, str | None]) -> Any:
     entry, problem = value
     # A plain field copy: dataclasses.asdict is slow on the hot path. No path: the value is the
     # content's, and the same content at another path gets its own rel back on decode.
     return [[getattr(entry, f) for f in _ENTRY_FIELDS] if entry else None, problem]
 
 
-def _decode(data: Any, rel: str) -> tuple[Entry | None, str | None]:
+def _decode(data: Any, rel: str) -> tuple[ListEntry | None, str | None]:
     fields, problem = data
     if fields is None:
         return None, str(problem) if problem is not None else None
@@ -108,19 +109,19 @@ def _decode(data: Any, rel: str) -> tuple[Entry | None, str | None]:
     d["readings"] = tuple((str(t), str(u)) for t, u in d["readings"])
     if not isinstance(d["title"], str) or not isinstance(d["year"], int):
         raise TypeError("not an entry")
-    return Entry(rel=rel, **d), None
+    return ListEntry(rel=rel, **d), None
 
 
 ENTRY_CODEC = Codec("render-entry", _encode, _decode)
 
 
-def load_entries(root: Path) -> tuple[list[Entry], list[Finding], int]:
-    """Every paper as an Entry (from the content-addressed index where its content is known, else
+def load_entries(root: Path) -> tuple[list[ListEntry], list[Finding], int]:
+    """Every paper as an ListEntry (from the content-addressed index where its content is known, else
     parsed once, on all cores when many), the findings about files that are not rendered, and
     the number of files."""
     paths, findings = discover(root)
     skipped = list(findings)
-    entries: list[Entry] = []
+    entries: list[ListEntry] = []
     derived = derive(root, ENTRY_CODEC, _entry_of, paths, complete=True, parallel_from=_PARALLEL_MIN)
     for path, (entry, problem) in zip(paths, derived.values, strict=True):
         if entry is None:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..render import Entry
+from ..render import ListEntry
 from ..vocab import Vocabulary
 from .tokens import fnv1a, shard_of, tokens
 
@@ -44,7 +44,7 @@ FIELD_BITS = 4
 class SitePaper:
     """What the site shows of one paper: the README's fields, plus its other links (slides, models…)."""
 
-    entry: Entry
+    entry: ListEntry
     other: tuple[tuple[str, str], ...] = ()
 
 
@@ -103,7 +103,7 @@ def _record(p: SitePaper) -> list[Any]:
             e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other]]
 
 
-def _postings(papers: Sequence[Entry]) -> dict[str, list[int]]:
+def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:
     """token → packed postings ((paper number delta << FIELD_BITS) | field bits), numbers ascending."""
     fields_of: dict[str, dict[int, int]] = defaultdict(dict)
     for n, e in enumerate(papers):

@@ -1,0 +1,252 @@
+"""The persistent duplicate index: an SQLite file of features and postings, fresh by content."""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import cachedir
+from ..index import snapshot
+from ..loader import PaperFile
+from .features import Features, features_of_files
+from .index import _BLOCK_TOKENS, Index, _shared_needed, keys_of, lookup_keys
+
+# Bump when features or the file layout change: an old cache is then rebuilt, never misread.
+_CACHE_VERSION = 7
+
+
+def _valid_record_tuple(t: Any) -> bool:
+    return (isinstance(t, tuple) and len(t) == 8 and isinstance(t[0], str) and isinstance(t[1], str)
+            and isinstance(t[3], str) and isinstance(t[4], tuple) and isinstance(t[7], tuple))
+
+
+class CacheCorrupt(Exception):
+    """The cache database holds something we did not write; it is thrown away and rebuilt."""
+
+
+_SCHEMA = """
+CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE files(id INTEGER PRIMARY KEY, rel TEXT NOT NULL UNIQUE, blob TEXT, rec BLOB, crc INTEGER);
+CREATE TABLE keys(key TEXT NOT NULL, fid INTEGER NOT NULL);
+CREATE TABLE words(word TEXT NOT NULL, fid INTEGER NOT NULL);
+"""
+# Created after the first bulk load: building an index once is much faster than growing it row by
+# row. Postings name files by number (not by path: a third of the size), and the indexes cover
+# the lookups, so a query never visits the tables. A file's postings are deleted through its old
+# record's own words and keys, so no index by file is needed.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS keys_key ON keys(key, fid);
+CREATE INDEX IF NOT EXISTS words_word ON words(word, fid);
+"""
+
+
+def _schema_objects() -> set[tuple[str, str]]:
+    import sqlite3
+
+    con = sqlite3.connect(":memory:")
+    con.executescript(_SCHEMA + _INDEXES)
+    out = set(con.execute("SELECT type, name FROM sqlite_master"))
+    con.close()
+    return out
+
+
+class Store:
+    """The persistent index: an SQLite file of records and postings, each file's filed under its
+    path and the git blob id of the content it was built from.
+
+    A one-file check looks up only its candidates, so it never reads the whole list. Freshness is
+    by content, never by mtime: every run takes the current blob id of every paper file from
+    :func:`paperlist.index.snapshot` (git's index for unchanged tracked files, a hash for the rest)
+    and rebuilds the records whose id differs, so a file edited in place is always seen. The files
+    being checked are always read afresh. Anything unexpected in the database (another version,
+    another root, damage) and it is deleted and rebuilt: the cache can only cost time, never
+    change a verdict.
+    """
+
+    def __init__(self, path: Path, root: Path) -> None:
+        import sqlite3
+
+        self.path = path
+        self.root = root
+        self._sqlite3 = sqlite3
+        self.writable = True
+        try:
+            self.con = self._open()
+        except (sqlite3.DatabaseError, CacheCorrupt):
+            self.discard()
+            self.con = self._open()
+
+    def _identity(self) -> dict[str, str]:
+        return {"version": str(_CACHE_VERSION), "root": str(self.root),
+                "python": "{}.{}".format(*sys.version_info[:2])}
+
+    def _open(self) -> Any:
+        sqlite3 = self._sqlite3
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=15)
+        except (OSError, sqlite3.Error):
+            # Unwritable cache folder: work from an in-memory database (slower next time, still right).
+            self.writable = False
+            con = sqlite3.connect(":memory:")
+        con.execute("PRAGMA synchronous=OFF")  # a lost cache is rebuilt; durability buys nothing
+        con.execute("PRAGMA trusted_schema=OFF")
+        objects = set(con.execute("SELECT type, name FROM sqlite_master"))
+        self.fresh = not objects
+        if self.fresh:
+            con.executescript(_SCHEMA)
+            # meta is written last, with the indexes (see sync): a database interrupted before that
+            # fails the identity check below and is rebuilt.
+            con.commit()
+        # Exactly our tables and indexes: a database with triggers or views is not ours (a
+        # committed or planted cache file must not be able to act on what we write).
+        elif objects != _schema_objects() or dict(con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
+            con.close()
+            raise CacheCorrupt(str(self.path))
+        return con
+
+    def discard(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- freshness --------------------------------------------------------------------------------
+
+    def sync(self, *, loaded: dict[str, PaperFile]) -> None:
+        """Bring the database up to date with papers/: rebuild what changed content, drop what is gone."""
+        snap = snapshot(self.root)
+        # The whole listing unchanged since the last run (same blob ids, same hashes of the files git
+        # sees modified): nothing to compare file by file. The files being checked are read anyway.
+        unchanged = (not self.fresh and self._meta("snapshot") == snap.digest
+                     and all(snap.ids[rel] == pf.blob for rel, pf in loaded.items() if rel in snap.ids))
+        if unchanged:
+            return
+        current = dict(snap.ids)
+        for rel, pf in loaded.items():
+            if rel in current:
+                current[rel] = pf.blob  # what was parsed now
+        con = self.con
+        stored = {rel: (fid, blob) for fid, rel, blob in con.execute("SELECT id, rel, blob FROM files")}
+        gone = [rel for rel in stored if rel not in current]
+        pending = sorted(rel for rel, blob in current.items() if blob is None or stored.get(rel, (0, ""))[1] != blob)
+        for rel in [*gone, *(r for r in pending if r in stored)]:
+            self._delete(stored[rel][0])
+        parsed = features_of_files(self.root, pending, loaded)
+        next_id = (con.execute("SELECT MAX(id) FROM files").fetchone()[0] or 0) + 1
+        rows: tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, int]]] = ([], [], [])
+        for fid, rel in enumerate(pending, start=next_id):
+            blob, rec = parsed[rel]
+            data = marshal.dumps(rec.to_tuple()) if rec else None
+            rows[0].append((fid, rel, blob, data, zlib.crc32(data) if data is not None else None))
+            if rec is not None:
+                rows[1].extend((k, fid) for k in keys_of(rec))
+                rows[2].extend((w, fid) for w in set(rec.content_words))
+        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", rows[0])
+        con.executemany("INSERT INTO keys VALUES (?, ?)", rows[1])
+        con.executemany("INSERT INTO words VALUES (?, ?)", rows[2])
+        if self.fresh:
+            con.executescript(_INDEXES)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
+            self.fresh = False
+        # Stored only when what was parsed is what the listing named (a file that changed meanwhile
+        # must be compared again next time).
+        digest = snap.digest if current == snap.ids else ""
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (digest,))
+        con.commit()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _delete(self, fid: int) -> None:
+        row = self.con.execute("SELECT rec, crc FROM files WHERE id=?", (fid,)).fetchone()
+        old = self._decode(row[0], row[1]) if row else None
+        if old is not None:
+            self.con.executemany("DELETE FROM keys WHERE key=? AND fid=?", [(k, fid) for k in keys_of(old)])
+            self.con.executemany("DELETE FROM words WHERE word=? AND fid=?",
+                                 [(w, fid) for w in set(old.content_words)])
+        self.con.execute("DELETE FROM files WHERE id=?", (fid,))
+
+    # -- lookups ----------------------------------------------------------------------------------
+
+    def _decode(self, blob: Any, crc: Any) -> Features | None:
+        if blob is None:
+            return None
+        # SQLite does not checksum its pages: a damaged record must not pass for a paper.
+        if not isinstance(blob, bytes) or zlib.crc32(blob) != crc:
+            raise CacheCorrupt("damaged record")
+        try:
+            t = marshal.loads(blob)
+        except (EOFError, ValueError, TypeError) as e:
+            raise CacheCorrupt("unreadable record") from e
+        if not _valid_record_tuple(t):
+            raise CacheCorrupt("unexpected record")
+        return Features.from_tuple(t)
+
+    def record(self, rel: str) -> Features | None:
+        row = self.con.execute("SELECT rec, crc FROM files WHERE rel=?", (rel,)).fetchone()
+        return self._decode(row[0], row[1]) if row else None
+
+    def records(self, rels: Iterable[str]) -> dict[str, Features]:
+        """Many records in few queries (a one-file check fetches all its candidates at once)."""
+        out: dict[str, Features] = {}
+        todo = sorted(rels)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            for rel, blob, crc in self.con.execute(
+                    f"SELECT rel, rec, crc FROM files WHERE rel IN ({','.join('?' * len(chunk))})", chunk):
+                rec = self._decode(blob, crc)
+                if rec is not None:
+                    out[rel] = rec
+        return out
+
+    def candidates(self, rec: Features) -> set[str]:
+        keys = lookup_keys(rec)
+        fids = {r[0] for r in self.con.execute(
+            f"SELECT fid FROM keys WHERE key IN ({','.join('?' * len(keys))})", keys)} if keys else set()
+        words = sorted(set(rec.content_words))
+        if words:
+            marks = ",".join("?" * len(words))
+            counts = self.con.execute(
+                f"SELECT word, COUNT(*) FROM words WHERE word IN ({marks}) GROUP BY word", words).fetchall()
+            rarest = [w for _, w in sorted((c, w) for w, c in counts)[:_BLOCK_TOKENS]]
+            if rarest:
+                fids.update(r[0] for r in self.con.execute(
+                    f"SELECT fid FROM words WHERE word IN ({','.join('?' * len(rarest))}) "
+                    "GROUP BY fid HAVING COUNT(*) >= ?", [*rarest, _shared_needed(len(rarest))]))
+        out: set[str] = set()
+        todo = sorted(fids)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            out.update(r[0] for r in self.con.execute(
+                f"SELECT rel FROM files WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        out.discard(rec.rel)
+        return out
+
+    def index(self) -> Index:
+        """Everything, as an in-memory Index (for ``--all``)."""
+        idx = Index()
+        for blob, crc in self.con.execute("SELECT rec, crc FROM files ORDER BY rel"):
+            idx.files += 1
+            rec = self._decode(blob, crc)
+            if rec is not None:
+                idx.add(rec)
+        return idx
+
+
+def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
+    """Where the index is kept: ``cache_dir``, else $PAPERLIST_CACHE_DIR, else ``<root>/.paperlist-cache``;
+    None when caching is off ($PAPERLIST_NO_CACHE set to anything but 0 or empty)."""
+    folder = cachedir.cache_dir(root)
+    if folder is None:
+        return None
+    return (cache_dir or folder) / "dupes-index.sqlite"
