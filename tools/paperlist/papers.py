@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .findings import Finding
-from .loader import PAPERS_DIR, PaperFile, discover, load_paper, relpath
+from .loader import PAPERS_DIR, PaperFile, discover, load_paper
 from .parallel import pmap
 
 R = TypeVar("R")
@@ -99,9 +99,4 @@ def map_papers(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path], 
     return pmap(one, list(paths), jobs=jobs, **kw)
 
 
-def rel_of(root: Path, path: Path) -> str:
-    """The POSIX path findings use for ``path`` (relative to the root when inside it)."""
-    return relpath(path, root)
-
-
-__all__ = ["Papers", "is_paper_path", "load_papers", "map_papers", "missing", "paper_paths", "rel_of", "resolve"]
+__all__ = ["Papers", "is_paper_path", "load_papers", "map_papers", "missing", "paper_paths", "resolve"]

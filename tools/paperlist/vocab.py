@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,9 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
+from .configfile import load_config
 from .errors import ConfigError
 
 VOCAB_DIR = "vocab"
@@ -78,27 +75,11 @@ def _stamp(root: Path) -> tuple[float, ...]:
 @lru_cache(maxsize=8)
 def _load_cached(root_str: str, _stamp: tuple[float, ...]) -> Vocabulary:
     root = Path(root_str)
-    schema_path = root / SCHEMA_DIR / "vocabulary.schema.json"
-    try:
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError(f"{schema_path}: missing (is --root the project folder?)") from e
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{schema_path}: not valid JSON: {e}") from e
     terms: dict[str, dict[str, Term]] = {}
     for kind in ("tags", "venues"):
-        path = root / VOCAB_DIR / f"{kind}.yaml"
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        except FileNotFoundError as e:
-            raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
-        except yaml.YAMLError as e:
-            raise ConfigError(f"{path}: invalid YAML: {e}") from e
-        errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
-        if errors:
-            err = errors[0]
-            where = "/".join(str(p) for p in err.absolute_path)
-            raise ConfigError(f"{path}: {where or 'top level'}: {err.message}")
+        name = f"{VOCAB_DIR}/{kind}.yaml"
+        path = root / name
+        data = load_config(root, name, "vocabulary.schema.json", required=True)
         if not isinstance(data, dict) or kind not in data:
             raise ConfigError(f"{path}: expected a top-level '{kind}:' list")
         seen: dict[str, Term] = {}

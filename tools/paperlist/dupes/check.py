@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..configfile import read_config
 from ..findings import Finding, Report
-from ..loader import PaperFile, load_paper
+from ..loader import PaperFile
 from ..papers import load_papers
 from .features import Features, features_of
 from .index import Index, scan_index
@@ -28,28 +29,10 @@ def load_allowed(root: Path) -> tuple[set[frozenset[str]], list[Finding]]:
           - files: [papers/cvpr2021/a.yaml, papers/cvpr2021/b.yaml]
             reason: two papers by the same group with near-identical titles
     """
-    path = root / ALLOW_FILE
-    if not path.is_file():
-        return set(), []
-    pf = load_paper(path, root)  # the same guarded loader as paper files: no tags, aliases, bombs
-    findings = list(pf.findings)
+    data, findings = read_config(root, ALLOW_FILE, "not-duplicates.schema.json")
     pairs: set[frozenset[str]] = set()
-    if not pf.parsed:
-        return pairs, findings
-    items = pf.data.get("pairs")
-    if not isinstance(items, list):
-        line, col = pf.position(("pairs",))
-        findings.append(Finding(pf.rel, "error", "duplicate", f"{ALLOW_FILE} needs a 'pairs:' list of "
-                                "'- files: [a.yaml, b.yaml]' entries", line=line, column=col))
-        return pairs, findings
-    for i, item in enumerate(items):
-        files = item.get("files") if isinstance(item, dict) else None
-        if not (isinstance(files, list) and len(files) == 2 and all(isinstance(f, str) for f in files)):
-            line, col = pf.position(("pairs", i))
-            findings.append(Finding(pf.rel, "error", "duplicate",
-                                    "expected 'files: [a.yaml, b.yaml]' (two paths)", line=line, column=col))
-            continue
-        pairs.add(frozenset(f.strip().removeprefix("./") for f in files))
+    for item in (data or {}).get("pairs") or []:
+        pairs.add(frozenset(f.strip().removeprefix("./") for f in item["files"]))
     return pairs, findings
 
 

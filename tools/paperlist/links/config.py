@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
-from ..errors import ConfigError
+from .. import configfile
 
 CONFIG_FILE = "linkcheck.yaml"
-SCHEMA_FILE = Path("schema") / "linkcheck.schema.json"
 DEFAULT_UA = "paperlist-linkcheck/0.1 (+https://github.com/paperlist/paperlist)"
 
 
@@ -56,17 +51,6 @@ class LinkConfig:
         return None
 
 
-def _schema(root: Path) -> dict[str, Any]:
-    path = root / SCHEMA_FILE
-    if not path.is_file():  # a project without its own copy still gets the packaged rules
-        path = Path(__file__).resolve().parents[3] / SCHEMA_FILE
-    try:
-        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ConfigError(f"cannot read the link-check schema {path}: {e}") from e
-    return schema
-
-
 def load_config(root: Path, *, environ: dict[str, str] | None = None) -> LinkConfig:
     """Read ``<root>/linkcheck.yaml`` (absent: defaults); raise ConfigError when it is invalid.
 
@@ -74,19 +58,7 @@ def load_config(root: Path, *, environ: dict[str, str] | None = None) -> LinkCon
     Actions runners, ``PAPERLIST_ARXIV_API``, ``PAPERLIST_GITHUB_WEB``), which is how tests reach fake servers.
     """
     env = os.environ if environ is None else environ
-    path = root / CONFIG_FILE
-    raw: Any = {}
-    if path.is_file():
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise ConfigError(f"{CONFIG_FILE}: cannot read it: {e}") from e
-    validator = jsonschema.Draft202012Validator(_schema(root), format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
-        raise ConfigError(f"{CONFIG_FILE}: {where}: {first.message}")
+    raw: Any = configfile.load_config(root, CONFIG_FILE, "linkcheck.schema.json", default={})
     exclude = tuple(Exclusion(re.compile(x["pattern"]), x["reason"]) for x in raw.get("exclude", []))
     kw: dict[str, Any] = {k: v for k, v in raw.items() if k != "exclude"}
     if "doi_resolvers" in kw:

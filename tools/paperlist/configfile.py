@@ -1,0 +1,99 @@
+"""Project configuration files, all read and validated one way.
+
+``vocab/tags.yaml``, ``vocab/venues.yaml``, ``linkcheck.yaml``, ``paperlist.yaml`` and
+``not-duplicates.yaml`` are YAML a pull request can edit, so they go through the same guarded
+loader as paper files (no tags, no aliases, no bombs, positions kept) and then their JSON Schema
+in ``schema/`` (the project's copy, else the one packaged with the tool). A problem names the
+file, line and column: as findings (:func:`read_config`) or as one ConfigError
+(:func:`load_config`) for files without which a command cannot run.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError
+from .findings import Finding
+from .loader import load_paper
+
+SCHEMA_DIR = "schema"
+if TYPE_CHECKING:
+    import jsonschema
+
+_PACKAGED = Path(__file__).resolve().parents[2]  # the tool's own checkout (schema/ beside tools/)
+
+
+@lru_cache(maxsize=16)
+def _validator(path: str, _stamp: int) -> jsonschema.protocols.Validator:
+    import jsonschema  # only when a config file exists: the one-file dupes path stays lean
+
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read the schema {path}: {e}") from e
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise ConfigError(f"{path}: not a valid JSON Schema: {e.message}") from e
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_validator(root: Path, schema_name: str) -> jsonschema.protocols.Validator:
+    """The validator for ``schema/<schema_name>``: the project's copy, else the packaged one."""
+    path = Path(root) / SCHEMA_DIR / schema_name
+    if not path.is_file():  # a project without its own copy still gets the packaged rules
+        path = _PACKAGED / SCHEMA_DIR / schema_name
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as e:
+        raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
+    return _validator(str(path), stamp)
+
+
+def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
+                required: bool = False) -> tuple[Any, list[Finding]]:
+    """``(data, findings)`` for ``<root>/<name>``: ``default`` and no findings when it is absent
+    (a ConfigError when ``required``); data None when it has errors."""
+    root = Path(root)
+    path = root / name
+    if not path.exists() and not path.is_symlink():
+        if required:
+            raise ConfigError(f"{path}: missing (is --root the project folder?)")
+        return default, []
+    pf = load_paper(path, root)
+    if pf.text is not None and all(not ln.strip() or ln.lstrip().startswith("#") for ln in pf.text.splitlines()):
+        return default, []  # empty, or only comments: the defaults
+    findings = [f if f.check != "schema" else Finding(f.file, f.severity, "config", f"{name} must be a mapping of "
+                                                      "settings, not a list or a single value", line=f.line,
+                                                      column=f.column)
+                for f in pf.findings]
+    if not pf.parsed:
+        return None, findings
+    errors = sorted(schema_validator(root, schema_name).iter_errors(pf.data), key=lambda e: list(e.absolute_path))
+    for err in errors:
+        keys: list[str | int] = list(err.absolute_path)
+        where = "/".join(str(p) for p in keys)
+        message = f"{where or 'top level'}: {err.message}"
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            # Point at the key itself, not at the mapping that holds it.
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            if extra:
+                keys.append(extra[0])
+                message = f"unknown key {'/'.join(str(p) for p in keys)!r}"
+        line, col = pf.position(keys)
+        findings.append(Finding(pf.rel, "error", "config", message, line=line, column=col))
+    return (None if findings else pf.data), findings
+
+
+def load_config(root: Path, name: str, schema_name: str, *, default: Any = None, required: bool = False) -> Any:
+    """The data of ``<root>/<name>``, validated; ConfigError ``name:line:col: problem`` when it is not."""
+    data, findings = read_config(root, name, schema_name, default=default, required=required)
+    if findings:
+        f = findings[0]
+        where = f" (line {f.line}, column {f.column})" if f.line else ""
+        raise ConfigError(f"{f.file}: {f.message}{where}")
+    return data
