@@ -441,3 +441,36 @@ def test_paths_relative_to_the_root_work_from_anywhere(project: Path, monkeypatc
     monkeypatch.chdir(tmp_path)
     f = only(find_duplicates(project, [Path("papers/cvpr2021/copy.yaml")]).findings)
     assert (f.file, f.severity) == ("papers/cvpr2021/copy.yaml", "error")
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git-checkout"])
+def test_a_warm_index_is_reused_not_rebuilt(project: Path, in_git: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The second one-file check parses only the file being checked; an edited paper is the only other.
+    import subprocess
+
+    from paperlist import loader
+
+    if in_git:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@t"}
+        for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "papers"]):
+            subprocess.run(["git", *cmd], cwd=project, env=env, check=True)
+    new = write(project, "papers/cvpr2021/new.yaml", 'title: "A fresh paper"\n')
+    parsed: list[str] = []
+    real = loader.parse_text
+
+    def counting(pf: loader.PaperFile, raw: bytes) -> loader.PaperFile:
+        parsed.append(pf.rel)
+        return real(pf, raw)
+
+    monkeypatch.setattr(loader, "parse_text", counting)
+    assert find_duplicates(project, [new]).findings == []
+    assert sorted(parsed) == ["papers/cvpr2020/zooming-slow-mo.yaml", "papers/cvpr2021/new.yaml",
+                              "papers/cvpr2021/ota.yaml"]  # cold: the index is built
+    parsed.clear()
+    assert find_duplicates(project, [new]).findings == []
+    assert parsed == ["papers/cvpr2021/new.yaml"]
+    parsed.clear()
+    write(project, "papers/cvpr2021/ota.yaml", OTA.replace("2103.14259", "2103.99999"))
+    assert find_duplicates(project, [new]).findings == []
+    assert sorted(parsed) == ["papers/cvpr2021/new.yaml", "papers/cvpr2021/ota.yaml"]

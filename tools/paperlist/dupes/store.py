@@ -86,6 +86,10 @@ class Store:
         return {"version": str(_CACHE_VERSION), "root": str(self.root),
                 "python": "{}.{}".format(*sys.version_info[:2])}
 
+    def _same_identity(self, meta: dict[str, Any]) -> bool:
+        # meta also holds the last snapshot's digest: only the identity keys decide whose database it is.
+        return {k: meta.get(k) for k in self._identity()} == self._identity()
+
     def _open(self) -> Any:
         sqlite3 = self._sqlite3
         try:
@@ -106,7 +110,7 @@ class Store:
             con.commit()
         # Exactly our tables and indexes: a database with triggers or views is not ours (a
         # committed or planted cache file must not be able to act on what we write).
-        elif objects != _schema_objects() or dict(con.execute("SELECT k, v FROM meta").fetchall()) != self._identity():
+        elif objects != _schema_objects() or not self._same_identity(dict(con.execute("SELECT k, v FROM meta"))):
             con.close()
             raise CacheCorrupt(str(self.path))
         return con
