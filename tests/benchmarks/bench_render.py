@@ -42,7 +42,7 @@ NAIVE = (
     "from paperlist.vocab import Vocabulary\n"
     "root = Path(sys.argv[1]); paths, _ = discover(root)\n"
     "entries = [e for p in paths if (pf := load_paper(p, root)).parsed and (e := entry_from(pf.rel, pf.data))]\n"
-    "print(len(build(entries, Vocabulary.load(root))))\n"
+    "print(build(entries, Vocabulary.load(root)).papers)\n"
 )
 
 
