@@ -359,3 +359,242 @@ def test_link_sweep_opens_then_closes_one_issue(tmp_path: Path) -> None:
         closed = sweep()
         assert "issue closed" in closed.stdout
         assert [i["state"] for i in fake.issues_in("octo/papers")] == ["closed"]
+
+
+# -- the add-paper issue form, end to end ---------------------------------------------------------
+TEMPLATE = ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
+ISSUE_WF = "issue-to-pr.yml"
+
+
+def form_body(**answers: str) -> str:
+    """An issue body as GitHub writes it from the form: ``### <label>`` then the answer."""
+    fields = [f for f in yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))["body"] if f["type"] != "markdown"]
+    parts = []
+    for f in fields:
+        value = answers.get(f["id"], "")
+        parts.append(f"### {f['attributes']['label']}\n\n{value or '_No response_'}")
+    return "\n\n".join(parts)
+
+
+class IssueRun:
+    """The issue workflow's jobs run as GitHub would: the job `if:` evaluated on the event, the step's
+    own `run:` and `env:` from the YAML, in a fresh checkout of the default branch."""
+
+    def __init__(self, tmp: Path, fake: FakeGitHub, bare: Path, env: dict[str, str]) -> None:
+        self.tmp, self.fake, self.bare, self.env = tmp, fake, bare, env
+        self.runs = 0
+
+    def event(self, action: str, number: int, label: str | None = None) -> Path:
+        issue = self.fake.state.issues["octo/papers"][number]
+        payload = {"action": action, "issue": {
+            "number": number, "title": issue["title"], "body": issue["body"], "state": issue["state"],
+            "labels": [dict(lab) for lab in issue["labels"]], "user": issue["user"]},
+            "sender": {"login": "someone"}, "repository": {"full_name": "octo/papers", "default_branch": "main"}}
+        if label:
+            payload["label"] = {"name": label}
+        self.runs += 1
+        path = self.tmp / f"event-{self.runs}.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return path
+
+    def jobs_for(self, event: dict[str, Any]) -> list[str]:
+        """Which jobs GitHub would start: the jobs' `if:` conditions, restated and checked to match the YAML."""
+        labels = {lab["name"] for lab in event["issue"]["labels"]}
+        action = event["action"]
+        editing = action in ("opened", "edited", "reopened")
+        want = {
+            "propose": "add-paper" in labels and "add-paper:approved" not in labels and editing,
+            "pull-request": "add-paper" in labels and "add-paper:approved" in labels and (
+                editing or (action == "labeled" and event.get("label", {}).get("name") == "add-paper:approved")),
+            "close": action == "closed" and "add-paper" in labels,
+        }
+        return [job for job, yes in want.items() if yes]
+
+    def __call__(self, action: str, number: int,
+                 label: str | None = None) -> dict[str, subprocess.CompletedProcess[str]]:
+        path = self.event(action, number, label)
+        event = json.loads(path.read_text(encoding="utf-8"))
+        results = {}
+        for job in self.jobs_for(event):
+            ws = self.tmp / f"ws-{self.runs}-{job}"
+            subprocess.run(["git", "clone", "--quiet", str(self.bare), str(ws)], check=True)
+            step_id = job  # each job's working step has the job's name as its id
+            exprs = {"github.token": "actions-token", "steps.app.outputs.token || github.token": "actions-token"}
+            results[job] = run_step(ISSUE_WF, step_id, cwd=ws, exprs=exprs,
+                                    env={**self.env, "GITHUB_EVENT_PATH": str(path), "GITHUB_EVENT_NAME": "issues"})
+        return results
+
+
+def test_issue_workflow_jobs_and_their_conditions() -> None:
+    wf = load(ISSUE_WF)
+    assert list(wf[True]) == ["issues"]
+    jobs = wf["jobs"]
+    assert set(jobs) == {"propose", "pull-request", "close"}
+    # The conditions IssueRun.jobs_for restates, as written in the workflow.
+    assert "!contains(github.event.issue.labels.*.name, 'add-paper:approved')" in jobs["propose"]["if"]
+    assert "github.event.label.name == 'add-paper:approved'" in jobs["pull-request"]["if"]
+    assert "github.event.action == 'closed'" in jobs["close"]["if"]
+    # Least permissions: only the approved job can push; proposals can only comment.
+    assert jobs["propose"]["permissions"] == {"contents": "read", "issues": "write"}
+    assert jobs["close"]["permissions"] == {"contents": "read", "pull-requests": "write", "issues": "write"}
+    assert jobs["pull-request"]["permissions"]["contents"] == "write"
+    assert "issue.number" in wf["concurrency"]["group"] and wf["concurrency"]["cancel-in-progress"] is False
+    # The issue text never reaches a script but through the payload file.
+    text = (WORKFLOWS / ISSUE_WF).read_text(encoding="utf-8")
+    assert "issue.body" not in text and "issue.title" not in text
+
+
+def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
+    from support.linkservers import FakeArxiv, write_config
+
+    src = make_list(tmp_path / "src", {EXISTING_PATH: EXISTING,
+                                       ".github/ISSUE_TEMPLATE/add-paper.yml": TEMPLATE.read_text(encoding="utf-8")})
+    write_config(src)
+    commit(src, "link settings")
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
+    main_sha = git(src, "rev-parse", "HEAD").strip()
+
+    with FakeGitHub() as fake, FakeArxiv(["2103.09460"]) as arxiv:
+        fake.add_repo("octo/papers")
+        fake.add_repo("megvii-model/YOLOF", stars=3000)
+        fake.git_dir = str(bare)
+        fake.set_permission("octo/papers", "maintainer", "maintain")
+        fake.set_permission("octo/papers", "helper", "triage")
+        env = {**_readme_env(tmp_path), "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/papers",
+               "GITHUB_API_URL": fake.url, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "77",
+               "PAPERLIST_ARXIV_API": arxiv.url, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+               "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+        run = IssueRun(tmp_path, fake, bare, env)
+
+        def answer() -> str:
+            (comment,) = fake.comments_on("octo/papers", number)
+            return str(comment["body"])
+
+        def prose(body: str) -> str:
+            # Outside code, where GitHub renders HTML and pings: nothing from the issue may stay raw.
+            body = re.sub(r"(?ms)^(`{3,})\w*\n.*?^\1$", "", body)
+            return re.sub(r"(`+)(.+?)\1", "", body)
+
+        # 1. 70,000 characters: more than GitHub ever sends; refused at once, the answer stays small.
+        huge = form_body(request="Add a new paper / 添加新论文", title="@everyone " + "A" * 70000, venue="CVPR",
+                         year="2021", tags="other")
+        number = fake.add_issue("octo/papers", huge, labels=["add-paper"])
+        done = run("opened", number)
+        assert list(done) == ["propose"] and done["propose"].returncode == 1, done["propose"].stderr
+        body = answer()
+        assert re.search(r"is 70,\d{3} characters long; GitHub allows 65,536", body) and len(body) < 5000
+        assert "@everyone" not in body and "AAAA" not in body and "超过 GitHub 允许的" in body
+
+        # 2. Hostile but within limits: every field refused for what it is, all at once, nothing pushed.
+        hostile = form_body(
+            request="Add a new paper / 添加新论文",
+            arxiv="../../etc/passwd",
+            title='Deep <img src=x onerror=alert(1)> @maintainer Nets',
+            authors="Alice\x07 Bob",
+            venue="CVPR", year="20x1", tags="../../etc, object-detection",
+            code="javascript:alert(1)\n### Venue / 会议\n\nICCV",
+            project="https://example.org/" + "x" * 3000,
+        )
+        fake.edit_issue("octo/papers", number, body=hostile)
+        done = run("edited", number)
+        assert done["propose"].returncode == 1, done["propose"].stdout + done["propose"].stderr
+        body = answer()  # the same comment, edited in place
+        for expected in ("not an arXiv id", "contains HTML", "control", "four digits", "unknown tag",
+                         "appears twice", "3,020 characters"):
+            assert expected in body, (expected, body)
+        assert "@maintainer" not in prose(body) and "<img" not in prose(body) and prose(body).count("-->") == 1
+        assert git(src, "ls-remote", "--heads", str(bare)).count("refs/heads/") == 1  # main only
+
+        # 3. A good request from a contributor: a proposal with the exact file, nothing pushed.
+        good = form_body(request="Add a new paper / 添加新论文", arxiv="https://arxiv.org/abs/2103.09460v2",
+                         title="You Only Look One-level Feature @everyone", authors="Qiang Chen, Yingming Wang",
+                         venue="CVPR", year="2021", tags="目标检测",
+                         code="https://github.com/megvii-model/YOLOF")
+        fake.edit_issue("octo/papers", number, body=good)
+        done = run("edited", number)
+        assert done["propose"].returncode == 0, done["propose"].stdout + done["propose"].stderr
+        body = answer()
+        rel = "papers/cvpr2021/you-only-look-one-level-feature-everyone.yaml"
+        assert "Proposal" in body and "提案" in body and f"`{rel}`" in body and "add-paper:approved" in body
+        assert 'arxiv: "2103.09460"' in body and "- object-detection" in body
+        assert "@everyone" not in prose(body)
+        assert fake.pulls_in("octo/papers") == []
+
+        # 4. The approval label from someone without write permission opens nothing.
+        fake.label_issue("octo/papers", number, "add-paper:approved", actor="helper")
+        done = run("labeled", number, "add-paper:approved")
+        assert list(done) == ["pull-request"] and done["pull-request"].returncode == 0
+        assert "without write permission" in answer() and fake.pulls_in("octo/papers") == []
+
+        # 5. A maintainer's label: branch, one PR (even when GitHub answers its creation with a 502
+        #    after doing it), the check's comment and status on the PR, the link on the issue.
+        fake.label_issue("octo/papers", number, "add-paper:approved", actor="maintainer")
+        fake.fail_next_post_after_processing = True
+        done = run("labeled", number, "add-paper:approved")
+        out = done["pull-request"].stdout + done["pull-request"].stderr
+        assert done["pull-request"].returncode == 0, out
+        assert fake.fail_next_post_after_processing is False  # the 502 did happen, after the PR was made
+        (pr,) = fake.pulls_in("octo/papers")
+        branch = f"add-paper/issue-{number}"
+        assert pr["head"]["ref"] == branch and pr["state"] == "open" and f"Closes #{number}" in pr["body"]
+        assert "@everyone" not in pr["title"] and "You Only Look One-level Feature" in pr["title"]
+        head = git(src, "--git-dir", str(bare), "rev-parse", f"refs/heads/{branch}").strip()
+        assert pr["head"]["sha"] == head
+        assert git(src, "--git-dir", str(bare), "rev-parse", f"{head}~1").strip() == main_sha
+        files = git(src, "--git-dir", str(bare), "diff", "--name-only", main_sha, head).split()
+        assert files == [rel]
+        author = git(src, "--git-dir", str(bare), "log", "-1", "--format=%an", head).strip()
+        assert author == "github-actions[bot]"
+        (pr_comment,) = fake.comments_on("octo/papers", pr["number"])
+        assert pr_comment["body"].startswith("<!-- paperlist:pr-comment -->")
+        assert "all checks passed" in pr_comment["body"]
+        assert fake.statuses_for(head)[0]["state"] == "success"
+        assert f"[#{pr['number']}](https://github.com/octo/papers/pull/{pr['number']})" in answer()
+        assert arxiv.batches  # the arXiv id was checked by the full check, on loopback
+
+        # 6. The contributor edits the issue: the same PR, its branch replaced by the bot; a re-run
+        #    of the same event changes nothing.
+        fake.edit_issue("octo/papers", number, body=good.replace("目标检测", "object-detection, other"))
+        done = run("edited", number)
+        assert done["pull-request"].returncode == 0, done["pull-request"].stderr
+        (pr,) = fake.pulls_in("octo/papers")
+        new_head = git(src, "--git-dir", str(bare), "rev-parse", f"refs/heads/{branch}").strip()
+        assert new_head != head and pr["head"]["sha"] == new_head
+        assert "pull request updated" in done["pull-request"].stdout and "updated" in answer()
+        shown = git(src, "--git-dir", str(bare), "show", f"{new_head}:{rel}")
+        assert "- object-detection\n  - other" in shown or "[object-detection, other]" in shown
+        again = run("edited", number)["pull-request"]
+        assert again.returncode == 0 and "unchanged" in again.stdout, again.stdout + again.stderr
+        assert git(src, "--git-dir", str(bare), "rev-parse", f"refs/heads/{branch}").strip() == new_head
+        assert len(fake.comments_on("octo/papers", number)) == 1
+
+        # 7. Closing the issue closes the PR; reopening reopens the same one. Never a second PR.
+        fake.edit_issue("octo/papers", number, state="closed")
+        done = run("closed", number)
+        assert list(done) == ["close"] and done["close"].returncode == 0, done["close"].stderr
+        assert [p["state"] for p in fake.pulls_in("octo/papers")] == ["closed"] and "closed" in answer()
+        fake.edit_issue("octo/papers", number, state="open")
+        done = run("reopened", number)
+        assert done["pull-request"].returncode == 0 and "reopened" in done["pull-request"].stdout
+        assert [p["state"] for p in fake.pulls_in("octo/papers")] == ["open"]
+        assert len(fake.comments_on("octo/papers", number)) == 1
+        assert fake.count("POST", r"/pulls$") == 1
+
+        # 8. A maintainer finished the PR by hand: the bot no longer replaces the branch, and says so.
+        work = tmp_path / "maintainer"
+        subprocess.run(["git", "clone", "--quiet", "--branch", branch, str(bare), str(work)], check=True)
+        write(work, rel, git(work, "show", f"HEAD:{rel}").replace("Qiang Chen", "Qiang Chen (MEGVII)"))
+        by_hand = commit(work, "fix the author by hand")
+        git(work, "push", "--quiet", "origin", f"HEAD:{branch}")
+        fake.edit_issue("octo/papers", number, body=good.replace("目标检测", "other"))
+        blocked = run("edited", number)["pull-request"]
+        assert blocked.returncode == 1 and "someone other than github-actions[bot]" in blocked.stdout
+        assert git(src, "--git-dir", str(bare), "rev-parse", f"refs/heads/{branch}").strip() == by_hand
+        assert "not updated" in answer() and "未更新" in answer()
+
+        # 9. Once merged, the issue never gets a second PR.
+        fake.merge_pull("octo/papers", pr["number"])
+        merged = run("edited", number)["pull-request"]
+        assert merged.returncode == 0 and "merged" in merged.stdout, merged.stdout + merged.stderr
+        assert "was merged" in answer() and len(fake.pulls_in("octo/papers")) == 1

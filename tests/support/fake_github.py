@@ -6,12 +6,17 @@ hold afterwards. It imitates the behaviours that matter for correctness, not all
 
 - issue comments: list (paginated with ``Link`` headers, ``per_page``/``page``), create, get, edit;
 - issues: create, get, edit (state, title, body, labels), list with ``state``/``labels``/``creator``;
-- pull requests: get (``head.sha``), set by the test with ``add_pull``; reviews: list and create,
+- pull requests: get, list (``state``, ``head=owner:branch``), create and edit (title, body, state), as
+  GitHub does them: a head branch that does not exist, or one that already has an open PR, is refused
+  (422), and the head commit is read from a real bare repository when ``git_dir`` is set (the
+  issue-form flow pushes there); ``add_pull`` sets one up directly; reviews: list and create,
   with review comments on ``line``/``side`` refused (422) unless the line is in the PR's diff
   (``add_pull(files={path: [lines]})``), as GitHub refuses them;
 - commit statuses: create, list (``/commits/{sha}/statuses``) and ``/commits/{sha}/status``;
 - repositories: ``GET /repos/{owner}/{repo}`` 200 (full_name, archived, stars…), 301 to
   ``/repositories/{id}`` for renamed repositories, 404 otherwise; ``GET /repositories/{id}``;
+- issue events (``labeled`` with its actor, recorded by ``label_issue``) and collaborator permissions
+  (``set_permission``; anyone else has ``none``);
 - ``GET /user`` answers 403, as it does for an Actions token;
 - 422 for an issue or comment body over 65,536 characters;
 - ``fail_next_post_after_processing``: the next POST is carried out, then answered with 502
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -76,6 +82,8 @@ class State:
     pulls: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    permissions: dict[tuple[str, str], str] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     next_id: int = 1000
 
@@ -91,6 +99,7 @@ class FakeGitHub:
         self.fail_next_post_after_processing = False
         self.rate_limit_remaining = 1000
         self.token_required = True
+        self.git_dir: str | None = None  # a bare repository whose branches are the PRs' heads
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -140,9 +149,77 @@ class FakeGitHub:
             if key not in self.state.repos:
                 self.add_repo(full_name)
             self.state.pulls[key][number] = {"number": number, "head_sha": head_sha, "base_ref": base_ref,
-                                             "files": files or {}}
+                                             "head_ref": f"pr-{number}", "title": f"PR {number}", "body": "",
+                                             "state": "open", "merged": False, "files": files or {},
+                                             "user": "contributor"}
             self.state.issues[key].setdefault(number, self._issue(full_name, number, f"PR {number}", "",
                                                                   user="contributor", is_pull=True))
+
+    def add_issue(self, full_name: str, body: str, *, title: str = "Add paper", user: str = "contributor",
+                  labels: list[str] | None = None) -> int:
+        """An issue opened by ``user`` (with the form's labels); its number."""
+        with self.lock:
+            key = full_name.lower()
+            if key not in self.state.repos:
+                self.add_repo(full_name)
+            number = max(list(self.state.issues[key]) + list(self.state.pulls[key]) + [0]) + 1
+            self.state.issues[key][number] = self._issue(full_name, number, title, body, user=user)
+            for name in labels or []:
+                self.label_issue(full_name, number, name, actor=user)
+            return number
+
+    def edit_issue(self, full_name: str, number: int, **changes: Any) -> None:
+        with self.lock:
+            self.state.issues[full_name.lower()][number].update(changes)
+
+    def label_issue(self, full_name: str, number: int, name: str, *, actor: str) -> None:
+        """``actor`` adds the label ``name``: the issue's labels and its ``labeled`` event, as on GitHub."""
+        with self.lock:
+            key = full_name.lower()
+            issue = self.state.issues[key][number]
+            if name not in {lab["name"] for lab in issue["labels"]}:
+                issue["labels"].append({"name": name})
+            self.state.events.setdefault((key, number), []).append({
+                "id": self._new_id(), "event": "labeled", "label": {"name": name, "color": "ededed"},
+                "actor": {"login": actor, "type": "Bot" if actor.endswith("[bot]") else "User"},
+                "created_at": "2024-01-01T00:00:00Z"})
+
+    def set_permission(self, full_name: str, login: str, permission: str) -> None:
+        """``login``'s permission on the repository: admin, maintain, write, triage, read (or none)."""
+        with self.lock:
+            self.state.permissions[(full_name.lower(), login.lower())] = permission
+
+    def pulls_in(self, full_name: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [self._pull_json(full_name, p) for p in sorted(self.state.pulls[full_name.lower()].values(),
+                                                                   key=lambda p: p["number"])]
+
+    def merge_pull(self, full_name: str, number: int) -> None:
+        with self.lock:
+            pr = self.state.pulls[full_name.lower()][number]
+            pr.update(state="closed", merged=True)
+
+    def _branch_sha(self, branch: str) -> str | None:
+        if self.git_dir is None:
+            return None
+        proc = subprocess.run(["git", "--git-dir", self.git_dir, "rev-parse", "--verify", "--quiet",
+                               f"refs/heads/{branch}"], capture_output=True, text=True, check=False)
+        return proc.stdout.strip() or None
+
+    def _pull_json(self, full: str, pr: dict[str, Any]) -> dict[str, Any]:
+        n = pr["number"]
+        head_sha = (self._branch_sha(pr["head_ref"]) if pr["state"] == "open" else None) or pr["head_sha"]
+        pr["head_sha"] = head_sha
+        owner = full.split("/", 1)[0]
+        return {
+            "id": n + 500000, "number": n, "state": pr["state"], "title": pr["title"], "body": pr["body"],
+            "merged": pr["merged"], "url": f"{self.url}/repos/{full}/pulls/{n}",
+            "issue_url": f"{self.url}/repos/{full}/issues/{n}",
+            "html_url": f"https://github.com/{full}/pull/{n}",
+            "user": {"login": pr["user"], "type": "Bot" if pr["user"].endswith("[bot]") else "User"},
+            "head": {"sha": head_sha, "ref": pr["head_ref"], "label": f"{owner}:{pr['head_ref']}"},
+            "base": {"ref": pr["base_ref"]},
+        }
 
     def set_head(self, full_name: str, number: int, head_sha: str) -> None:
         """The contributor pushed again."""
@@ -402,19 +479,43 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                         issue["labels"] = [{"name": str(x)} for x in body["labels"]]
                     return 200, _public(issue), None
             # pull requests
+            if rest == "/pulls":
+                return self._pulls(full, key, method, query, body if isinstance(body, dict) else {})
             m2 = re.fullmatch(r"/pulls/(\d+)", rest)
-            if m2 and method == "GET":
+            if m2 and method in ("GET", "PATCH"):
                 pr = st.pulls[key].get(int(m2.group(1)))
                 if pr is None:
                     return 404, {"message": "Not Found"}, None
-                n = pr["number"]
-                return 200, {
-                    "number": n, "state": "open", "title": f"PR {n}",
-                    "url": f"{fake.url}/repos/{full}/pulls/{n}",
-                    "html_url": f"https://github.com/{full}/pull/{n}",
-                    "head": {"sha": pr["head_sha"], "ref": f"pr-{n}"},
-                    "base": {"ref": pr["base_ref"]},
-                }, None
+                if method == "PATCH":
+                    if too_long(body.get("body")):
+                        return validation("body")
+                    if body.get("state") == "open" and pr["merged"]:
+                        return 422, {"message": "Validation Failed", "errors": [
+                            {"resource": "PullRequest", "code": "custom", "message": "state cannot be changed. "
+                             "The pull request has been merged."}]}, None
+                    if body.get("state") == "open" and any(
+                            p["state"] == "open" and p["head_ref"] == pr["head_ref"] and p is not pr
+                            for p in st.pulls[key].values()):
+                        return 422, {"message": "Validation Failed"}, None
+                    for k in ("title", "body", "state"):
+                        if isinstance(body.get(k), str):
+                            pr[k] = body[k]
+                    issue = st.issues[key][pr["number"]]
+                    issue.update(title=pr["title"], body=pr["body"], state=pr["state"])
+                return 200, fake._pull_json(full, pr), None
+            # issue events and permissions
+            m2 = re.fullmatch(r"/issues/(\d+)/events", rest)
+            if m2 and method == "GET":
+                if int(m2.group(1)) not in st.issues[key]:
+                    return 404, {"message": "Not Found"}, None
+                return self._page(path, query, list(st.events.get((key, int(m2.group(1))), [])))
+            m2 = re.fullmatch(r"/collaborators/([^/]+)/permission", rest)
+            if m2 and method == "GET":
+                login = m2.group(1)
+                perm = st.permissions.get((key, login.lower()), "none")
+                legacy = {"maintain": "write", "triage": "read"}.get(perm, perm)
+                return 200, {"permission": legacy, "role_name": perm,
+                             "user": {"login": login, "type": "User"}}, None
             m2 = re.fullmatch(r"/pulls/(\d+)/reviews", rest)
             if m2:
                 pr = st.pulls[key].get(int(m2.group(1)))
@@ -443,6 +544,47 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 sha = m2.group(1)
                 return 200, {"sha": sha, "url": f"{fake.url}/repos/{full}/commits/{sha}"}, None
             return 404, {"message": "Not Found"}, None
+
+        def _pulls(self, full: str, key: str, method: str, query: dict[str, str],
+                   body: dict[str, Any]) -> tuple[int, Any, dict[str, str] | None]:
+            st = fake.state
+            owner = full.split("/", 1)[0]
+            if method == "GET":
+                state = query.get("state", "open")
+                head = query.get("head")
+                items = []
+                for pr in sorted(st.pulls[key].values(), key=lambda p: -p["number"]):
+                    if state != "all" and pr["state"] != state:
+                        continue
+                    if head and head != f"{owner}:{pr['head_ref']}":
+                        continue
+                    items.append(fake._pull_json(full, pr))
+                return self._page(f"/repos/{full}/pulls", query, items)
+            if method != "POST":
+                return 404, {"message": "Not Found"}, None
+            head, base, title = body.get("head"), body.get("base"), body.get("title")
+            text = body.get("body") or ""
+            if not all(isinstance(x, str) and x for x in (head, base, title)) or not isinstance(text, str):
+                return 422, {"message": "Validation Failed"}, None
+            if len(text) > MAX_BODY:
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequest", "code": "custom", "field": "body",
+                     "message": f"body is too long (maximum is {MAX_BODY} characters)"}]}, None
+            branch = str(head).split(":", 1)[-1]
+            sha = fake._branch_sha(branch)
+            if sha is None:
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequest", "field": "head", "code": "invalid"}]}, None
+            if any(p["state"] == "open" and p["head_ref"] == branch for p in st.pulls[key].values()):
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequest", "code": "custom",
+                     "message": f"A pull request already exists for {owner}:{branch}."}]}, None
+            number = max(list(st.issues[key]) + list(st.pulls[key]) + [0]) + 1
+            st.pulls[key][number] = {"number": number, "head_sha": sha, "base_ref": base, "head_ref": branch,
+                                     "title": title, "body": text, "state": "open", "merged": False,
+                                     "files": {}, "user": fake.user}
+            st.issues[key][number] = fake._issue(full, number, str(title), text, user=fake.user, is_pull=True)
+            return 201, fake._pull_json(full, st.pulls[key][number]), None
 
         def _create_review(self, full: str, key: str, pr: dict[str, Any],
                            body: dict[str, Any]) -> tuple[int, Any, dict[str, str] | None]:

@@ -192,11 +192,19 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
                           "本地运行同样的检查。</sub>")
     foot_text = "\n".join(foot_parts) + "\n"
 
+    body = head_text + findings_markdown(report, links, budget - len(head_text) - len(foot_text))
+    body += "\n" + foot_text
+    return body
+
+
+def findings_markdown(report: Report, links: Links, budget: int) -> str:
+    """The findings as one table per file, whole files while they fit in ``budget`` characters,
+    then "… and N more findings not shown here" (also used by the issue form's answer)."""
     by_file: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_file.setdefault(f.file, []).append(f)
     sections: list[str] = []
-    used = len(head_text) + len(foot_text) + 400  # room for the "more findings" line
+    used = 400  # room for the "more findings" line
     shown = 0
     for file, fs in by_file.items():
         section = _file_section(file, fs, links)
@@ -212,13 +220,12 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
         sections.append(section)
         used += len(section)
         shown += len(fs)
-    body = head_text + "\n".join(sections)
+    body = "\n".join(sections)
     rest = len(report.findings) - shown
     if rest:
         where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
         body += (f"\n**… and {_plural(rest, 'more finding')} not shown here** (GitHub limits comments to "
                  f"{GITHUB_LIMIT:,} characters): see {where}. · 另有 {rest} 条结果未显示，请查看 job summary。\n")
-    body += "\n" + foot_text
     return body
 
 

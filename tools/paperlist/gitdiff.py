@@ -184,3 +184,48 @@ def publish(root: Path, regenerate: Callable[[], None], paths: Sequence[str], me
         git(root, "fetch", "--quiet", remote, branch)
         git(root, "reset", "--quiet", "--hard", "FETCH_HEAD")
     raise UsageError(f"could not push to {remote} {branch} after {attempts} attempts: {push.stderr.strip()}")
+
+
+BOT_IDENTITY = {"GIT_AUTHOR_NAME": BOT_NAME, "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+                "GIT_COMMITTER_NAME": BOT_NAME, "GIT_COMMITTER_EMAIL": BOT_EMAIL}
+
+
+def commit_as_bot(root: Path, paths: Sequence[str], message: str) -> str:
+    """Commit ``paths`` as github-actions[bot] (hooks off) and return the new commit's SHA."""
+    git(root, "add", "--", *paths)
+    git(root, "commit", "--quiet", "--no-verify", "-m", message, "--", *paths, env=BOT_IDENTITY)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def remote_branch_sha(root: Path, remote: str, branch: str) -> str | None:
+    out = git(root, "ls-remote", "--heads", remote, f"refs/heads/{branch}").split()
+    return out[0] if out else None
+
+
+def push_bot_branch(root: Path, branch: str, base_sha: str, *, remote: str = "origin") -> PushResult:
+    """Point ``remote``'s ``branch`` at HEAD, a bot commit on ``base_sha``, replacing the bot's earlier version.
+
+    Only a branch that holds nothing but the bot's own commits is replaced: if a person pushed to it
+    (a maintainer finishing the PR by hand), it is left alone with a clear error. The push is a
+    force-with-lease on the SHA just read, so a push that lands in between is never overwritten.
+    Nothing is pushed when the branch already has the same content on the same base.
+    """
+    head = git(root, "rev-parse", "HEAD").strip()
+    old = remote_branch_sha(root, remote, branch)
+    if old is not None:
+        git(root, "fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:refs/paperlist/old-branch")
+        authors = git(root, "log", "--format=%ae %ce", "refs/paperlist/old-branch", "--not", base_sha).split()
+        if any(a != BOT_EMAIL for a in authors):
+            raise UsageError(f"{branch} has commits by someone other than {BOT_NAME}; not replacing them "
+                             "(a maintainer edited the pull request: update it by hand, or delete the branch)")
+        same_tree = (git(root, "rev-parse", "refs/paperlist/old-branch^{tree}").strip()
+                     == git(root, "rev-parse", "HEAD^{tree}").strip())
+        same_base = git(root, "rev-parse", "refs/paperlist/old-branch~1").strip() == base_sha
+        if same_tree and same_base:
+            return PushResult(False, 1, old)
+    lease = f"--force-with-lease=refs/heads/{branch}:{old or ''}"
+    push = subprocess.run(["git", "push", "--quiet", "--porcelain", lease, remote, f"{head}:refs/heads/{branch}"],
+                          check=False, cwd=root, capture_output=True, text=True, env={**os.environ, **_GIT_ENV})
+    if push.returncode != 0:
+        raise UsageError(f"could not push {branch} to {remote}: {(push.stderr or push.stdout).strip()}")
+    return PushResult(True, 1, head)

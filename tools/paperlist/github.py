@@ -195,3 +195,112 @@ def sync_issue(repo: Repository, title: str, body: str | None, marker: str, *,
         return Outcome("unchanged", current.html_url, current.number)
     _call("updating the issue", lambda: current.edit(title=title, body=body))
     return Outcome("updated", current.html_url, current.number)
+
+
+# -- the issue form's pull request ------------------------------------------------------------------
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    url: str
+    state: str  # open | closed
+    merged: bool
+    head_sha: str
+
+
+def _pull_info(pull: Any) -> PullInfo:
+    return PullInfo(pull.number, pull.html_url, pull.state, bool(pull.merged), pull.head.sha)
+
+
+def find_pull(repo: Repository, branch: str) -> PullInfo | None:
+    """The pull request whose head is ``branch`` of this repository: an open one first, else the
+    newest closed one (found by branch, so a retried create or a re-run never makes a second)."""
+    owner = repo.full_name.split("/", 1)[0]
+    pulls = _call("listing pull requests", lambda: list(repo.get_pulls(state="all", head=f"{owner}:{branch}")))
+    pulls = [p for p in pulls if p.head.ref == branch]
+    if not pulls:
+        return None
+    pulls.sort(key=lambda p: (p.state == "open", p.number), reverse=True)
+    return _pull_info(pulls[0])
+
+
+def upsert_pull(repo: Repository, branch: str, base: str, title: str, body: str, *,
+                attempts: int = 3) -> tuple[PullInfo, str]:
+    """The one PR for ``branch``: created, reopened, edited or left alone; ``(pull, action)``.
+
+    A merged PR is never replaced by a second one (action "merged"): the issue's paper is in.
+    """
+    def create() -> PullInfo:
+        return _pull_info(repo.create_pull(base=base, head=branch, title=title, body=body,
+                                           maintainer_can_modify=True))
+
+    found = find_pull(repo, branch)
+    if found is not None and found.merged:
+        return found, "merged"
+    if found is None:
+        pull, created = _find_or_create("opening the pull request", lambda: find_pull(repo, branch), create,
+                                        attempts)
+        if created:
+            return pull, "created"
+        found = pull
+    current = repo.get_pull(found.number)
+    changes: dict[str, Any] = {}
+    if current.title != title:
+        changes["title"] = title
+    if current.body != body:
+        changes["body"] = body
+    if found.state != "open":
+        changes["state"] = "open"
+    if not changes:
+        return found, "unchanged"
+    _call("updating the pull request", lambda: current.edit(**changes))
+    return _pull_info(repo.get_pull(found.number)), ("reopened" if "state" in changes else "updated")
+
+
+def close_pull(repo: Repository, branch: str, note: str | None = None) -> tuple[PullInfo | None, str]:
+    """Close the open PR of ``branch`` (with a note); ``(pull, "closed" | "unchanged" | "merged" | "none")``."""
+    found = find_pull(repo, branch)
+    if found is None:
+        return None, "none"
+    if found.merged:
+        return found, "merged"
+    if found.state != "open":
+        return found, "unchanged"
+    pull = repo.get_pull(found.number)
+    if note:
+        _call("commenting on the pull request", lambda: pull.create_issue_comment(note))
+    _call("closing the pull request", lambda: pull.edit(state="closed"))
+    return found, "closed"
+
+
+def label_approver(repo: Repository, number: int, label: str) -> tuple[str | None, str]:
+    """Who last applied ``label`` to issue ``number`` and their permission on the repository,
+    asked of the API (the issue's events, then the collaborator permission), never read from
+    the issue's text: ``(login or None, permission)``; ``("", "none")`` when the label is not there."""
+    issue = repo.get_issue(number)
+    names = {lab.name for lab in _call("reading the issue", lambda: list(issue.labels))}
+    if label not in names:
+        return None, "none"
+    events = _call("listing the issue's events", lambda: list(issue.get_events()))
+    actor = None
+    for event in events:
+        if event.event == "labeled" and event.label is not None and event.label.name == label:
+            actor = event.actor.login if event.actor else None
+    if actor is None:
+        return None, "none"
+    try:
+        permission = repo.get_collaborator_permission(actor)
+    except GithubException as e:
+        if e.status == 404:  # not a collaborator (or the account is gone): no permission
+            return actor, "none"
+        raise GitHubError(_explain(f"reading {actor}'s permission", e)) from e
+    except OSError as e:
+        raise GitHubError(f"reading {actor}'s permission: cannot reach GitHub ({e})") from e
+    return actor, permission
+
+
+def issue_state(repo: Repository, number: int) -> str:
+    issue = repo.get_issue(number)
+    return _call("reading the issue", lambda: issue.state)
