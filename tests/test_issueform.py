@@ -58,7 +58,7 @@ def test_windows_line_endings_and_no_response_are_read_as_github_writes_them() -
 
 
 @pytest.mark.parametrize(("answers", "expected"), [
-    ({"title": "T" * 301}, "“Title (if not on arXiv) / 标题（不在 arXiv 上时填写）” is 301 characters long; at most 300"),
+    ({"title": "T" * 301}, "” is 301 characters long; at most 300"),
     ({"title": "Deep \u202eNets"}, "control or invisible direction characters"),
     ({"title": "Deep\x00Nets"}, "control or invisible direction characters"),
     ({"title": "Deep <script>alert(1)</script> Nets"}, "contains HTML"),
@@ -75,7 +75,7 @@ def test_windows_line_endings_and_no_response_are_read_as_github_writes_them() -
     ({"request": "Delete the list"}, "choose one of the form's request types"),
     ({"title": "", "arxiv": ""}, "give the paper's arXiv id"),
     ({"arxiv": "2103.09460 2002.11616"}, "a title goes with one paper"),
-    ({"tags": ""}, "is needed"),
+    ({"venue": ""}, "“Venue / 会议” is needed"),
     ({"request": CODE, "code": ""}, "give the new code link"),
 ])
 def test_each_bad_answer_is_refused_with_what_to_fix(answers: dict[str, str], expected: str) -> None:

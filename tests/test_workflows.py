@@ -445,7 +445,8 @@ def test_issue_workflow_jobs_and_their_conditions() -> None:
 
 
 def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
-    from support.linkservers import FakeArxiv, write_config
+    from support.fake_arxiv import ArxivRecord, FakeArxivAPI
+    from support.linkservers import write_config
 
     src = make_list(tmp_path / "src", {EXISTING_PATH: EXISTING,
                                        ".github/ISSUE_TEMPLATE/add-paper.yml": TEMPLATE.read_text(encoding="utf-8")})
@@ -455,7 +456,8 @@ def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
     subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
     main_sha = git(src, "rev-parse", "HEAD").strip()
 
-    with FakeGitHub() as fake, FakeArxiv(["2103.09460"]) as arxiv:
+    yolof = ArxivRecord("You Only Look\n  One-level Feature", ("Qiang Chen", "Yingming Wang", "Tong Yang"), version=2)
+    with FakeGitHub() as fake, FakeArxivAPI({"2103.09460": yolof}) as arxiv:
         fake.add_repo("octo/papers")
         fake.add_repo("megvii-model/YOLOF", stars=3000)
         fake.git_dir = str(bare)
@@ -507,18 +509,18 @@ def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
         assert git(src, "ls-remote", "--heads", str(bare)).count("refs/heads/") == 1  # main only
 
         # 3. A good request from a contributor: a proposal with the exact file, nothing pushed.
+        # Title and authors come from arXiv (the stand-in API on loopback), as with `paperlist new --arxiv`.
         good = form_body(request="Add a new paper / 添加新论文", arxiv="https://arxiv.org/abs/2103.09460v2",
-                         title="You Only Look One-level Feature @everyone", authors="Qiang Chen, Yingming Wang",
                          venue="CVPR", year="2021", tags="目标检测",
                          code="https://github.com/megvii-model/YOLOF")
         fake.edit_issue("octo/papers", number, body=good)
         done = run("edited", number)
         assert done["propose"].returncode == 0, done["propose"].stdout + done["propose"].stderr
         body = answer()
-        rel = "papers/cvpr2021/you-only-look-one-level-feature-everyone.yaml"
+        rel = "papers/cvpr2021/you-only-look-one-level-feature.yaml"
         assert "Proposal" in body and "提案" in body and f"`{rel}`" in body and "add-paper:approved" in body
-        assert 'arxiv: "2103.09460"' in body and "- object-detection" in body
-        assert "@everyone" not in prose(body)
+        assert 'arxiv: "2103.09460"' in body and "- object-detection" in body and "Tong Yang" in body
+        assert 'title: "You Only Look One-level Feature"' in body or "title: You Only Look One-level Feature" in body
         assert fake.pulls_in("octo/papers") == []
 
         # 4. The approval label from someone without write permission opens nothing.
@@ -538,7 +540,7 @@ def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
         (pr,) = fake.pulls_in("octo/papers")
         branch = f"add-paper/issue-{number}"
         assert pr["head"]["ref"] == branch and pr["state"] == "open" and f"Closes #{number}" in pr["body"]
-        assert "@everyone" not in pr["title"] and "You Only Look One-level Feature" in pr["title"]
+        assert "You Only Look One-level Feature" in pr["title"]
         head = git(src, "--git-dir", str(bare), "rev-parse", f"refs/heads/{branch}").strip()
         assert pr["head"]["sha"] == head
         assert git(src, "--git-dir", str(bare), "rev-parse", f"{head}~1").strip() == main_sha
@@ -551,7 +553,7 @@ def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
         assert "all checks passed" in pr_comment["body"]
         assert fake.statuses_for(head)[0]["state"] == "success"
         assert f"[#{pr['number']}](https://github.com/octo/papers/pull/{pr['number']})" in answer()
-        assert arxiv.batches  # the arXiv id was checked by the full check, on loopback
+        assert arxiv.hits and all(h.status == 200 for h in arxiv.hits)  # titles, then the link check: loopback
 
         # 6. The contributor edits the issue: the same PR, its branch replaced by the bot; a re-run
         #    of the same event changes nothing.

@@ -34,7 +34,6 @@ from ..comment import links_for, render_comment, status_for
 from ..errors import PaperlistError, UsageError
 from ..gitdiff import commit_as_bot, git, push_bot_branch
 from ..vocab import Vocabulary
-from ..writer import write_atomic
 from . import reply
 from .form import FormSpec, PaperRequest, read_request
 from .plan import plan_request
@@ -182,19 +181,18 @@ def _build(settings: FlowSettings, repo: Repository, request: PaperRequest, wt: 
     ev = settings.event
     branch = branch_for(ev.number)
     planned = plan_request(wt, request)
-    files = [reply.ProposedFile(w.rel, w.text, w.kind) for w in planned.writes]
+    files = [reply.ProposedFile(w.rel, w.text, w.kind, w.note) for w in planned.writes]
     links = links_for(planned.report, server_url=settings.server_url, repository=settings.repository)
     if not planned.ok:
         result = FlowResult("refused", 1, [f"the paper does not pass validation ({planned.report.errors} error(s))"])
         return _answer(repo, ev.number, reply.findings_reply(planned.report, links, files, stage="validation"),
                        result)
     papers = (wt / "papers").resolve()
-    for w in planned.writes:
+    for w in planned.writes:  # the key is a slug, so this cannot happen; a second lock on the door
         target = (wt / w.rel).resolve()
         if not target.is_relative_to(papers) or target.suffix != ".yaml":
-            raise UsageError(f"refusing to write {w.rel!r}: outside papers/")  # cannot happen: the key is a slug
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, w.text)
+            raise UsageError(f"refusing to write {w.rel!r}: outside papers/")
+    planned.apply()
     commit_as_bot(wt, [w.rel for w in planned.writes], f"Add paper from issue #{ev.number}")
     context: dict[str, Any] = {"repository": settings.repository, "server_url": settings.server_url}
     if settings.run_id:
@@ -210,7 +208,7 @@ def _build(settings: FlowSettings, repo: Repository, request: PaperRequest, wt: 
         result = FlowResult("proposed" if note is None else "not-approved", 0,
                             [f"proposal: {', '.join(f.rel for f in files)} ({report.meta.get('verdict')})"])
         return _answer(repo, ev.number, reply.proposal_reply(report, links, files, approve_label=APPROVE_LABEL,
-                                                             note=note), result)
+                                                             note=note, suggestions=planned.suggestions), result)
 
     existing = gh.find_pull(repo, branch)
     if existing is not None and existing.merged:  # the paper is in: never a second PR for this issue

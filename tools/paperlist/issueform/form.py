@@ -256,10 +256,8 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
     if req.title and len(req.arxiv) > 1:
         problems.append(Problem("title", "a title goes with one paper: give one arXiv id, or leave the title empty",
                                 "标题只能对应一篇论文：请只填一个 arXiv 编号，或不填标题"))
-    needed = [("venue", req.venue is None), ("year", req.year is None)]
-    if kind == "new":
-        needed.append(("tags", not req.tags))
-    for fid, missing in needed:
+    # No tags is left to the planner, which answers with the tags the title suggests.
+    for fid, missing in (("venue", req.venue is None), ("year", req.year is None)):
         if missing and not any(p.field == fid for p in problems):
             label = spec.by_id(fid).label
             problems.append(Problem(fid, f"“{label}” is needed", f"请填写“{label}”"))

@@ -1,6 +1,6 @@
-"""The issue's request run through the same library as ``paperlist new``: what would be written, or why not.
-
-Never writes: the flow writes the planned files itself into its throw-away worktree.
+"""The issue's request run through the same library as ``paperlist new`` (``paperlist.contribute``):
+what would be written, or why not. Never writes: the flow writes the planned files itself, in its
+throw-away worktree, and commits them.
 """
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..arxivapi import ArxivClient
+from ..contribute import NewRequest, Plan, apply, plan_new
 from ..errors import PaperlistError
 from ..findings import Finding, Report
-from ..scaffold import new_paper
 from .form import PaperRequest
 
 
@@ -19,6 +20,7 @@ class Write:
     rel: str
     text: str
     kind: str  # create | edit
+    note: str = ""  # what an edit adds (bilingual, one line)
 
 
 @dataclass
@@ -26,10 +28,17 @@ class Planned:
     writes: list[Write]
     report: Report
     titles: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # "path: tag (English / 中文)", shown, never applied
+    plan: Plan | None = None
 
     @property
     def ok(self) -> bool:
-        return bool(self.writes) and not self.report.errors
+        return self.plan is not None and self.plan.ok
+
+    def apply(self) -> list[str]:
+        """Write the planned files with ``contribute.apply`` (all or nothing), as ``paperlist new`` does."""
+        assert self.plan is not None
+        return apply(self.plan)
 
 
 def _refused(message: str, message_zh: str) -> Planned:
@@ -37,18 +46,25 @@ def _refused(message: str, message_zh: str) -> Planned:
                                        message_zh=message_zh)]))
 
 
-def plan_request(root: Path, req: PaperRequest) -> Planned:
-    if req.kind == "code":
-        return _refused("adding a code link to a listed paper from an issue is not available yet",
-                        "暂不支持通过 issue 为已收录论文添加代码链接")
-    if not req.title:
-        return _refused("give the paper's title (titles are not fetched from arXiv yet)",
-                        "请填写论文标题（暂不支持从 arXiv 获取标题）")
-    assert req.venue is not None and req.year is not None
+def plan_request(root: Path, req: PaperRequest, client: ArxivClient | None = None) -> Planned:
+    """Plan the request with ``contribute.plan_new`` (titles and authors from arXiv when not given)."""
+    assert req.venue is not None and req.year is not None  # read_request refuses a request without them
+    new = NewRequest(venue=req.venue, year=req.year, arxiv=tuple(req.arxiv), title=req.title,
+                     authors=tuple(req.authors), tags=tuple(req.tags), code=tuple(req.code), project=req.project)
+    own = client is None
+    client = client or ArxivClient.from_env(root)
     try:
-        made = new_paper(root, title=req.title, venue=req.venue, year=req.year,
-                         arxiv=req.arxiv[0] if req.arxiv else None, authors=req.authors, tags=req.tags,
-                         code=req.code, project=req.project, dry_run=True)
+        plan = plan_new(root, new, client)
     except PaperlistError as e:
         return _refused(str(e), str(e))
-    return Planned([Write(made.rel, made.text, "create")], made.report, [req.title])
+    finally:
+        if own:
+            client.close()
+    if req.kind == "code" and any(w.kind == "create" for w in plan.writes):
+        return _refused("this paper is not on the list yet: choose “Add a new paper” as the request type",
+                        "这篇论文尚未收录：请将请求类型改为“添加新论文”")
+    writes = [Write(w.rel, w.text, w.kind, f"{w.message} / {w.message_zh}" if w.kind == "edit" else "")
+              for w in plan.writes]
+    titles = [p.title for p in plan.papers if p.title]
+    suggestions = [f"{s.paper_rel}: {s.tag} ({s.en} / {s.zh})" for s in plan.suggestions]
+    return Planned(writes, plan.report, titles, suggestions, plan)

@@ -26,6 +26,7 @@ class ProposedFile:
     rel: str
     text: str
     kind: str  # create | edit
+    note: str = ""  # what an edit adds
 
 
 def _fit(parts: Sequence[str], findings: str = "") -> str:
@@ -55,6 +56,8 @@ def _files(files: Sequence[ProposedFile]) -> str:
     out = []
     for f in files:
         what = "new file / 新文件" if f.kind == "create" else "edited file / 修改已有文件"
+        if f.note:
+            what += "; " + inline(f.note, 300)
         out.append(f"{code(f.rel)} ({what}):\n\n{fenced(f.text, 'yaml')}")
     return "\n\n".join(out)
 
@@ -73,7 +76,7 @@ def findings_reply(report: Report, links: Links, files: Sequence[ProposedFile], 
 
 
 def proposal_reply(report: Report, links: Links, files: Sequence[ProposedFile], *, approve_label: str,
-                   note: str | None = None) -> str:
+                   note: str | None = None, suggestions: Sequence[str] = ()) -> str:
     """A valid request nobody has approved yet: the exact file(s) the PR would add, and the check's verdict."""
     lines = verdict_lines(report)
     head = ("📝 **Proposal** — this issue would add the file(s) below. A maintainer opens the pull request by "
@@ -81,7 +84,11 @@ def proposal_reply(report: Report, links: Links, files: Sequence[ProposedFile], 
             "📝 **提案**——本 issue 将添加下列文件。维护者添加标签 "
             f"{code(approve_label)} 后将自动创建 Pull Request。")
     budget = COMMENT_BUDGET - 4000 - sum(len(f.text) for f in files)
-    parts = [MARKER + "\n" + TITLE, head, _files(files), "**Check / 检查**: " + " ".join(lines),
+    hint = ""
+    if suggestions:
+        hint = ("💡 Tags the title suggests (not applied; edit the issue to add them) · 标题建议的标签（未自动添加）: "
+                + "; ".join(inline(s, 200) for s in suggestions[:10]))
+    parts = [MARKER + "\n" + TITLE, head, _files(files), hint, "**Check / 检查**: " + " ".join(lines),
              "\0FINDINGS\0" if report.findings else "", inline(note, 400) if note else "", _FOOT]
     return _fit(parts, findings_markdown(report, links, budget) if report.findings else "")
 
