@@ -120,3 +120,65 @@ def test_cli_refuses_a_payload_that_is_not_an_issue_event(tmp_path: Path) -> Non
     event.write_text("{not json", encoding="utf-8")
     result = run_cli(REPO, "issue-pr", "--mode", "propose", "--event", str(event))
     assert result.returncode == 2 and "not valid JSON" in result.stderr
+
+
+def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The "code is out" request, through the library in-process: the listed file gets the link (an
+    edit, the rest of the file as it was), a proposal first, then the PR once a maintainer approves."""
+    import subprocess
+
+    from paperlist import github as gh
+    from paperlist.issueform.flow import FlowSettings, read_event, run
+    from support.fake_github import FakeGitHub
+    from support.linkservers import write_config
+    from support.prrepo import EXISTING, EXISTING_PATH, commit, git, make_list
+
+    src = make_list(tmp_path / "src", {EXISTING_PATH: EXISTING,
+                                       ".github/ISSUE_TEMPLATE/add-paper.yml": TEMPLATE.read_text(encoding="utf-8")})
+    write_config(src)
+    base = commit(src, "link settings")
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
+    checkout = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "--quiet", str(bare), str(checkout)], check=True)
+    text = body(request=CODE, arxiv="arXiv:2002.11616v3", venue="CVPR", year="2020",
+                code="https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020")
+    with FakeGitHub() as fake:
+        fake.add_repo("octo/papers")
+        fake.add_repo("Mukosame/Zooming-Slow-Mo-CVPR-2020")
+        fake.git_dir = str(bare)
+        fake.set_permission("octo/papers", "maintainer", "admin")
+        number = fake.add_issue("octo/papers", text, labels=["add-paper"])
+        repo = gh.client(fake.url, "token", write_interval=0).get_repo("octo/papers")
+
+        def go(mode: str, action: str) -> str:
+            event = tmp_path / f"{mode}.json"
+            event.write_text(json.dumps({"action": action, "issue": {
+                "number": number, "body": text, "state": "open",
+                "labels": fake.state.issues["octo/papers"][number]["labels"]},
+                "repository": {"default_branch": "main"}}), encoding="utf-8")
+            settings = FlowSettings(root=checkout, mode=mode, event=read_event(event),  # type: ignore[arg-type]
+                                    repository="octo/papers", github_token="token")
+            result = run(settings, repo)
+            assert result.exit_code == 0, result.lines
+            (comment,) = fake.comments_on("octo/papers", number)
+            return str(comment["body"])
+
+        monkeypatch.setenv("GITHUB_API_URL", fake.url)  # the link check asks the fake API about the repository
+        proposal = go("propose", "opened")
+        assert "edited file" in proposal and EXISTING_PATH in proposal
+        assert "https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020" in proposal
+        assert fake.pulls_in("octo/papers") == []
+        fake.label_issue("octo/papers", number, "add-paper:approved", actor="maintainer")
+        answer = go("pr", "labeled")
+        (pr,) = fake.pulls_in("octo/papers")
+        assert f"[#{pr['number']}]" in answer and pr["title"].startswith("Update paper")
+        head = git(src, "--git-dir", str(bare), "rev-parse", f"refs/heads/add-paper/issue-{number}").strip()
+        diff = git(src, "--git-dir", str(bare), "diff", base, head)
+        added = [ln for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+        removed = [ln for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+        assert added == ["+links:", "+  code:", "+    - https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020"]
+        assert removed == [] and f"diff --git a/{EXISTING_PATH}" in diff
+        assert git(checkout, "status", "--porcelain").strip() == ""  # the runner's checkout is untouched
+        assert git(checkout, "worktree", "list").count("\n") == 1
