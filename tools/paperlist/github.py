@@ -300,7 +300,3 @@ def label_approver(repo: Repository, number: int, label: str) -> tuple[str | Non
         raise GitHubError(f"reading {actor}'s permission: cannot reach GitHub ({e})") from e
     return actor, permission
 
-
-def issue_state(repo: Repository, number: int) -> str:
-    issue = repo.get_issue(number)
-    return _call("reading the issue", lambda: issue.state)
