@@ -182,3 +182,4 @@ def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Pa
         assert removed == [] and f"diff --git a/{EXISTING_PATH}" in diff
         assert git(checkout, "status", "--porcelain").strip() == ""  # the runner's checkout is untouched
         assert git(checkout, "worktree", "list").count("\n") == 1
+        assert "refs/paperlist" not in git(checkout, "for-each-ref")

@@ -213,14 +213,17 @@ def push_bot_branch(root: Path, branch: str, base_sha: str, *, remote: str = "or
     head = git(root, "rev-parse", "HEAD").strip()
     old = remote_branch_sha(root, remote, branch)
     if old is not None:
-        git(root, "fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:refs/paperlist/old-branch")
-        authors = git(root, "log", "--format=%ae %ce", "refs/paperlist/old-branch", "--not", base_sha).split()
+        tmp_ref = "refs/paperlist/old-branch"
+        git(root, "fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:{tmp_ref}")
+        try:
+            authors = git(root, "log", "--format=%ae %ce", tmp_ref, "--not", base_sha).split()
+            same_tree = git(root, "rev-parse", f"{tmp_ref}^{{tree}}") == git(root, "rev-parse", "HEAD^{tree}")
+            same_base = git(root, "rev-parse", f"{tmp_ref}~1", check=False).strip() == base_sha
+        finally:
+            git(root, "update-ref", "-d", tmp_ref, check=False)  # refs are shared with the caller's checkout
         if any(a != BOT_EMAIL for a in authors):
             raise UsageError(f"{branch} has commits by someone other than {BOT_NAME}; not replacing them "
                              "(a maintainer edited the pull request: update it by hand, or delete the branch)")
-        same_tree = (git(root, "rev-parse", "refs/paperlist/old-branch^{tree}").strip()
-                     == git(root, "rev-parse", "HEAD^{tree}").strip())
-        same_base = git(root, "rev-parse", "refs/paperlist/old-branch~1").strip() == base_sha
         if same_tree and same_base:
             return PushResult(False, 1, old)
     lease = f"--force-with-lease=refs/heads/{branch}:{old or ''}"

@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .findings import Report
+
+if TYPE_CHECKING:  # PyGithub is imported only when something is posted
+    from github.Repository import Repository
+
+    from .comment import Links
 
 
 @dataclass(frozen=True)
@@ -54,16 +60,7 @@ def post_comment(settings: CommentSettings, environ: Mapping[str, str]) -> Poste
     one-click suggestions. A report about another commit or PR is refused (UsageError); a PR that
     has moved on since is left alone (a newer run will post)."""
     from . import github as gh
-    from .comment import (
-        MARKER,
-        links_for,
-        load_report,
-        render_comment,
-        review_body,
-        review_comments,
-        status_for,
-        suggestions_marker,
-    )
+    from .comment import links_for, load_report, render_comment
 
     report = load_report(settings.report)
     meta_head = report.meta.get("head_sha")
@@ -77,32 +74,43 @@ def post_comment(settings: CommentSettings, environ: Mapping[str, str]) -> Poste
     pr = settings.pr
     links = links_for(report, server_url=environ.get("GITHUB_SERVER_URL"),
                       repository=environ.get("GITHUB_REPOSITORY"), pr=pr, summary_url=settings.summary_url)
-    posted = Posted(render_comment(report, links))
     if settings.dry_run:
-        return posted
+        return Posted(render_comment(report, links))
     _, repo = gh.from_env(environ)
     current = gh.pr_head_sha(repo, pr)
     if current != meta_head:
-        posted.lines.append(f"PR #{pr} has moved on to {current[:12]}; this report is about {meta_head[:12]}: "
-                            "not posted")
-        return posted
+        return Posted(render_comment(report, links),
+                      [f"PR #{pr} has moved on to {current[:12]}; this report is about {meta_head[:12]}: not posted"])
+    return publish_report(repo, report, pr, links, status=settings.status, suggestions=settings.suggestions)
+
+
+def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, status: bool = True,
+                   suggestions: bool = True) -> Posted:
+    """The posting itself, for a report already known to be about PR ``pr``'s head
+    (``report.meta["head_sha"]``): the one comment, the commit status, the suggestions review.
+    Shared by ``paperlist comment`` and the issue form's flow, which checks the PR it opened itself."""
+    from . import github as gh
+    from .comment import MARKER, render_comment, review_body, review_comments, status_for, suggestions_marker
+
+    meta_head = str(report.meta["head_sha"])
+    posted = Posted(render_comment(report, links))
     assert posted.body is not None
     outcome = gh.upsert_comment(repo, pr, posted.body, MARKER)
     posted.lines.append(f"comment {outcome.action}: {outcome.url}")
-    if settings.status:
+    if status:
         state, description = status_for(report)
         gh.set_status(repo, meta_head, state, description, target_url=outcome.url)
         posted.lines.append(f"status {state} on {meta_head[:12]}: {description}")
-    suggestions = review_comments(report) if settings.suggestions else []
-    if suggestions:
+    fixes = review_comments(report) if suggestions else []
+    if fixes:
         try:
-            review = gh.post_review(repo, pr, meta_head, body=review_body(meta_head, len(suggestions)),
-                                    comments=suggestions, marker=suggestions_marker(meta_head))
+            review = gh.post_review(repo, pr, meta_head, body=review_body(meta_head, len(fixes)),
+                                    comments=fixes, marker=suggestions_marker(meta_head))
         except gh.GitHubError as e:
             # The comment already carries every fix; a refused review must not fail the job.
             posted.problems.append(f"suggestions not posted: {e}")
         else:
-            posted.lines.append(f"suggestions {review.action}: {review.url} ({len(suggestions)})")
+            posted.lines.append(f"suggestions {review.action}: {review.url} ({len(fixes)})")
     return posted
 
 

@@ -29,10 +29,10 @@ from github.Repository import Repository
 
 from .. import github as gh
 from ..check import CheckOptions, run_check
-from ..comment import MARKER as PR_COMMENT_MARKER
-from ..comment import links_for, render_comment, status_for
+from ..comment import links_for
 from ..errors import PaperlistError, UsageError
 from ..gitdiff import commit_as_bot, git, push_bot_branch
+from ..post import publish_report
 from ..vocab import Vocabulary
 from . import reply
 from .form import FormSpec, PaperRequest, read_request
@@ -233,10 +233,8 @@ def _build(settings: FlowSettings, repo: Repository, request: PaperRequest, wt: 
     report.meta.update({"pr": pull.number, "head_sha": head_sha})
     pr_links = links_for(report, server_url=settings.server_url, repository=settings.repository, pr=pull.number,
                          summary_url=settings.run_url)
-    posted = gh.upsert_comment(repo, pull.number, render_comment(report, pr_links), PR_COMMENT_MARKER)
-    state, description = status_for(report)
-    gh.set_status(repo, head_sha, state, description, target_url=posted.url)
-    result.lines.append(f"check comment {posted.action} on #{pull.number}; status {state}")
+    posted = publish_report(repo, report, pull.number, pr_links)
+    result.lines += [f"PR #{pull.number}: {line}" for line in posted.lines + posted.problems]
     return _answer(repo, ev.number, reply.pr_reply(report, links, files, pr_url=pull.url, pr_number=pull.number,
                                                    action=action), result)
 
