@@ -142,7 +142,7 @@ def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Pa
     subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
     checkout = tmp_path / "checkout"
     subprocess.run(["git", "clone", "--quiet", str(bare), str(checkout)], check=True)
-    text = body(request=CODE, arxiv="arXiv:2002.11616v3", venue="CVPR", year="2020",
+    text = body(request=CODE, arxiv="arXiv:2002.11616v3",  # no venue or year: the id finds the paper
                 code="https://github.com/Mukosame/Zooming-Slow-Mo-CVPR-2020")
     with FakeGitHub() as fake:
         fake.add_repo("octo/papers")

@@ -250,18 +250,21 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
     req.project = projects[0] if projects else None
 
     # What each request needs, beyond what the form's `required` (a browser-side check) asks.
-    if not req.arxiv and not req.title:
+    if not req.arxiv and not req.title and not refused & {"arxiv", "title"}:
         problems.append(Problem("arxiv", "give the paper's arXiv id, or its title when it is not on arXiv",
                                 "请填写 arXiv 编号；不在 arXiv 上的论文请填写标题"))
     if req.title and len(req.arxiv) > 1:
         problems.append(Problem("title", "a title goes with one paper: give one arXiv id, or leave the title empty",
                                 "标题只能对应一篇论文：请只填一个 arXiv 编号，或不填标题"))
-    # No tags is left to the planner, which answers with the tags the title suggests.
+    # A new paper needs its venue and year (a listed one is found by its arXiv id). No tags is left
+    # to the planner, which answers with the tags the title suggests.
     for fid, missing in (("venue", req.venue is None), ("year", req.year is None)):
-        if missing and not any(p.field == fid for p in problems):
+        if kind == "new" and missing and not any(p.field == fid for p in problems):
             label = spec.by_id(fid).label
-            problems.append(Problem(fid, f"“{label}” is needed", f"请填写“{label}”"))
+            problems.append(Problem(fid, f"“{label}” is needed for a new paper", f"新增论文需要填写“{label}”"))
     if kind == "code" and not req.code and not req.project:
         problems.append(Problem("code", "give the new code link (or project page) for the listed paper",
                                 "请填写已收录论文新发布的代码链接（或项目主页）"))
+    order = {f.id: i for i, f in enumerate(spec.fields)}
+    problems.sort(key=lambda p: order.get(p.field, -1))  # in the form's order, as the contributor reads it
     return (None if problems else req), problems

@@ -48,7 +48,6 @@ def _refused(message: str, message_zh: str) -> Planned:
 
 def plan_request(root: Path, req: PaperRequest, client: ArxivClient | None = None) -> Planned:
     """Plan the request with ``contribute.plan_new`` (titles and authors from arXiv when not given)."""
-    assert req.venue is not None and req.year is not None  # read_request refuses a request without them
     new = NewRequest(venue=req.venue, year=req.year, arxiv=tuple(req.arxiv), title=req.title,
                      authors=tuple(req.authors), tags=tuple(req.tags), code=tuple(req.code), project=req.project)
     own = client is None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..comment import COMMENT_BUDGET, Links, code, fenced, findings_markdown, inline, verdict_lines
+from ..comment import COMMENT_BUDGET, Links, findings_markdown, inline, verdict_lines
+from ..escape import code, fenced
 from ..findings import Report
 from .form import FormSpec, Problem
 
