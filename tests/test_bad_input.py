@@ -53,6 +53,12 @@ def test_bad_input_gets_a_clear_finding(tmp_path: Path, case: dict[str, Any]) ->
     assert any(case["message"] in f["message"] for f in mine), (case, report["findings"])
     if "line" in case:
         assert any(f["line"] == case["line"] for f in mine if case["message"] in f["message"]), mine
+    if "column" in case:
+        assert any(f["column"] == case["column"] for f in mine if case["message"] in f["message"]), mine
+    # A finding names the character, never writes it: the report itself stays clean.
+    assert not any(ch in result.stdout for ch in "\x1b\x07\x9b\u202e\x85\u2028\u2029\x00\r")
+    if case["check"] == "text":  # bilingual, like every finding a contributor reads
+        assert any("不允许" in (f.get("message_zh") or "") for f in mine), mine
     assert all(f["severity"] in ("error", "warning", "notice") for f in report["findings"])
     assert tree_digest(root) == before, "validate must not modify the project"
 

@@ -21,6 +21,7 @@ from . import escape
 from .errors import UsageError
 from .escape import code, fenced
 from .findings import Finding, Report
+from .textrules import scrub
 
 MARKER = "<!-- paperlist:pr-comment -->"
 SWEEP_MARKER = "<!-- paperlist:link-sweep -->"
@@ -226,7 +227,7 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
         where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
         body += (f"\n**… and {_plural(rest, 'more finding')} not shown here** (GitHub limits comments to "
                  f"{GITHUB_LIMIT:,} characters): see {where}. · 另有 {rest} 条结果未显示，请查看 job summary。\n")
-    return body
+    return scrub(body)  # defence in depth: no control or bidi character reaches GitHub, whatever its path
 
 
 # -- the report as untrusted input -------------------------------------------------------------

@@ -27,13 +27,13 @@ from .arxivapi import ArxivClient, ArxivError, ArxivPaper
 from .errors import PaperlistError, UsageError
 from .findings import Finding, Report
 from .loader import PaperFile, load_paper, load_text
+from .textrules import BadChar, find_bad_char
 from .validate import Checker
 from .vocab import Term, Vocabulary, normalize_label
 
 MAX_IDS = 20  # one request, one form: a batch bigger than this is a list import, not a contribution
 MAX_FIELD = 2000  # request fields longer than this are refused before anything else looks at them
-# C0/C1 controls (tab and newline included: a title or name is one line), bidi overrides and isolates.
-_BAD_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_ONE_LINE = re.compile(r"[\t\n]")  # a title or a name is one line (the rest is textrules' rule)
 
 
 class PlanError(PaperlistError):
@@ -139,10 +139,10 @@ def split_authors(values: Sequence[str]) -> list[str]:
 
 def _text_problem(value: str) -> str | None:
     """Why a piece of outside text cannot go into a paper file as it is, or None."""
-    bad = _BAD_TEXT.search(value)
-    if bad:
-        return f"contains the control or direction character U+{ord(bad.group()):04X}"
-    return None
+    bad = find_bad_char(value)  # the one rule (paperlist.textrules), as for every paper file
+    if bad is None and (m := _ONE_LINE.search(value)):
+        bad = BadChar(m.start(), m.group())
+    return f"contains the control or direction character {bad.label}" if bad else None
 
 
 def _finding(file: str, message: str, zh: str, *, check: str = "new", severity: str = "error",

@@ -3,13 +3,16 @@
 Strings from paper files and pull requests end up in four languages: the README's Markdown,
 the PR comment's Markdown (where GitHub also links @mentions, #123 and bare URLs), GitHub
 workflow commands (annotations), and URLs inside ``[label](…)``. Each has its own rules; each
-rule is here, once.
+rule is here, once. Every one of them also drops control and bidi characters (shown as U+FFFD,
+by :func:`paperlist.textrules.scrub`): defence in depth for text that bypassed validation.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
+
+from .textrules import scrub
 
 _ZWSP = "\u200b"
 
@@ -29,7 +32,7 @@ def md_text(text: str) -> str:
     >>> md_text("a <b>|c</b> @you")
     'a &lt;b&gt;\\\\|c&lt;/b&gt; &#64;you'
     """
-    text = " ".join(text.split())  # no line breaks: one entry is one line
+    text = scrub(" ".join(text.split()))  # one line; no control or bidi characters, even unvalidated
     # Most titles and names hold nothing to escape, and a search is cheaper than translate.
     return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
 
@@ -51,7 +54,7 @@ _COMMENT_SPECIAL = re.compile(r"([\\`*_\[\]|~!<>#])")
 
 def inline(text: str, limit: int) -> str:
     """PR text made safe for a Markdown table cell: one line, no HTML, no mentions, no links."""
-    text = " ".join(str(text).split())
+    text = scrub(" ".join(str(text).split()))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     text = text.replace("&", "&amp;")
@@ -65,7 +68,7 @@ def inline(text: str, limit: int) -> str:
 
 def code(text: str, limit: int = 300) -> str:
     """An inline code span for PR text (paths, URLs) that cannot be closed early; table-safe."""
-    text = " ".join(str(text).split())
+    text = scrub(" ".join(str(text).split()))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
@@ -77,7 +80,7 @@ def code(text: str, limit: int = 300) -> str:
 
 def fenced(text: str, info: str) -> str:
     """A fenced block whose fence is longer than any backtick run inside, so it cannot be closed."""
-    body = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    body = scrub(str(text).replace("\r\n", "\n").replace("\r", "\n"))
     longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{info}\n{body}\n{fence}"
@@ -88,7 +91,7 @@ def fenced(text: str, info: str) -> str:
 
 def command_data(text: str) -> str:
     """Workflow-command escaping: a newline in a message must not start a new command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return scrub(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def command_property(text: str) -> str:

@@ -18,7 +18,6 @@ import hashlib
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding
+from .textrules import BAD_CHARS, find_bad_char, scrub
 
 PAPERS_DIR = "papers"
 MAX_BYTES = 64 * 1024
@@ -46,8 +46,8 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:map",
 }
 
-# C0/C1 controls except tab/newline, plus bidi overrides and isolates ("Trojan Source").
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+_BAD_SEARCH = BAD_CHARS.search
 
 
 class _Loader(yaml.CSafeLoader):
@@ -258,14 +258,10 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
         pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1,
                  message_zh="文件为空")
         return pf
-    bad = _BAD_CHARS.search(text)
+    bad = find_bad_char(text, raw=True)  # raw bytes, comments included; values again after parsing
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        code = f"U+{ord(bad.group()):04X}"
-        name = unicodedata.name(bad.group(), "")
-        pf.error(f"control or bidirectional-override character {code}{' ' + name if name else ''} is not allowed",
-                 line=line, column=col, check="text", message_zh="不允许控制字符或双向覆盖字符")
+        line, col = _line_col(text, bad.offset)
+        pf.error(bad.message(), line=line, column=col, check="text", message_zh=bad.message_zh())
         return pf
     if _depth_bound(text) > _SAFE_COMPOSE_BOUND:
         try:
@@ -349,7 +345,17 @@ def _build(pf: PaperFile, root: yaml.Node) -> Any:
         pf.error(message, line=m.line + 1, column=m.column + 1, **kw)
         return _Reject()
 
-    def build(node: yaml.Node, depth: int) -> Any:
+    def bad_text(node: yaml.Node, value: str, path: tuple[str | int, ...], key: bool) -> None:
+        # Recorded, not raised: every such value gets its finding, and the other checks still run.
+        bad = find_bad_char(value)
+        assert bad is not None
+        what = "".join(f"[{p}]" if isinstance(p, int) else f".{scrub(p)}" for p in path).lstrip(".") or "the file"
+        what = f"the key {what}" if key else what
+        m = node.start_mark
+        pf.error(bad.message(what), line=m.line + 1, column=m.column + 1, check="text",
+                 message_zh=bad.message_zh(what))
+
+    def build(node: yaml.Node, depth: int, path: tuple[str | int, ...]) -> Any:
         nonlocal count
         if id(node) in seen:
             raise reject(node, "YAML aliases (*name) are not allowed in paper files; write the value out",
@@ -365,9 +371,13 @@ def _build(pf: PaperFile, root: yaml.Node) -> Any:
             raise reject(node, f"YAML tag {tag!r} is not allowed; paper files hold plain strings, numbers, "
                          "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
         if isinstance(node, yaml.ScalarNode):
-            return _scalar(tag, node.value) if tag != _STR else node.value
+            if tag != _STR:
+                return _scalar(tag, node.value)
+            if _BAD_SEARCH(node.value):  # whatever its spelling in YAML: \e, \x1b, \u202e, \N, \L…
+                bad_text(node, node.value, path, key=False)
+            return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [build(item, depth + 1) for item in node.value]
+            return [build(item, depth + 1, (*path, i)) for i, item in enumerate(node.value)]
         out: dict[str, Any] = {}
         firsts: dict[str, int] = {}
         for k, v in node.value:
@@ -378,7 +388,9 @@ def _build(pf: PaperFile, root: yaml.Node) -> Any:
                 raise reject(k, f"duplicate key {k.value!r} (first defined on line {first})",
                              message_zh=f"重复的键 {k.value!r}（第 {first} 行已定义）")
             firsts[k.value] = k.start_mark.line + 1
-            out[k.value] = build(v, depth + 1)
+            if _BAD_SEARCH(k.value):
+                bad_text(k, k.value, (*path, k.value), key=True)
+            out[k.value] = build(v, depth + 1, (*path, k.value))
         return out
 
     def _scalar(tag: str, value: str) -> Any:
@@ -402,9 +414,9 @@ def _build(pf: PaperFile, root: yaml.Node) -> Any:
         return None  # null
 
     try:
-        return build(root, 1)
+        return build(root, 1, ())
     except _Reject:
-        if not pf.findings:
+        if not any(f.check == "yaml" for f in pf.findings):  # text findings do not explain a reject
             m = root.start_mark
             pf.error("a value does not match its YAML tag (e.g. !!int on text)", line=m.line + 1, column=m.column + 1)
         raise

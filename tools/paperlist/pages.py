@@ -37,6 +37,7 @@ from .loader import PAPERS_DIR
 from .markers import README
 from .render import ListEntry, load_entries, splice
 from .settings import load_settings
+from .textrules import scrub
 from .vocab import Vocabulary
 
 LISTS_DIR = "lists"
@@ -461,7 +462,9 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
     entries, skipped, files = load_entries(root)
     generated = build(entries, vocab, site_url=settings.site_url, added=added_times(root, PAPERS_DIR),
                       screenshot=(root / SCREENSHOT).is_file(), budget=budget)
-    wanted = {README: splice(current, generated.readme_block), **generated.pages}
+    # Defence in depth: whatever bypassed validation, no generated page carries a control character.
+    wanted = {README: splice(current, scrub(generated.readme_block)),
+              **{rel: scrub(text) for rel, text in generated.pages.items()}}
     too_big = {p: _bytes(t) for p, t in wanted.items() if _bytes(t) >= HARD_LIMIT}
     if too_big:  # the packing guarantees this cannot happen; if it ever does, say so rather than publish it
         raise ConfigError(f"generated files would reach {HARD_LIMIT:,} bytes: {too_big}")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from .escape import command_data, command_property
 from .findings import Finding, Report
+from .textrules import scrub
 
 _SYMBOL = {"error": "error", "warning": "warning", "notice": "notice"}
 
@@ -31,7 +32,7 @@ def render_text(report: Report) -> str:
         f"{s['files']} file(s) checked: {s['errors']} error(s), {s['warnings']} warning(s), "
         f"{s['notices']} notice(s)"
     )
-    return "\n".join(lines) + "\n"
+    return scrub("\n".join(lines) + "\n")  # no terminal escape codes from a quoted value
 
 
 def render_json(report: Report) -> str:

@@ -12,7 +12,8 @@ import yaml
 
 from ..errors import UsageError
 from ..findings import Finding, Report, Severity
-from ..loader import _BAD_CHARS, relpath
+from ..loader import relpath
+from ..textrules import find_bad_char
 from ..vocab import Vocabulary, normalize_label
 from . import parse
 from .group import FALLBACK_TAG, PaperGroup, group_entries, reading_paper
@@ -230,15 +231,15 @@ class _Tagger:
 def refuse_bad_lines(text: str) -> dict[int, str]:
     """Lines holding a control or bidi-override character: not read, reported with line and column.
 
-    The character rule is the loader's (one rule for paper files and lists), so nothing the
-    importer reads could be refused later by ``validate``.
+    The character rule is paperlist.textrules' (one rule for paper files, lists and ``new``), so
+    nothing the importer reads could be refused later by ``validate``.
     """
     out: dict[int, str] = {}
     for no, line in enumerate(text.split("\n"), 1):
-        m = _BAD_CHARS.search(line.rstrip("\r"))
-        if m is not None:
-            out[no] = (f"control or bidirectional-override character U+{ord(m.group(0)):04X} "
-                       f"(column {m.start() + 1}); line not read")
+        bad = find_bad_char(line.rstrip("\r"))
+        if bad is not None:
+            out[no] = (f"control or bidirectional-override character {bad.label} "
+                       f"(column {bad.offset + 1}); line not read")
     return out
 
 
