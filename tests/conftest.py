@@ -1,12 +1,35 @@
-"""Every test is offline and isolated by construction: the services the tool would call default to
-a closed port on loopback, no token from the developer's or CI's environment leaks in, and each
-test gets its own user cache folder (the link cache would otherwise live in ~/.cache and carry
-verdicts from one test into another). A test that needs a service starts a fake one and points the
-variable at it."""
+"""Every test is offline and isolated by construction: no socket reaches past loopback (in this
+process and in every Python process a test starts: see ``support/offline/sitecustomize.py``), the
+services the tool would call default to a closed port on loopback, no token from the developer's
+or CI's environment leaks in, and each test gets its own user cache folder (the link cache would
+otherwise live in ~/.cache and carry verdicts from one test into another). A test that needs a
+service starts a fake one and points the variable at it."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
 import pytest
+
+OFFLINE_DIR = Path(__file__).resolve().parent / "support" / "offline"
+
+
+def _block_the_network() -> None:
+    # In this process (and in xdist workers, which import this file too)...
+    spec = importlib.util.spec_from_file_location("paperlist_tests_offline", OFFLINE_DIR / "sitecustomize.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules["paperlist_tests_offline"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # ...and in every Python process started from here: Python imports sitecustomize at start-up.
+    parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if str(OFFLINE_DIR) not in parts:
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(OFFLINE_DIR), *parts])
+
+
+_block_the_network()
 
 CLOSED = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused at once
 
