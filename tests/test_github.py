@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from github import Auth, Github
 
@@ -215,3 +218,42 @@ def test_a_used_up_rate_limit_is_an_error_at_once(fake: FakeGitHub) -> None:
     with pytest.raises(gh.GitHubError, match="rate limit"):
         gh.upsert_comment(repo(fake), 5, body("x"), MARKER)
     assert fake.count("GET", "/comments") == 1  # asked once, no silent waiting and retrying
+
+
+def test_sweep_issue_is_worded_for_a_sweep_and_keeps_errors_when_cut(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Thousands of warnings in files that sort first, a few errors in files that sort last: the cut
+    # to GitHub's size limit must drop warnings, never the broken links the issue is about.
+    warnings = [Finding(f"papers/aaa{i:04d}/w.yaml", "warning", "link", "could not confirm link " + "x" * 120,
+                        line=3, extra={"url": f"https://example.org/slow/{i}"}) for i in range(1500)]
+    errors = [Finding(f"papers/zzz{i}/e.yaml", "error", "link", "broken link: HTTP 404 (not found)", line=4,
+                      extra={"url": f"https://example.org/gone/{i}"}) for i in range(5)]
+    shard = _write(tmp_path, Report(warnings + errors, files=1505), "links-1.json")
+    r = _cli(fake, monkeypatch, "sweep-issue", "--report", str(shard))
+    assert r.exit_code == 0 and "issue created" in r.output, r.output
+    [issue] = fake.issues_in(REPO)
+    body = issue["body"]
+    assert len(body) <= 65536
+    assert all(f"example.org/gone/{i}" in body for i in range(5))  # every error kept
+    assert "more finding" in body  # and the cut said so
+    assert "link sweep found 5 broken links" in body and "before merging" not in body
+    assert "每周链接检查" in body and "paperlist links --all" in body
+
+
+def test_sweep_issue_from_a_run_without_network_touches_nothing(fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path) -> None:  # type: ignore[no-untyped-def]
+    broken = Finding("papers/cvpr2021/a.yaml", "error", "links", "404 Not Found", line=4,
+                     extra={"url": "https://example.org/gone"})
+    r = _cli(fake, monkeypatch, "sweep-issue", "--report", str(_write(tmp_path, Report([broken], files=3))))
+    assert r.exit_code == 0 and "issue created" in r.output
+    before = json.dumps(fake.issues_in(REPO), sort_keys=True)
+    offline = Report([Finding("(network)", "warning", "link", "network unavailable: …")], files=3,
+                     meta={"links": {"network": "unavailable", "network_reason": "network unavailable: 4 hosts"}})
+    # Neither closed (no errors in an offline run's report) nor updated, and the job says why.
+    for reports in ([offline], [_write(tmp_path, Report([], files=3), "ok.json"), offline]):
+        args = [a for rep in reports for a in ("--report", str(rep if isinstance(rep, Path) else
+                                                             _write(tmp_path, rep, "offline.json")))]
+        r = _cli(fake, monkeypatch, "sweep-issue", *args)
+        assert r.exit_code == 3, r.output
+        assert "network unavailable" in r.output and "no issue opened, updated or closed" in r.output
+        assert json.dumps(fake.issues_in(REPO), sort_keys=True) == before

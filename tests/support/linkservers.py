@@ -236,3 +236,45 @@ def make_link_project(tmp_path: Any) -> Any:
     root = make_project(tmp_path / "proj")
     write_config(root)
     return root
+
+
+class Blackhole:
+    """A loopback port that never completes a connection: what a host behind a dead route looks like.
+
+    Listening with a backlog of 0 and never accepting, the queue is filled by one connection of our
+    own; the kernel then drops every further SYN, so a client waits until its connect timeout. No
+    address outside the machine is involved."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._server.bind(("127.0.0.1", 0))
+        self._filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.getsockname()[1]}"
+
+    def __enter__(self) -> Blackhole:
+        self._server.listen(0)
+        self._filler.connect(self._server.getsockname())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._filler.close()
+        self._server.close()
+
+
+def closed_ports(n: int) -> list[int]:
+    """``n`` loopback ports nothing listens on (bound, then released): connections are refused."""
+    import socket
+
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in socks]
+    finally:
+        for s in socks:
+            s.close()

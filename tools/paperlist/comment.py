@@ -96,10 +96,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def verdict_lines(report: Report) -> list[str]:
+def verdict_lines(report: Report, *, sweep: bool = False) -> list[str]:
     s = report.summary()
     e, w, n = s["errors"], s["warnings"], s["notices"]
     checked = len(report.meta.get("papers_checked") or []) or s["files"]
+    if sweep:  # about the list on main, found by the scheduled sweep: nothing is being merged
+        return [
+            f"❌ **The link sweep found {_plural(e, 'broken link')}** ({_plural(w, 'warning')}) in "
+            f"{_plural(s['files'], 'file')} on the default branch. Fix them in a pull request, or exclude a "
+            "link in `linkcheck.yaml` with a reason; each sweep updates this issue and closes it when none "
+            "are left.",
+            f"❌ **每周链接检查发现 {e} 个失效链接**（{w} 个警告）。请通过 pull request 修复，或在 "
+            "`linkcheck.yaml` 中注明理由后排除；每次检查都会更新此 issue，全部修复后自动关闭。",
+        ] if e else [f"✅ **The link sweep found no broken links** ({_plural(w, 'warning')}).",
+                     f"✅ **每周链接检查未发现失效链接**（{w} 个警告）。"]
     if e:
         en = f"❌ **paperlist found {_plural(e, 'error')}** ({_plural(w, 'warning')}) — please fix before merging."
         zh = f"❌ **paperlist 发现 {e} 个错误**（{w} 个警告）——合并前请修复。"
@@ -175,17 +185,26 @@ def _file_section(file: str, findings: list[Finding], links: Links) -> str:
     return "\n".join(out) + "\n"
 
 
+_RANK = {"error": 0, "warning": 1, "notice": 2}
+
+
 def render_comment(report: Report, links: Links | None = None, *, budget: int = COMMENT_BUDGET,
-                   marker: str = MARKER, title: str = "paperlist") -> str:
-    """The full Markdown body (marker first), never longer than ``budget`` characters."""
+                   marker: str = MARKER, title: str = "paperlist", sweep: bool = False) -> str:
+    """The full Markdown body (marker first), never longer than ``budget`` characters.
+
+    ``sweep``: the scheduled link sweep's issue (worded for the list, not for a pull request).
+    Files with errors always come first, so when the body must be cut it is warnings that go."""
     links = links or links_for(report)
-    head = [marker, f"### {title}", "", *verdict_lines(report)]
+    head = [marker, f"### {title}", "", *verdict_lines(report, sweep=sweep)]
     ctx = _context_line(report)
     if ctx:
         head += ["", ctx]
     head_text = "\n".join(head) + "\n\n"
     foot_parts = ["---"]
-    if links.summary_url:
+    if sweep:
+        foot_parts.append("<sub>Run `paperlist links --all` locally to see the same · "
+                          "本地运行 `paperlist links --all` 可得到同样结果。</sub>")
+    elif links.summary_url:
         foot_parts.append(f"<sub>Full report: [job summary]({links.summary_url}) · 完整报告见 job summary · "
                           "run `paperlist check --base origin/main` locally to see the same.</sub>")
     else:
@@ -202,7 +221,7 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
     """The findings as one table per file, whole files while they fit in ``budget`` characters,
     then "… and N more findings not shown here" (also used by the issue form's answer)."""
     by_file: dict[str, list[Finding]] = {}
-    for f in report.findings:
+    for f in sorted(report.findings, key=lambda f: _RANK.get(f.severity, 3)):  # stable: order kept within
         by_file.setdefault(f.file, []).append(f)
     sections: list[str] = []
     used = 400  # room for the "more findings" line
@@ -284,6 +303,11 @@ def _clean_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = v
     if isinstance(meta.get("links_checked"), bool):
         out["links_checked"] = meta["links_checked"]
+    links = meta.get("links")
+    if isinstance(links, dict) and links.get("network") == "unavailable":  # the sweep must see an outage
+        reason = links.get("network_reason")
+        out["links"] = {"network": "unavailable",
+                        "network_reason": reason[:500] if isinstance(reason, str) else "network unavailable"}
     checked = meta.get("papers_checked")
     if isinstance(checked, list) and all(isinstance(p, str) for p in checked):
         out["papers_checked"] = checked[:100000]

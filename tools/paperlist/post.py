@@ -53,6 +53,7 @@ class Posted:
     body: str | None
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    inconclusive: str | None = None  # why nothing was posted from a run that could not reach the network
 
 
 def post_comment(settings: CommentSettings, environ: Mapping[str, str]) -> Posted:
@@ -115,15 +116,25 @@ def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, s
 
 
 def post_sweep_issue(settings: SweepSettings, environ: Mapping[str, str]) -> Posted:
-    """Open, update or close the single "broken links" issue from the sweep's link reports."""
+    """Open, update or close the single "broken links" issue from the sweep's link reports.
+
+    A shard that could not reach the network makes the whole sweep inconclusive: the issue is
+    neither opened, updated nor closed (``Posted.inconclusive`` says why)."""
     from . import github as gh
     from .comment import SWEEP_MARKER, links_for, load_report, render_comment
+    from .links import network_unavailable
 
-    merged = Report.merge([load_report(p) for p in settings.reports])
+    reports = [load_report(p) for p in settings.reports]
+    for path, report in zip(settings.reports, reports, strict=True):
+        down = network_unavailable(report)
+        if down:
+            return Posted(None, [f"{path}: {down}", "the sweep is inconclusive: no issue opened, updated or closed"],
+                          inconclusive=down)
+    merged = Report.merge(reports)
     merged.meta = {k: v for k, v in merged.meta.items() if k in ("repository", "server_url", "base_sha")}
     links = links_for(merged, server_url=environ.get("GITHUB_SERVER_URL"),
                       repository=environ.get("GITHUB_REPOSITORY"))
-    body = (render_comment(merged, links, marker=SWEEP_MARKER, title="Link sweep · 链接检查")
+    body = (render_comment(merged, links, marker=SWEEP_MARKER, title="Link sweep · 链接检查", sweep=True)
             if merged.errors else None)
     posted = Posted(body)
     if settings.dry_run:

@@ -10,7 +10,7 @@ import click
 
 from ..post import Posted
 from ..reporting import REPORTERS
-from .common import Ctx, ExitError, handle_errors, pass_ctx
+from .common import EXIT_NETWORK, Ctx, ExitError, handle_errors, pass_ctx
 
 
 def _summary_write(text: str) -> None:
@@ -116,7 +116,10 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
     """Open, update or close the single "broken links" issue from the sweep's link reports.
 
     Errors (broken links) keep one issue open with the current list; when there are none the
-    issue is closed. Warnings (inconclusive links) are listed but never open an issue alone.
+    issue is closed. Warnings (inconclusive links) are listed but never open an issue alone,
+    and come after the errors when the list must be cut to GitHub's size limit. A report
+    from a run that could not reach the network (`paperlist links` exit 3) makes the sweep
+    inconclusive: nothing is opened, updated or closed, and this command exits 3.
 
     \b
     Example (the link-sweep workflow):
@@ -125,6 +128,10 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
     from ..post import SweepSettings, post_sweep_issue
 
     posted = post_sweep_issue(SweepSettings(reports=reports, title=title, dry_run=dry_run), os.environ)
+    if posted.inconclusive:
+        for line in posted.lines:
+            click.echo(line, err=True)
+        raise SystemExit(EXIT_NETWORK)
     _show(posted, dry_run=dry_run, empty="(no broken links: the issue would be closed)\n")
 
 

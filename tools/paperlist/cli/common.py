@@ -57,11 +57,16 @@ def files_argument(func: F) -> F:
     return click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))(func)
 
 
-def emit(report: Report, fmt: str, *, output: Any = None) -> None:
-    """Print the report in ``fmt`` and exit with its code (0 clean, 1 errors)."""
+# Exit codes every command shares: 0 clean, 1 findings (errors), 2 usage or configuration, and
+# 3 inconclusive: the network was unavailable, so links could not be judged (links, sweep-issue).
+EXIT_NETWORK = 3
+
+
+def emit(report: Report, fmt: str, *, output: Any = None, code: int | None = None) -> None:
+    """Print the report in ``fmt`` and exit with its code (0 clean, 1 errors) or with ``code``."""
     text = REPORTERS[fmt](report)
     (output or sys.stdout).write(text)
-    raise SystemExit(report.exit_code)
+    raise SystemExit(report.exit_code if code is None else code)
 
 
 def pass_ctx(func: F) -> F:

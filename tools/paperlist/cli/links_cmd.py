@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..links import check_links, parse_shard
+from ..links import check_links, network_unavailable, parse_shard
 from ..papers import missing, paper_paths, resolve
-from .common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
+from .common import EXIT_NETWORK, Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:
@@ -60,6 +60,16 @@ def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: s
     GitHub API (GITHUB_TOKEN when set). Loopback, private and link-local addresses are
     refused unless --allow-private. Settings and excluded URLs: linkcheck.yaml.
 
+    When connections fail on several hosts at once (DNS, refused, unreachable, connect
+    timeout) and the GitHub and arXiv APIs cannot be reached either, the network is down,
+    not the links: the run stops at once, reports "network unavailable", calls no link
+    broken, and exits 3.
+
+    \b
+    Exit codes:
+      0  no broken links          1  broken links (errors)
+      2  bad usage or config      3  network unavailable: inconclusive, run again later
+
     \b
     Examples:
       paperlist links papers/cvpr2021/my-paper.yaml
@@ -72,7 +82,8 @@ def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: s
     paths = [resolve(ctx.root, f) for f in files]
     if all_papers:
         found, _ = paper_paths(ctx.root)
-        paths.extend(p for p in found if p not in paths)
+        named = set(paths)  # a set: a list lookup per paper was quadratic (17 s of 25 at 1,000 papers)
+        paths.extend(p for p in found if p not in named)
     if not paths:
         raise UsageError("name the files to check, or pass --all for every paper file")
     parsed = None
@@ -84,7 +95,11 @@ def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: s
     report = check_links(ctx.root, paths, timeout=timeout, allow_private=allow_private, shard=parsed,
                          progress=_progress_bar(), use_cache=not no_cache,
                          github_token=os.environ.get("GITHUB_TOKEN") or None)
-    emit(report, fmt)
+    down = network_unavailable(report)
+    if down:
+        click.echo(f"paperlist links: {down}. Inconclusive (exit {EXIT_NETWORK}): no link was judged; "
+                   "run again when the network is back · 网络不可用，结果不确定，请稍后重试", err=True)
+    emit(report, fmt, code=EXIT_NETWORK if down else None)
 
 
 COMMANDS = [links_command]

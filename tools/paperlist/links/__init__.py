@@ -29,11 +29,13 @@ from .extract import Link, links_in_markdown, links_in_paper
 from .github import GitHubChecker
 from .http import HttpChecker, strip_fragment
 from .netsafe import url_refusal
+from .network import NetworkWatch, unavailable
 from .verdict import SEVERITY, Verdict
 
-__all__ = ["LinkConfig", "Verdict", "check_links", "load_config", "parse_shard", "shard_of"]
+__all__ = ["LinkConfig", "Verdict", "check_links", "load_config", "network_unavailable", "parse_shard", "shard_of"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+NETWORK_FILE = "(network)"  # where the "network unavailable" finding is filed: it is about the run
 MAX_MARKDOWN_BYTES = 5 * 1024 * 1024
 _ARXIV_HOSTS = ("arxiv.org", "www.arxiv.org", "export.arxiv.org")
 
@@ -43,6 +45,16 @@ _ZH = {
     "moved": "链接已永久重定向，建议改用新地址",
     "archived": "代码仓库已归档（只读）",
 }
+
+
+def network_unavailable(report: Report) -> str | None:
+    """Why the run that made ``report`` could not reach the network, or None when it could.
+
+    Such a run is inconclusive: ``paperlist links`` exits 3, and no sweep issue is opened from it."""
+    links = report.meta.get("links")
+    if isinstance(links, dict) and links.get("network") == "unavailable":
+        return str(links.get("network_reason") or "network unavailable")
+    return None
 
 
 def shard_of(key: str, n: int) -> int:
@@ -181,8 +193,10 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
         verdicts[t.key] = Verdict("broken", "not a valid arXiv id", via="arxiv")
         tick()
 
-    gh = GitHubChecker(cfg, token=github_token, timeout=timeout)
-    async with HttpChecker(cfg, timeout=timeout, allow_private=allow_private) as http:
+    # One watch for every checker: the same "is it the link or our network?" rule for every host.
+    watch = NetworkWatch(probes=(cfg.github_api, cfg.arxiv_api), probe_timeout=min(timeout, 5.0))
+    gh = GitHubChecker(cfg, token=github_token, timeout=timeout, watch=watch)
+    async with HttpChecker(cfg, timeout=timeout, allow_private=allow_private, watch=watch) as http:
 
         async def check_url(t: _Target, *, count: bool = True) -> Verdict:
             v = await http.check(t.value, doi=t.kind == "doi")
@@ -197,7 +211,7 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
 
         async def arxiv() -> None:
             ts = by_kind.get("arxiv", [])
-            res = await check_ids([t.value for t in ts], cfg, timeout=timeout, on_done=tick)
+            res = await check_ids([t.value for t in ts], cfg, timeout=timeout, on_done=tick, watch=watch)
             verdicts.update({t.key: res[t.value] for t in ts})
 
         async def github() -> None:
@@ -231,9 +245,18 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
     stats["github_api_calls"] = gh.calls
     if gh.degraded:
         stats["github_degraded"] = gh.degraded
+    if watch.down:
+        # Connection failures seen before the verdict was reached were the network's too.
+        for key, v in verdicts.items():
+            if v.connection:
+                verdicts[key] = unavailable(watch, v.via)
+        stats["network"] = "unavailable"
+        stats["network_reason"] = watch.down
+        stats["hosts_failed"] = len(watch.failed_hosts)
     for t in todo:
-        if t.key in verdicts:
-            cache.put(t.key, verdicts[t.key])
+        fresh = verdicts.get(t.key)
+        if fresh is not None and fresh.connection != "network":  # an outage never touches what is known good
+            cache.put(t.key, fresh)
     return verdicts, stats
 
 
@@ -304,6 +327,7 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
                                        github_token=github_token, progress=progress))
     cache.save()
     degraded_noted = False
+    not_checked = 0
     for t in chosen:
         for link in t.links:
             v = verdicts.get(t.key)
@@ -324,9 +348,23 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
                         message_zh="GitHub API 限流：仓库链接改用普通 HTTP 检查", extra={"url": link.url}))
             if v is None:
                 continue
+            if v.connection == "network":
+                not_checked += 1
+                continue
             f = _finding(link, v, texts, new_url)
             if f is not None:
                 findings.append(f)
+    if stats.get("network") == "unavailable":
+        stats["not_checked"] = not_checked
+        # One finding for the run, not one per link: none of those links was judged.
+        findings.insert(0, Finding(
+            NETWORK_FILE, "warning", "link",
+            f"{stats['network_reason']}; {not_checked} link(s) not checked. Nothing was judged broken for "
+            "want of a network: run again when it is back", message_zh=(
+                f"网络不可用：{stats['hosts_failed']} 个主机无法连接，检查器自身的服务也无法访问；"
+                f"{not_checked} 个链接未检查（不是失效），请在网络恢复后重新运行"),
+            hint="exit code 3 (inconclusive): no link is reported broken because of the outage",
+            extra={"network": "unavailable"}))
     meta = {"links": {
         "found": len(links), "excluded": excluded, "targets": len(targets), "checked": len(chosen),
         **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}), **stats,

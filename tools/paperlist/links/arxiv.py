@@ -19,6 +19,7 @@ import aiohttp
 from ..arxivapi import query_url
 from ..identity import arxiv_id
 from .config import LinkConfig
+from .network import DNS, TIMEOUT, NetworkWatch, host_of, kind_of, unavailable
 from .verdict import Verdict, broken, inconclusive, ok
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -56,13 +57,19 @@ def parse_feed(xml_text: str, wanted: Sequence[str]) -> dict[str, Verdict]:
 
 
 async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
-                    on_done: Callable[[int], None] | None = None) -> dict[str, Verdict]:
-    """Verdicts for bare arXiv ids, ``cfg.arxiv_batch`` at a time, ``cfg.arxiv_interval`` apart."""
+                    on_done: Callable[[int], None] | None = None,
+                    watch: NetworkWatch | None = None) -> dict[str, Verdict]:
+    """Verdicts for bare arXiv ids, ``cfg.arxiv_batch`` at a time, ``cfg.arxiv_interval`` apart.
+
+    A connection-level failure of the API is reported to ``watch``; once the network is known to
+    be down, the remaining batches are not sent (their ids are "not checked")."""
+    watch = watch or NetworkWatch()
     ids = list(dict.fromkeys(ids))
     out: dict[str, Verdict] = {}
     if not ids:
         return out
     url = query_url(cfg.arxiv_api)  # one rule for PAPERLIST_ARXIV_API: an origin or the full query address
+    where = host_of(url)
     loop = asyncio.get_running_loop()
     last = -1e9
     # One connection, as arXiv asks; the API host is configuration, not contributor input.
@@ -73,14 +80,20 @@ async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
             batch = ids[start:start + cfg.arxiv_batch]
             verdicts: dict[str, Verdict] | None = None
             problem = ""
+            kind: str | None = None
             for attempt in range(2):
+                if watch.down:
+                    break
                 wait = last + cfg.arxiv_interval - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 last = loop.time()
                 query = urlencode({"id_list": ",".join(batch), "max_results": len(batch)})
                 try:
-                    async with session.get(f"{url}?{query}", timeout=aiohttp.ClientTimeout(total=timeout * 3)) as r:
+                    async with session.get(f"{url}?{query}", timeout=aiohttp.ClientTimeout(
+                            total=timeout * 3, sock_connect=timeout * 0.8)) as r:
+                        watch.reached(where)
+                        kind = None
                         body = await r.content.read(MAX_FEED_BYTES)
                         # Spacing counts from the end of an answer too: a slow first request (connection
                         # set-up) must not let the next one reach arXiv sooner than the interval.
@@ -92,11 +105,19 @@ async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
                     break
                 except (TimeoutError, aiohttp.ClientError) as e:
                     problem = f"the arXiv API did not answer ({type(e).__name__})"
+                    kind = (TIMEOUT if isinstance(e, aiohttp.ConnectionTimeoutError)
+                            else DNS if isinstance(e, aiohttp.ClientConnectorDNSError)
+                            else kind_of(e.os_error) if isinstance(e, aiohttp.ClientConnectorError) else None)
+                    if kind:
+                        await asyncio.to_thread(watch.failed, where, kind)
                 except ET.ParseError:
                     problem = "the arXiv API answered something that is not an Atom feed"
                 _ = attempt
-            if verdicts is None:
-                verdicts = {i: inconclusive(f"{problem}; id not verified", via="arxiv") for i in batch}
+            if verdicts is None and watch.down:
+                verdicts = {i: unavailable(watch, "arxiv") for i in batch}
+            elif verdicts is None:
+                verdicts = {i: inconclusive(f"{problem}; id not verified", via="arxiv", connection=kind)
+                            for i in batch}
             out.update(verdicts)
             if on_done:
                 on_done(len(batch))

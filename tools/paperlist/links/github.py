@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .config import LinkConfig
+from .network import TIMEOUT, NetworkWatch, host_of, kind_of
 from .verdict import Verdict, broken, inconclusive, ok
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
 
 
 class GitHubChecker:
-    def __init__(self, cfg: LinkConfig, *, token: str | None, timeout: float, workers: int = 4) -> None:
+    def __init__(self, cfg: LinkConfig, *, token: str | None, timeout: float, workers: int = 4,
+                 watch: NetworkWatch | None = None) -> None:
         self.cfg = cfg
+        self.watch = watch or NetworkWatch()
+        self._where = host_of(cfg.github_api)
         self.token = token
         self.timeout = timeout
         self.workers = workers
@@ -58,7 +62,7 @@ class GitHubChecker:
 
     def _may_call(self) -> bool:
         with self._lock:
-            if self.degraded:
+            if self.degraded or self.watch.down:
                 return False
             if self._remaining is None or self._remaining >= self.cfg.github_min_remaining:
                 return True
@@ -93,6 +97,7 @@ class GitHubChecker:
                 self.calls += 1
             repo = gh.get_repo(full_name)
         except UnknownObjectException:
+            self.watch.reached(self._where)
             self._note_limits(gh)
             return broken(f"GitHub repository {full_name} does not exist (deleted, or made private)",
                           via="github", status=404)
@@ -101,13 +106,21 @@ class GitHubChecker:
                 self.degraded = self.degraded or "GitHub API rate limit exceeded"
             return None
         except GithubException as e:
+            self.watch.reached(self._where)
             self._note_limits(gh)
             if e.status in (403, 451):
                 return inconclusive(f"GitHub API: repository {full_name} is blocked (HTTP {e.status})",
                                     via="github", status=e.status)
             return None  # 5xx and oddities: let plain HTTP have a look
-        except (requests.RequestException, RuntimeError, OSError, ValueError):
-            return None  # unreachable API or an answer PyGithub cannot read: plain HTTP instead
+        except (requests.RequestException, RuntimeError, OSError, ValueError) as e:
+            # Unreachable API, or an answer PyGithub cannot read: plain HTTP instead. An unreachable
+            # API counts towards "is the network down?" like any other host.
+            kind = TIMEOUT if isinstance(e, requests.ConnectTimeout) else (
+                kind_of(e) if isinstance(e, (requests.ConnectionError, OSError)) else None)
+            if kind:
+                self.watch.failed(self._where, kind)
+            return None
+        self.watch.reached(self._where)
         self._note_limits(gh)
         new = repo.full_name
         if new.lower() != full_name.lower():
@@ -127,7 +140,8 @@ class GitHubChecker:
 
         async def one(name: str) -> None:
             async with sem:
-                out[name] = await asyncio.to_thread(self.check_repo, name)
+                # No thread at all once the network is known to be down: the sweep ends at once.
+                out[name] = None if self.watch.down else await asyncio.to_thread(self.check_repo, name)
             if on_done:
                 on_done()
 

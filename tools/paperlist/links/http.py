@@ -28,6 +28,7 @@ import aiohttp
 
 from .config import LinkConfig
 from .netsafe import Exempt, ForbiddenAddress, SafeResolver, make_socket_factory, url_refusal
+from .network import DNS, TIMEOUT, NetworkWatch, host_of, kind_of, unavailable
 from .verdict import Verdict, broken, inconclusive, ok
 
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -88,6 +89,7 @@ class HttpChecker:
     timeout: float = 10.0
     allow_private: bool = False
     exempt: Exempt = ()  # (address, port) pairs let through the address policy: for tests only
+    watch: NetworkWatch = field(default_factory=NetworkWatch)  # shared with the other checkers of the run
     requests: int = 0
     _hosts: dict[str, _Host] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
@@ -207,7 +209,17 @@ class HttpChecker:
         method = "HEAD"
         retries = timeouts = resets = 0
         loop = asyncio.get_running_loop()
+        where = host_of(url)
+
+        async def lost(kind: str, message: str) -> Verdict:
+            # A connection-level failure: the host's, or the whole network's (then "not checked").
+            down = await asyncio.to_thread(self.watch.failed, where, kind)
+            return unavailable(self.watch, via) if down else Verdict(
+                "inconclusive" if doi else "broken", message, via=via, connection=kind)
+
         while True:
+            if self.watch.down:
+                return unavailable(self.watch, via)
             async with host.sem:
                 wait = host.not_before - loop.time()
                 if wait > 0:
@@ -217,10 +229,19 @@ class HttpChecker:
                         self.requests += 1
                         async with self._session.request(
                             method, url, allow_redirects=False,
-                            # ceil_threshold: aiohttp would round a 5 s timeout up to the next whole second
-                            timeout=aiohttp.ClientTimeout(total=self.timeout, ceil_threshold=1e9),
+                            # ceil_threshold: aiohttp would round a 5 s timeout up to the next whole second.
+                            # sock_connect below total: silence before connecting is told apart (it is
+                            # what a dead network looks like) from a server that connects, then hangs.
+                            timeout=aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.timeout * 0.8,
+                                                          ceil_threshold=1e9),
                         ) as resp:
                             status, headers = resp.status, resp.headers
+                    except aiohttp.ConnectionTimeoutError:
+                        timeouts += 1
+                        if timeouts > self.cfg.timeout_retries:
+                            return await lost(TIMEOUT, f"could not connect within {self.timeout * 0.8:g} s "
+                                              f"({timeouts} {'try' if timeouts == 1 else 'tries'})")
+                        continue
                     except (TimeoutError, aiohttp.ServerTimeoutError):
                         timeouts += 1
                         if timeouts > self.cfg.timeout_retries:
@@ -230,19 +251,23 @@ class HttpChecker:
                         continue
                     except aiohttp.ClientConnectorDNSError as e:
                         resets += 1  # one more try: resolvers on CI runners have hiccups
-                        if resets > 1:
-                            return (inconclusive if doi else broken)(f"DNS lookup failed: {e.os_error}", via=via)
+                        if resets > 1 or await asyncio.to_thread(self.watch.failed, where, DNS):
+                            return await lost(DNS, f"DNS lookup failed: {e.os_error}")
                         delay = self.cfg.backoff
                     except aiohttp.ClientConnectorCertificateError as e:
+                        self.watch.reached(where)
                         return inconclusive(f"TLS certificate problem: {e.certificate_error}", via=via)
                     except aiohttp.ClientSSLError as e:
+                        self.watch.reached(where)
                         return inconclusive(f"TLS problem: {e}", via=via)
                     except aiohttp.ClientConnectorError as e:
                         if isinstance(e.os_error, ForbiddenAddress):
                             return broken(f"not checked: {e.os_error}", via=via)
+                        kind = kind_of(e.os_error)
                         resets += 1
-                        if resets > 1:
-                            return broken(f"cannot connect: {e.os_error.strerror or e.os_error}", via=via)
+                        if resets > 1 or (kind and await asyncio.to_thread(self.watch.failed, where, kind)):
+                            message = f"cannot connect: {e.os_error.strerror or e.os_error}"
+                            return await lost(kind, message) if kind else broken(message, via=via)
                         delay = self.cfg.backoff
                     except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError,
                             aiohttp.ClientPayloadError, aiohttp.ClientResponseError) as e:
@@ -253,6 +278,7 @@ class HttpChecker:
                     except (aiohttp.InvalidURL, ValueError) as e:
                         return broken(f"not a valid URL: {e}", via=via)
                     else:
+                        self.watch.reached(where)
                         delay = -1.0
             if delay >= 0:
                 await asyncio.sleep(delay)

@@ -25,10 +25,14 @@ class Verdict:
     new_url: str | None = None  # for "moved": what to write instead
     via: str = "http"  # http | arxiv | github | doi
     cached: bool = False
+    # A connection-level failure (dns, refused, unreachable, connect-timeout; "network" when the whole
+    # network was unavailable): judged again once the run knows whether the network itself was down.
+    connection: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("cached")
+        d.pop("connection")
         return d
 
     @classmethod
