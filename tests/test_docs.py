@@ -64,3 +64,23 @@ def test_constraints_pin_every_dependency() -> None:
     for req in wanted:
         name = re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0]).lower()
         assert name in pinned, f"{name} is a dependency but constraints.txt does not pin it"
+
+
+def test_cli_reference_is_generated_from_the_current_help() -> None:
+    """docs/cli.md is every command's --help (sqlite-utils style): a help text changed without
+    regenerating it fails here, with the one command that fixes it."""
+    from paperlist.cli.reference import REGENERATE, build_reference
+
+    path = REPO / "docs" / "cli.md"
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    expected = build_reference()
+    if current != expected:
+        import difflib
+
+        diff = "".join(list(difflib.unified_diff(current.splitlines(True), expected.splitlines(True),
+                                                 "docs/cli.md", "from --help"))[:40])
+        raise AssertionError(f"docs/cli.md is out of date with the commands' --help. Regenerate it:\n\n"
+                             f"    {REGENERATE}\n\nand commit the result.\n{diff}")
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        assert f"## paperlist {name}\n" in current, f"docs/cli.md lacks {name}"

@@ -62,6 +62,9 @@ def main(ctx: click.Context, root: Path) -> None:
       paperlist links papers/cvpr2021/my-paper.yaml
       paperlist check --base origin/main what CI runs on a pull request
 
-    Exit codes: 0 nothing wrong, 1 the checks found errors, 2 bad usage or configuration.
+    Exit codes: 0 nothing wrong, 1 the checks found errors, 2 bad usage or configuration,
+    3 inconclusive: the network was unavailable (links, sweep-issue).
+
+    Every command's help, in one page: docs/cli.md.
     """
     ctx.obj = Ctx(root=root.resolve())
