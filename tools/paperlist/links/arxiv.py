@@ -91,7 +91,7 @@ async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
                 query = urlencode({"id_list": ",".join(batch), "max_results": len(batch)})
                 try:
                     async with session.get(f"{url}?{query}", timeout=aiohttp.ClientTimeout(
-                            total=timeout * 3, sock_connect=timeout * 0.8)) as r:
+                            total=timeout * 3, sock_connect=timeout)) as r:
                         watch.reached(where)
                         kind = None
                         body = await r.content.read(MAX_FEED_BYTES)

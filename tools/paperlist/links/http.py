@@ -230,16 +230,17 @@ class HttpChecker:
                         async with self._session.request(
                             method, url, allow_redirects=False,
                             # ceil_threshold: aiohttp would round a 5 s timeout up to the next whole second.
-                            # sock_connect below total: silence before connecting is told apart (it is
-                            # what a dead network looks like) from a server that connects, then hangs.
-                            timeout=aiohttp.ClientTimeout(total=self.timeout, sock_connect=self.timeout * 0.8,
-                                                          ceil_threshold=1e9),
+                            # Connecting and then answering each get the whole timeout, so silence before
+                            # connecting (what a dead network looks like) is told apart from a server that
+                            # connects, then hangs; total caps the pair.
+                            timeout=aiohttp.ClientTimeout(total=self.timeout * 2, sock_connect=self.timeout,
+                                                          sock_read=self.timeout, ceil_threshold=1e9),
                         ) as resp:
                             status, headers = resp.status, resp.headers
                     except aiohttp.ConnectionTimeoutError:
                         timeouts += 1
                         if timeouts > self.cfg.timeout_retries:
-                            return await lost(TIMEOUT, f"could not connect within {self.timeout * 0.8:g} s "
+                            return await lost(TIMEOUT, f"could not connect within {self.timeout:g} s "
                                               f"({timeouts} {'try' if timeouts == 1 else 'tries'})")
                         continue
                     except (TimeoutError, aiohttp.ServerTimeoutError):
