@@ -14,7 +14,7 @@ from paperlist.contribute import NewRequest, plan_new
 from paperlist.findings import Finding, Report
 from paperlist.loader import load_text
 from paperlist.pages import build
-from paperlist.render import Entry
+from paperlist.render import ListEntry as Entry
 from paperlist.reporting import render_github, render_text
 from paperlist.textrules import BAD_CHARS, find_bad_char, scrub
 from paperlist.vocab import Vocabulary
