@@ -98,6 +98,9 @@ class Parser:
             self.categories[0] = (section, 0)  # a file of a folder: its name is its section
         self.current: ListEntry | None = None
         self.pending: tuple[str, int] | None = None  # a heading that may turn out to be a paper title
+        # Names the list's own table of contents links to: a heading with one of them is a
+        # category, never a paper title, even when no tag is mapped to it yet.
+        self.toc_names: set[str] = set()
         self.blank_after_entry = False
 
     # -- helpers -------------------------------------------------------------------------------------
@@ -150,6 +153,8 @@ class Parser:
             elif kind == "markup":
                 self._mark(line.no, STRUCTURE, "markup only (anchors, line breaks)")
             elif kind == "toc":
+                self.toc_names.update(clean_text(LEADING_NUM.sub("", m.group("text")))
+                                      for m in MD_LINK.finditer(line.text))
                 self._mark(line.no, STRUCTURE, "table of contents")
             elif kind == "badges":
                 self._take(line) if self.current is not None and not self.blank_after_entry else None
@@ -220,7 +225,7 @@ class Parser:
                 self.section = "reading"
             else:
                 self.section = "list"
-                if title_like(plain) and self._resolve_heading(plain) is None:
+                if title_like(plain) and self._resolve_heading(plain) is None and plain not in self.toc_names:
                     self.pending = (plain, line.no)
                     return
             if self.section == "list" and plain:
@@ -234,7 +239,8 @@ class Parser:
         for level in [lv for lv in self.categories if lv >= line.level]:
             del self.categories[level]
         self.categories[line.level] = (plain, line.no)
-        if self.section != "reading" and self._resolve_heading(plain) is None and title_like(plain):
+        if (self.section != "reading" and self._resolve_heading(plain) is None and title_like(plain)
+                and plain not in self.toc_names):
             self.pending = (plain, line.no)
 
     def _start_reading(self, line: Line, link: re.Match[str]) -> None:
