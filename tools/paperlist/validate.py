@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from . import keys
-from .errors import ConfigError
+from .configfile import schema_validator
 from .findings import Finding, Report
 from .index import Codec, derive, fingerprint
 from .loader import PAPERS_DIR, PaperFile, relpath
@@ -41,49 +40,9 @@ _MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u9fff][A-Za-z]")
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I)
 
 
-@lru_cache(maxsize=8)
-def _schema_validator(schema_path: str, _mtime: int) -> jsonschema.protocols.Validator:
-    try:
-        schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError(f"{schema_path}: missing (is --root the project folder?)") from e
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{schema_path}: not valid JSON: {e}") from e
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    try:
-        cls.check_schema(schema)
-    except jsonschema.SchemaError as e:
-        raise ConfigError(f"{schema_path}: not a valid JSON Schema: {e.message}") from e
-    # Local $refs are inlined in memory: resolving them through `referencing` on every
-    # instance was a third of the validation time. The file keeps its readable $defs.
-    return cls(_inline_refs(schema, schema), format_checker=cls.FORMAT_CHECKER)
-
-
-def _inline_refs(node: Any, schema: dict[str, Any], depth: int = 0) -> Any:
-    if depth > 32:
-        raise ConfigError("schema $refs nest too deeply (a cycle?)")
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        out = {k: _inline_refs(v, schema, depth) for k, v in node.items() if k not in ("$ref", "$defs")}
-        if isinstance(ref, str) and ref.startswith("#/"):
-            target: Any = schema
-            for part in ref[2:].split("/"):
-                target = target[part]
-            resolved = _inline_refs(target, schema, depth + 1)
-            # A $ref beside other keywords applies both: merge, letting the local keywords win.
-            return {**resolved, **out}
-        if "$ref" in node:
-            out["$ref"] = node["$ref"]
-        return out
-    if isinstance(node, list):
-        return [_inline_refs(v, schema, depth) for v in node]
-    return node
-
-
 def paper_validator(root: Path) -> jsonschema.protocols.Validator:
-    path = root / SCHEMA_DIR / "paper.schema.json"
-    mtime = path.stat().st_mtime_ns if path.exists() else -1
-    return _schema_validator(str(path), mtime)
+    # The paper schema is the project's own: no silent fallback to the packaged copy.
+    return schema_validator(root, "paper.schema.json", packaged_fallback=False)
 
 
 @dataclass(frozen=True)
