@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from . import identity, keys, writer
+from . import fsutil, identity, keys, writer
 from .arxivapi import ArxivClient, ArxivError, ArxivPaper
 from .errors import PaperlistError, UsageError
 from .findings import Finding, Report
@@ -459,19 +459,8 @@ def apply(plan: Plan) -> list[str]:
     """Write the plan's files (all or nothing as far as checking goes); returns the paths written."""
     if plan.errors:
         raise PlanError(f"the plan has {len(plan.errors)} error(s); nothing written")
-    for w in plan.writes:
-        path = plan.root / w.rel
-        if w.kind == "create" and path.exists():
-            raise PlanError(f"{w.rel} appeared since the plan was made; nothing written")
-        if w.kind == "edit":
-            try:
-                current = path.read_text(encoding="utf-8")
-            except OSError as e:
-                raise PlanError(f"cannot read {w.rel}: {e.strerror}; nothing written") from None
-            if current != w.before:
-                raise PlanError(f"{w.rel} changed since the plan was made; nothing written")
-    written: list[str] = []
-    for w in plan.writes:
-        writer.write_atomic(plan.root / w.rel, w.text)
-        written.append(w.rel)
-    return written
+    try:
+        return fsutil.write_planned(plan.root, [(w.rel, w.text, w.before if w.kind == "edit" else None)
+                                                for w in plan.writes])
+    except fsutil.StaleTarget as e:
+        raise PlanError(str(e)) from e

@@ -32,3 +32,47 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class StaleTarget(Exception):
+    """A planned write no longer fits the files on disk (the message says which and why)."""
+
+
+def write_planned(root: Path, writes: list[tuple[str, str, str | None]], *, check_only: bool = False,
+                  folders: tuple[str, ...] = ()) -> list[str]:
+    """Write ``(rel, text, before)`` triples under ``root``, all or none: first every target is
+    checked (no symlinked folder or file, a new file (``before`` None) still absent, an edited one
+    still holding ``before``), then each is written atomically. Unchanged texts are skipped.
+
+    Raises StaleTarget before anything is written; returns the paths written (none when
+    ``check_only``). ``folders``: more folders that must not be symlinks. The one writer for
+    import plans and ``paperlist new``.
+    """
+    for folder in sorted({str(Path(rel).parent) for rel, _, _ in writes} | set(folders)):
+        d = root / folder
+        if d.is_symlink():
+            raise StaleTarget(f"{folder} is a symbolic link; refusing to write through it")
+        if d.exists() and not d.is_dir():
+            raise StaleTarget(f"{folder} is not a folder")
+    for rel, _, before in writes:
+        path = root / rel
+        if before is None:
+            if os.path.lexists(path):
+                raise StaleTarget(f"{rel} appeared since it was planned; nothing written")
+            continue
+        if path.is_symlink():
+            raise StaleTarget(f"{rel} is a symbolic link; refusing to write through it")
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise StaleTarget(f"{rel}: cannot read: {e.strerror}; nothing written") from e
+        if current != before:
+            raise StaleTarget(f"{rel} changed since it was planned; nothing written")
+    if check_only:
+        return []
+    written = []
+    for rel, text, before in writes:
+        if text != before:
+            write_atomic(root / rel, text)
+            written.append(rel)
+    return written

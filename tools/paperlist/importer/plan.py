@@ -16,7 +16,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from .. import identity, keys, writer
+from .. import fsutil, identity, keys, writer
 from ..errors import UsageError
 from ..loader import load_paper, load_text
 from ..papers import load_papers
@@ -242,31 +242,8 @@ def apply_plan(root: Path, plan: Plan, *, dry_run: bool) -> list[str]:
 
     Returns the paths written (none in a dry run).
     """
-    folders = {str(Path(w.rel).parent) for w in plan.writes}
-    for folder in sorted(folders | {"papers"}):
-        d = root / folder
-        if d.is_symlink():
-            raise PlanError(f"{folder} is a symbolic link; refusing to write through it")
-        if d.exists() and not d.is_dir():
-            raise PlanError(f"{folder} is not a folder")
-    for w in plan.writes:
-        path = root / w.rel
-        if w.kind == "add" and os.path.lexists(path):
-            raise PlanError(f"{w.rel} appeared since the import was planned; nothing written")
-        if w.kind == "merge":
-            if path.is_symlink():
-                raise PlanError(f"{w.rel} is a symbolic link; refusing to write through it")
-            try:
-                current = path.read_text(encoding="utf-8")
-            except OSError as e:
-                raise PlanError(f"{w.rel}: cannot read: {e.strerror}; nothing written") from e
-            if current != w.original:
-                raise PlanError(f"{w.rel} changed since the import was planned; nothing written")
-    if dry_run:
-        return []
-    written = []
-    for w in plan.writes:
-        if w.text != w.original:
-            writer.write_atomic(root / w.rel, w.text)
-            written.append(w.rel)
-    return written
+    targets = [(w.rel, w.text, w.original) for w in plan.writes]
+    try:  # papers/ itself too: an import never writes through a symlinked papers/
+        return fsutil.write_planned(root, targets, check_only=dry_run, folders=("papers",))
+    except fsutil.StaleTarget as e:
+        raise PlanError(str(e)) from e
