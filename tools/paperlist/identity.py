@@ -169,8 +169,13 @@ def normalize_title(title: str) -> str:
     >>> normalize_title("UPFlow:Upsampling Pyramid for Unsupervised Optical Flow(中文)")
     'upflow upsampling pyramid for unsupervised optical flow'
     """
-    text = strip_title_decorations(title).casefold()
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    return fold_title(strip_title_decorations(title))
+
+
+def fold_title(stripped: str) -> str:
+    """:func:`normalize_title` of a title already through :func:`strip_title_decorations`
+    (features fold and cut the prefix off the same stripped title: stripping is the costly part)."""
+    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).split())
 
 
 def title_key(title: str) -> str:
@@ -193,7 +198,11 @@ def drop_title_prefix(title: str) -> str | None:
     >>> drop_title_prefix("StyleMapGAN: Exploiting Spatial Dimensions of Latent in GAN")
     'Exploiting Spatial Dimensions of Latent in GAN'
     """
-    text = strip_title_decorations(title)
+    return drop_stripped_prefix(strip_title_decorations(title))
+
+
+def drop_stripped_prefix(text: str) -> str | None:
+    """:func:`drop_title_prefix` of a title already through :func:`strip_title_decorations`."""
     m = _TITLE_PREFIX.match(text)
     if not m:
         return None
@@ -207,8 +216,11 @@ _AUTHOR_MARKS = re.compile(r"[\d*†‡§¶#&^]+")
 def author_key(name: str) -> str:
     """An author folded for overlap tests: accents, affiliation marks and case removed, first initial
     plus family name (``"Qi Tian1"`` → ``"q tian"``, ``"Tian, Qi"`` → ``"q tian"``)."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if name.isascii():  # most names: nothing to decompose or strip
+        text = name
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = _AUTHOR_MARKS.sub(" ", text).casefold()
     if "," in text:  # "Family, Given"
         family, _, given = text.partition(",")
