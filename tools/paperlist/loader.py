@@ -1,29 +1,31 @@
 """Loading paper files safely, fast, and with positions.
 
-The happy path uses libyaml's C parser (through PyYAML) to *compose* a node tree, which
-keeps the line and column of every key and value, and then constructs plain Python data
-from it. Nothing is ever executed: only the YAML 1.2 core types are resolved, and any
-explicit tag (``!!python/object``…) is refused before construction.
+libyaml's C parser (through PyYAML) turns the text into events, and one iterative walk over
+them builds plain Python data and the line and column of every key and value. Nothing is ever
+executed: only the YAML 1.2 core types are resolved, and any explicit tag
+(``!!python/object``…) is refused before a value is built.
 
 Hostile input is data, not an exception: every problem becomes a ``Finding`` on the
 returned ``PaperFile`` and loading goes on with the next file. Guarded: size, bytes that
-are not UTF-8, nesting (libyaml's composer recurses in C and would crash the process on
-absurd nesting, so depth is bounded *before* composing), aliases (billion laughs),
+are not UTF-8, nesting (the walk keeps its own stack, so no depth can exhaust one), aliases
+(billion laughs),
 duplicate keys, control and bidirectional-override characters.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
 
 from .findings import Finding
 from .textrules import BAD_CHARS, find_bad_char, scrub
@@ -32,40 +34,27 @@ PAPERS_DIR = "papers"
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 16
 MAX_NODES = 5000
-# Composing recurses once per nesting level; below this bound that is harmless.
-_SAFE_COMPOSE_BOUND = 200
 
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _ALLOWED_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:map",
+    _SEQ,
+    _MAP,
 }
 
 
 _BAD_SEARCH = BAD_CHARS.search
+_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
 
 
-class _Loader(yaml.CSafeLoader):
-    """CSafeLoader with YAML 1.2 core-schema resolution (``yes``/``on`` stay strings)."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        # A lean version of BaseResolver.resolve (no path resolvers): libyaml calls it for
-        # every node, and the generic one was a sixth of the loading time.
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1] if value else "", ()):
-                    if regexp.match(value):
-                        return str(tag)
-            return _STR
-        return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
-
-
-_Loader.yaml_implicit_resolvers = {}
+# YAML 1.2 core-schema resolution of plain scalars, by first character (``yes``/``on`` stay strings).
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _tag, _regexp, _first in (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -76,7 +65,8 @@ for _tag, _regexp, _first in (
         list("-+.0123456789"),
     ),
 ):
-    _Loader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+    for _c in _first:
+        _RESOLVERS.setdefault(_c, []).append((_tag, re.compile(_regexp)))
 
 
 @dataclass
@@ -91,7 +81,12 @@ class PaperFile:
     rel: str
     text: str | None = None
     data: Any = None
-    node: yaml.Node | None = None
+    # 1-based (line, column) by field path: a mapping field's key, a list item's start; and where
+    # each value starts. Empty until the file parses.
+    key_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+    value_marks: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+    # Numbers, booleans and nulls as written (2002.11840 before YAML made it the float 2002.1184).
+    raw_scalars: dict[tuple[str | int, ...], str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     # The git blob id of the bytes parsed (None when nothing was read): what the index keys on.
     blob: str | None = None
@@ -101,47 +96,37 @@ class PaperFile:
         """True when the file is a YAML mapping (it may still fail the schema)."""
         return isinstance(self.data, dict)
 
-    def _find(self, path: Sequence[str | int]) -> tuple[yaml.Node | None, yaml.Node | None]:
-        node = self.node
-        key_node: yaml.Node | None = None
-        for part in path:
-            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-                for k, v in node.value:
-                    if isinstance(k, yaml.ScalarNode) and k.value == part:
-                        key_node, node = k, v
-                        break
-                else:
-                    return key_node, None
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                node = node.value[part]
-                key_node = node
-            else:
-                return key_node, None
-        return key_node, node
-
     def position(self, path: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of the field at ``path``: its key, or the list item.
 
         Falls back to the deepest existing ancestor, and to (1, 1) for the file itself.
         """
-        best = (1, 1)
-        for depth in range(len(path), 0, -1):
-            key_node, value_node = self._find(path[:depth])
-            target = key_node if (key_node is not None and value_node is not None) else None
-            if target is None and value_node is not None:
-                target = value_node
-            if target is not None:
-                m = target.start_mark
-                return (m.line + 1, m.column + 1)
-        return best
+        marks = self.key_marks
+        t = tuple(path)
+        for depth in range(len(t), 0, -1):
+            at = marks.get(t[:depth])
+            if at is not None:
+                return at
+        return (1, 1)
+
+    def raw_scalar(self, path: Sequence[str | int]) -> str | None:
+        """The scalar at ``path`` exactly as written (None for a list, a mapping or no value)."""
+        t = tuple(path)
+        if t in self.raw_scalars:
+            return self.raw_scalars[t]
+        value: Any = self.data
+        for part in t:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value if isinstance(value, str) else None
 
     def value_position(self, path: Sequence[str | int]) -> tuple[int, int] | None:
         """1-based (line, column) where the value at ``path`` starts, or None."""
-        _, value_node = self._find(path)
-        if value_node is None:
-            return None
-        m = value_node.start_mark
-        return (m.line + 1, m.column + 1)
+        return self.value_marks.get(tuple(path))
 
     def source_line(self, line: int) -> str | None:
         """The text of 1-based ``line`` (for suggestions that rewrite one line)."""
@@ -165,8 +150,11 @@ def blob_id(data: bytes) -> str:
 def relpath(path: Path, root: Path) -> str:
     """POSIX path of ``path`` relative to ``root``, without resolving symlinks (or as given when outside)."""
     p, r = os.fspath(path), os.fspath(root)
-    if p.startswith(r + os.sep) and ".." not in p:  # the common case, without touching the file system
-        return p[len(r) + 1:].replace(os.sep, "/")
+    if ".." not in p:  # the common cases, without touching the file system
+        if p.startswith(r + os.sep):
+            return p[len(r) + 1:].replace(os.sep, "/")
+        if r == "." and isinstance(path, PurePath) and not os.path.isabs(p):  # a Path is normalized
+            return p.replace(os.sep, "/")
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     return Path(path).as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
@@ -176,11 +164,6 @@ def _line_of_offset(data: bytes, offset: int) -> tuple[int, int]:
     line = before.count(b"\n") + 1
     col = offset - (before.rfind(b"\n") + 1) + 1
     return line, col
-
-
-def _depth_bound(text: str) -> int:
-    # Each nesting level needs a new line, a flow bracket, or a compact "- " / "? ".
-    return text.count("\n") + text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -218,28 +201,6 @@ def _flow_depth_exceeds(text: str, limit: int) -> int | None:
     return None
 
 
-def _event_depth_exceeds(text: str, limit: int) -> tuple[bool, tuple[int, int]]:
-    """Walk parser events (iteratively, no recursion) and report whether nesting exceeds limit."""
-    parser = _Loader(text)
-    depth = 0
-    try:
-        while True:
-            event = parser.get_event()
-            if event is None:
-                return False, (1, 1)
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > limit:
-                    m = event.start_mark
-                    return True, (m.line + 1, m.column + 1) if m else (1, 1)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.StreamEndEvent):
-                return False, (1, 1)
-    finally:
-        parser.dispose()
-
-
 def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
     """Fill ``pf`` from the file's bytes; every problem becomes a finding on ``pf``."""
     if len(raw) > MAX_BYTES:
@@ -263,40 +224,27 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
         line, col = _line_col(text, bad.offset)
         pf.error(bad.message(), line=line, column=col, check="text", message_zh=bad.message_zh())
         return pf
-    if _depth_bound(text) > _SAFE_COMPOSE_BOUND:
-        try:
-            too_deep, (line, col) = _event_depth_exceeds(text, MAX_DEPTH)
-        except yaml.MarkedYAMLError as e:
-            # Newer libyaml (PyYAML >= 6.0.4) stops absurd flow nesting in its scanner, before any
-            # event reaches us; whether that is *our* nesting finding must not depend on its wording.
-            deep_at = _flow_depth_exceeds(text, MAX_DEPTH)
-            if deep_at is None:
-                _yaml_error(pf, e)
-                return pf
-            too_deep, (line, col) = True, _line_col(text, deep_at)
-        if too_deep:
+    try:
+        found = _compose(pf, text)
+    except _Reject:
+        return pf
+    except yaml.MarkedYAMLError as e:
+        # Newer libyaml (PyYAML >= 6.0.4) stops absurd flow nesting in its scanner, before any
+        # event reaches us; whether that is *our* nesting finding must not depend on its wording.
+        deep_at = _flow_depth_exceeds(text, MAX_DEPTH)
+        if deep_at is None:
+            _yaml_error(pf, e)
+        else:
+            line, col = _line_col(text, deep_at)
             pf.error(f"nesting deeper than {MAX_DEPTH} levels", line=line, column=col,
                      message_zh=f"嵌套层数超过 {MAX_DEPTH}")
-            return pf
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1)
-            return pf
-        try:
-            pf.data = _build(pf, node)
-        except _Reject:
-            return pf
-        pf.node = node
-    except yaml.MarkedYAMLError as e:
-        _yaml_error(pf, e)
         return pf
     except yaml.YAMLError as e:  # pragma: no cover - libyaml always gives marks
         pf.error(f"invalid YAML: {e}")
         return pf
-    finally:
-        loader.dispose()
+    if not found:
+        pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1)
+        return pf
     if not isinstance(pf.data, dict):
         kind = type(pf.data).__name__ if pf.data is not None else "null"
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number"}.get(kind, kind)
@@ -327,131 +275,225 @@ def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
 
 
 class _Reject(Exception):
-    """Raised inside the node walk; the finding is already recorded on the PaperFile."""
+    """Raised inside the event walk; the finding is already recorded on the PaperFile."""
 
 
-def _build(pf: PaperFile, root: yaml.Node) -> Any:
-    """Turn the node tree into plain data in one pass, refusing what a paper file must not hold.
+Path_ = tuple[str | int, ...]
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
-    Doing this ourselves instead of with PyYAML's constructor halves the loading time and
-    lets every refusal (alias, tag, duplicate key, size) point at its node before any value
-    is built. Nothing but str/int/float/bool/None/list/dict can come out of it.
+
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    m = event.start_mark
+    return (m.line + 1, m.column + 1) if m is not None else (1, 1)
+
+
+def _resolve_scalar(value: str, implicit: Any) -> str:
+    if implicit[0]:
+        for tag, regexp in _RESOLVERS.get(value[:1], ()):
+            if regexp.match(value):
+                return tag
+    return _STR
+
+
+def _scalar(tag: str, value: str) -> Any:
+    try:
+        if tag == "tag:yaml.org,2002:int":
+            low = value.lower()
+            if low.startswith(("0o", "0x")):
+                return int(value[2:], 8 if low[1] == "o" else 16)
+            return int(value, 10)
+        if tag == "tag:yaml.org,2002:float":
+            low = value.lower().lstrip("+")
+            if low in (".inf", "-.inf", ".nan"):
+                return float(low.replace(".", ""))
+            return float(value)
+    except ValueError:
+        raise _Reject() from None
+    if tag == "tag:yaml.org,2002:bool":
+        if value.lower() not in ("true", "false"):
+            raise _Reject()
+        return value.lower() == "true"
+    return None  # null
+
+
+def _compose(pf: PaperFile, text: str) -> bool:
+    """Plain data and the position of every field, straight from libyaml's events, in one pass.
+
+    libyaml's own composer builds a node (with two marks) per value and calls back into Python
+    for each: seven times slower than walking its events here. The walk is iterative (no
+    recursion, whatever the nesting) and refuses what a paper file must not hold before any value
+    is built: aliases, explicit tags, duplicate or non-text keys, nesting and size beyond the
+    bounds. Nothing but str/int/float/bool/None/list/dict can come out of it.
+
+    Fills ``pf.data`` and its marks only when the whole file is good; returns whether it held a
+    document. Raises ``_Reject`` (finding recorded) or libyaml's error.
     """
-    seen: set[int] = set()
+    parser = CParser(text)
+    key_marks: dict[Path_, tuple[int, int]] = {}
+    value_marks: dict[Path_, tuple[int, int]] = {}
+    raw_scalars: dict[Path_, str] = {}
+    anchors: dict[str, tuple[int, int]] = {}
+    # One frame per open collection: [container, path, depth, pending key or None, first lines of keys].
+    stack: list[list[Any]] = []
+    root: Any = None
+    root_mark: tuple[int, int] | None = None
+    documents = 0
     count = 0
+    get = parser.get_event
 
-    def reject(node: yaml.Node, message: str, **kw: Any) -> _Reject:
-        m = node.start_mark
-        pf.error(message, line=m.line + 1, column=m.column + 1, **kw)
+    def reject(at: tuple[int, int], message: str, **kw: Any) -> _Reject:
+        pf.error(message, line=at[0], column=at[1], **kw)
         return _Reject()
 
-    def bad_text(node: yaml.Node, value: str, path: tuple[str | int, ...], key: bool) -> None:
+    def bad_text(at: tuple[int, int], value: str, path: Path_, key: bool) -> None:
         # Recorded, not raised: every such value gets its finding, and the other checks still run.
         bad = find_bad_char(value)
         assert bad is not None
         what = "".join(f"[{p}]" if isinstance(p, int) else f".{scrub(p)}" for p in path).lstrip(".") or "the file"
         what = f"the key {what}" if key else what
-        m = node.start_mark
-        pf.error(bad.message(what), line=m.line + 1, column=m.column + 1, check="text",
-                 message_zh=bad.message_zh(what))
-
-    def build(node: yaml.Node, depth: int, path: tuple[str | int, ...]) -> Any:
-        nonlocal count
-        if id(node) in seen:
-            raise reject(node, "YAML aliases (*name) are not allowed in paper files; write the value out",
-                         message_zh="论文文件中不允许使用 YAML 别名（*name）")
-        seen.add(id(node))
-        count += 1
-        if count > MAX_NODES:
-            raise reject(node, f"more than {MAX_NODES} YAML nodes; a paper file is small")
-        if depth > MAX_DEPTH:
-            raise reject(node, f"nesting deeper than {MAX_DEPTH} levels", message_zh=f"嵌套层数超过 {MAX_DEPTH}")
-        tag = node.tag
-        if tag not in _ALLOWED_TAGS:
-            raise reject(node, f"YAML tag {tag!r} is not allowed; paper files hold plain strings, numbers, "
-                         "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
-        if isinstance(node, yaml.ScalarNode):
-            if tag != _STR:
-                return _scalar(tag, node.value)
-            if _BAD_SEARCH(node.value):  # whatever its spelling in YAML: \e, \x1b, \u202e, \N, \L…
-                bad_text(node, node.value, path, key=False)
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, depth + 1, (*path, i)) for i, item in enumerate(node.value)]
-        out: dict[str, Any] = {}
-        firsts: dict[str, int] = {}
-        for k, v in node.value:
-            if not isinstance(k, yaml.ScalarNode) or k.tag != _STR:
-                raise reject(k, "mapping keys must be plain names")
-            if k.value in out:
-                first = firsts[k.value]
-                raise reject(k, f"duplicate key {k.value!r} (first defined on line {first})",
-                             message_zh=f"重复的键 {k.value!r}（第 {first} 行已定义）")
-            firsts[k.value] = k.start_mark.line + 1
-            if _BAD_SEARCH(k.value):
-                bad_text(k, k.value, (*path, k.value), key=True)
-            out[k.value] = build(v, depth + 1, (*path, k.value))
-        return out
-
-    def _scalar(tag: str, value: str) -> Any:
-        try:
-            if tag == "tag:yaml.org,2002:int":
-                low = value.lower()
-                if low.startswith(("0o", "0x")):
-                    return int(value[2:], 8 if low[1] == "o" else 16)
-                return int(value, 10)
-            if tag == "tag:yaml.org,2002:float":
-                low = value.lower().lstrip("+")
-                if low in (".inf", "-.inf", ".nan"):
-                    return float(low.replace(".", ""))
-                return float(value)
-        except ValueError:
-            raise _Reject() from None
-        if tag == "tag:yaml.org,2002:bool":
-            if value.lower() not in ("true", "false"):
-                raise _Reject()
-            return value.lower() == "true"
-        return None  # null
+        pf.error(bad.message(what), line=at[0], column=at[1], check="text", message_zh=bad.message_zh(what))
 
     try:
-        return build(root, 1, ())
+        while True:
+            event: Any = get()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent or event is None:
+                break
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                                      "but found another document", event.start_mark)
+                continue
+            if kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                value = stack.pop()[0]
+            elif kind in _NODE_EVENTS:
+                at = _mark(event)
+                if kind is yaml.AliasEvent:
+                    raise reject(anchors.get(event.anchor, at),
+                                 "YAML aliases (*name) are not allowed in paper files; write the value out",
+                                 message_zh="论文文件中不允许使用 YAML 别名（*name）")
+                count += 1
+                if count > MAX_NODES:
+                    raise reject(at, f"more than {MAX_NODES} YAML nodes; a paper file is small")
+                depth = stack[-1][2] + 1 if stack else 1
+                if depth > MAX_DEPTH:
+                    raise reject(at, f"nesting deeper than {MAX_DEPTH} levels", message_zh=f"嵌套层数超过 {MAX_DEPTH}")
+                if event.anchor is not None:
+                    anchors[event.anchor] = at
+                tag = event.tag
+                if kind is yaml.ScalarEvent:
+                    if tag is None or tag == "!":
+                        tag = _resolve_scalar(event.value, event.implicit)
+                elif tag is None or tag == "!":
+                    tag = _SEQ if kind is yaml.SequenceStartEvent else _MAP
+                if tag not in _ALLOWED_TAGS:
+                    raise reject(at, f"YAML tag {tag!r} is not allowed; paper files hold plain strings, numbers, "
+                                 "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
+                parent_frame = stack[-1] if stack else None
+                if parent_frame is not None and type(parent_frame[0]) is dict and parent_frame[3] is None:
+                    # A mapping key: plain text, once.
+                    if kind is not yaml.ScalarEvent or tag != _STR:
+                        raise reject(at, "mapping keys must be plain names")
+                    name = event.value
+                    firsts = parent_frame[4]
+                    if name in firsts:
+                        raise reject(at, f"duplicate key {name!r} (first defined on line {firsts[name]})",
+                                     message_zh=f"重复的键 {name!r}（第 {firsts[name]} 行已定义）")
+                    firsts[name] = at[0]
+                    key_path = (*parent_frame[1], name)
+                    if _BAD_SEARCH(name):
+                        bad_text(at, name, key_path, key=True)
+                    key_marks[key_path] = at
+                    parent_frame[3] = name
+                    continue
+                if parent_frame is None:
+                    path: Path_ = ()
+                    root_mark = at
+                elif type(parent_frame[0]) is dict:
+                    path = (*parent_frame[1], parent_frame[3])
+                else:
+                    path = (*parent_frame[1], len(parent_frame[0]))
+                    key_marks[path] = at
+                value_marks[path] = at
+                if kind is yaml.ScalarEvent:
+                    if tag == _STR:
+                        value = event.value
+                        if _BAD_SEARCH(value):  # whatever its spelling in YAML: \e, \x1b, \u202e, \N, \L…
+                            bad_text(at, value, path, key=False)
+                    else:
+                        value = _scalar(tag, event.value)
+                        raw_scalars[path] = event.value
+                else:
+                    stack.append([{} if kind is yaml.MappingStartEvent else [], path, depth, None, {}])
+                    continue
+            else:
+                continue  # stream and document ends
+            # A finished value: put it in its parent.
+            if stack:
+                parent = stack[-1]
+                if type(parent[0]) is dict:
+                    parent[0][parent[3]] = value
+                    parent[3] = None
+                else:
+                    parent[0].append(value)
+            else:
+                root = value
     except _Reject:
         if not any(f.check == "yaml" for f in pf.findings):  # text findings do not explain a reject
-            m = root.start_mark
-            pf.error("a value does not match its YAML tag (e.g. !!int on text)", line=m.line + 1, column=m.column + 1)
+            at = root_mark or (1, 1)
+            pf.error("a value does not match its YAML tag (e.g. !!int on text)", line=at[0], column=at[1])
         raise
+    finally:
+        parser.dispose()
+    if root_mark is None:
+        return False
+    pf.data, pf.key_marks, pf.value_marks, pf.raw_scalars = root, key_marks, value_marks, raw_scalars
+    return True
 
 
 def load_paper(path: Path, root: Path) -> PaperFile:
     """Load one paper file. Never raises for bad content; symlinks are refused unread."""
     pf = PaperFile(path=path, rel=relpath(path, root))
+    # One open that refuses symlinks (O_NOFOLLOW) and never waits on a FIFO (O_NONBLOCK), then
+    # fstat of what was opened: no window between checking a path and reading it.
     try:
-        st = os.lstat(path)
+        if not _NOFOLLOW and os.path.islink(path):  # no O_NOFOLLOW on this system
+            raise OSError(errno.ELOOP, "symbolic link")
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         pf.error("file does not exist", check="files")
         return pf
     except OSError as e:
-        pf.error(f"cannot read file: {e.strerror}", check="files")
-        return pf
-    if stat.S_ISLNK(st.st_mode):
-        pf.error("symbolic links are not allowed under papers/; commit a regular file", check="files",
-                 message_zh="papers/ 下不允许符号链接")
-        return pf
-    if not stat.S_ISREG(st.st_mode):
-        pf.error("not a regular file", check="files")
-        return pf
-    if st.st_size > MAX_BYTES:
-        pf.error(f"file is {st.st_size:,} bytes; a paper file may be at most {MAX_BYTES:,} bytes",
-                 message_zh=f"文件过大（{st.st_size:,} 字节）")
+        if e.errno == errno.ELOOP or os.path.islink(path):
+            pf.error("symbolic links are not allowed under papers/; commit a regular file", check="files",
+                     message_zh="papers/ 下不允许符号链接")
+        else:
+            pf.error(f"cannot read file: {e.strerror}", check="files")
         return pf
     try:
-        # O_NOFOLLOW: a file swapped for a symlink after the lstat above is still not followed.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            pf.error("not a regular file", check="files")
+            return pf
+        if st.st_size > MAX_BYTES:
+            pf.error(f"file is {st.st_size:,} bytes; a paper file may be at most {MAX_BYTES:,} bytes",
+                     message_zh=f"文件过大（{st.st_size:,} 字节）")
+            return pf
+        chunks = []
+        size = 0
+        while size <= MAX_BYTES:  # a file growing while it is read is still cut at the bound
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
     except OSError as e:
         pf.error(f"cannot read file: {e.strerror}", check="files")
         return pf
+    finally:
+        os.close(fd)
     pf.blob = blob_id(raw)
     return parse_text(pf, raw)
 

@@ -288,9 +288,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
 
 def _raw_scalar(pf: PaperFile, path: Sequence[str | int]) -> str | None:
     """The scalar exactly as written in the file (before YAML turned 2002.11840 into a float)."""
-    _, node = pf._find(path)
-    value = getattr(node, "value", None)
-    return value if isinstance(value, str) else None
+    return pf.raw_scalar(path)
 
 
 _ARXIV_VERSION = re.compile(r"^(.+?)v\d+$")

@@ -13,10 +13,11 @@ from ..identity import (
     canonical_url,
     cvf_paper,
     doi,
-    drop_title_prefix,
+    drop_stripped_prefix,
+    fold_title,
     github_repo,
     github_subpath,
-    normalize_title,
+    strip_title_decorations,
     title_key,
 )
 from ..loader import PaperFile
@@ -78,7 +79,7 @@ def features_from_data(data: Any, rel: str, pf: PaperFile | None = None) -> Feat
         return None
 
     def pos(path: tuple[str | int, ...]) -> tuple[int, int]:
-        return pf.position(path) if pf is not None and pf.node is not None else (1, 1)
+        return pf.position(path) if pf is not None else (1, 1)
 
     title = _text(data.get("title")) or ""
     ids: list[tuple[str, str, tuple[int, int], str]] = []
@@ -134,8 +135,9 @@ def features_from_data(data: Any, rel: str, pf: PaperFile | None = None) -> Feat
         authors = tuple(sorted({k for a in authors_raw if (t := _text(a)) and (k := author_key(t))}))
     if not title and not ids:
         return None
-    norm = normalize_title(title) if title else ""
-    prefixless = drop_title_prefix(title) if title else None
+    stripped = strip_title_decorations(title) if title else ""
+    norm = fold_title(stripped)
+    prefixless = drop_stripped_prefix(stripped) if title else None
     return Features(
         rel=rel,
         title=title,
