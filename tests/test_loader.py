@@ -1,0 +1,67 @@
+"""The loader's own promises: data and positions from one walk over libyaml's events, refusals as
+findings (never an exception, a hang or a crash), whatever the file holds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from paperlist.loader import MAX_DEPTH, load_paper, load_text
+
+
+def test_positions_point_at_keys_items_and_values() -> None:
+    pf = load_text('title: "A"\nyear: 2021\nlinks:\n  code:\n    - https://a.example/x\n    - https://b.example/y\n'
+                   "arxiv: 2002.11840\n")
+    assert pf.parsed and pf.data["links"]["code"][1] == "https://b.example/y"
+    assert pf.position(("year",)) == (2, 1)
+    assert pf.position(("links", "code", 1)) == (6, 7)
+    assert pf.value_position(("links", "code", 1)) == (6, 7)
+    assert pf.value_position(("year",)) == (2, 7)
+    # A field that is not there points at its deepest present ancestor, else at the file.
+    assert pf.position(("links", "code", 5)) == (4, 3)
+    assert pf.position(("doi",)) == (1, 1)
+    # Numbers are kept as written too: an unquoted arXiv id is the float 2002.1184 once parsed.
+    assert pf.data["arxiv"] == 2002.1184 and pf.raw_scalar(("arxiv",)) == "2002.11840"
+    assert pf.raw_scalar(("title",)) == "A" and pf.raw_scalar(("links",)) is None
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ('title: &t "A"\nother: *t\n', 1, "aliases"),  # at the anchored value, where the alias's target is written
+    ("title: A\n---\ntitle: B\n", 2, "another document"),
+    ("title: A\n[x]: 1\n", 2, "plain names"),
+    ("title: !!int abc\n", 1, "does not match its YAML tag"),
+    ("title: A\ntitle: B\n", 2, "duplicate key 'title' (first defined on line 1)"),
+])
+def test_refusals_are_findings_with_a_line(text: str, line: int, words: str) -> None:
+    pf = load_text(text)
+    assert pf.data is None and not pf.parsed
+    assert any(words in f.message and f.line == line for f in pf.findings), pf.findings
+
+
+def test_nesting_is_refused_at_the_first_level_too_deep_however_deep_the_file() -> None:
+    block = "".join(f"{'  ' * i}k{i}:\n" for i in range(200)) + f"{'  ' * 200}v\n"
+    for text in (block, "a: " + "[" * 30_000 + "]" * 30_000 + "\n"):
+        pf = load_text(text)
+        assert pf.data is None
+        assert [f.message for f in pf.findings] == [f"nesting deeper than {MAX_DEPTH} levels"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_among_the_papers_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "papers" / "cvpr2020" / "a.yaml"
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    pf = load_paper(fifo, tmp_path)
+    assert [f.message for f in pf.findings] == ["not a regular file"]
+
+
+def test_a_symlink_is_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "secret").write_text("title: secret\n")
+    link = tmp_path / "papers" / "cvpr2020" / "a.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(tmp_path / "secret")
+    pf = load_paper(link, tmp_path)
+    assert pf.data is None and pf.blob is None
+    assert "symbolic links are not allowed" in pf.findings[0].message
