@@ -276,3 +276,68 @@ def test_the_committed_readme_and_pages_fit_on_github_and_link_each_other() -> N
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     pages = set(re.findall(r"\]\((lists/[a-z0-9-]+\.md)", _block(readme)))
     assert pages and all((REPO / p).is_file() for p in pages)
+
+
+# -- the "nothing changed" path ---------------------------------------------------------------------
+
+
+def _committed(tmp_path: Path) -> Path:
+    root = make_project(tmp_path)
+    _git(root, "init", "--quiet", "--initial-branch=main")
+    _two_venues(root)
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "papers", when="2026-01-05T10:00:00+00:00")
+    assert run_cli(root, "render").returncode == 0
+    return root
+
+
+def _generated(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in [root / "README.md", *(root / "lists").glob("*.md")]}
+
+
+def test_an_unchanged_list_is_answered_without_rendering_but_never_from_stale_pages(tmp_path: Path) -> None:
+    root = _committed(tmp_path)
+    good = _generated(root)
+    again = run_cli(root, "render", "--format", "json")
+    assert again.returncode == 0 and json.loads(again.stdout)["summary"]["files"] == 3
+    assert _generated(root) == good
+    # A generated page edited by hand, one deleted, one planted: each is seen and put right.
+    page = root / "lists" / "cvpr2021.md"
+    page.write_text(page.read_text().replace("You Only Look", "You Never Look"))
+    assert run_cli(root, "render", "--check").returncode == 1
+    (root / "lists" / "cvpr2020.md").unlink()
+    (root / "lists" / "cvpr1999.md").write_text((root / "lists" / "cvpr2021.md").read_text())
+    assert run_cli(root, "render").returncode == 0
+    assert _generated(root) == good
+    # The hand-written part of README.md is not generated: editing it is no reason to re-render.
+    readme = root / "README.md"
+    readme.write_text(readme.read_text().replace("# ", "# Our ", 1))
+    assert run_cli(root, "render", "--check").returncode == 0
+
+
+def test_every_input_of_the_output_is_part_of_what_unchanged_means(tmp_path: Path) -> None:
+    root = _committed(tmp_path)
+    page = root / "lists" / "cvpr2021.md"
+    # The vocabulary: a topic renamed shows on the pages.
+    tags = root / "vocab" / "tags.yaml"
+    tags.write_text(tags.read_text().replace("en: Object Detection", "en: Detecting Objects"))
+    assert run_cli(root, "render", "--check").returncode == 1
+    assert run_cli(root, "render").returncode == 0 and "Detecting Objects" in page.read_text()
+    # The settings: the site's address.
+    (root / "paperlist.yaml").write_text("site_url: https://octo.github.io/papers/\n")
+    assert run_cli(root, "render").returncode == 0 and "octo.github.io" in page.read_text()
+    # The history: a commit makes a paper an addition.
+    add_paper(root, "A Later Paper on Optical Flow", year=2021)
+    assert run_cli(root, "render").returncode == 0
+    assert "A Later Paper" not in _block((root / "README.md").read_text()).split("Latest additions", 1)[1]
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "later", when="2026-03-01T10:00:00+00:00")
+    assert run_cli(root, "render").returncode == 0
+    assert "A Later Paper" in _block((root / "README.md").read_text()).split("Latest additions", 1)[1]
+    # A stray file under papers/, even one .gitignore hides, is reported every time.
+    (root / ".gitignore").write_text("*.txt\n")
+    (root / "papers" / "cvpr2021" / "notes.txt").write_text("hello\n")
+    for _ in range(2):
+        result = run_cli(root, "render", "--format", "json")
+        assert result.returncode == 1  # a stray file is an error finding
+        assert any(f["file"] == "papers/cvpr2021/notes.txt" for f in json.loads(result.stdout)["findings"])

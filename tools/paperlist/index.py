@@ -124,7 +124,8 @@ def snapshot(root: Path) -> Snapshot:
     root = Path(root)
     procs = [_git(root, "ls-files", "-s", "-z", "--", PAPERS_DIR),
              _git(root, "diff-files", "--name-only", "--relative", "-z", "--", PAPERS_DIR),
-             _git(root, "ls-files", "-o", "--exclude-standard", "-z", "--", PAPERS_DIR)]
+             # Ignored files too: discover() reads every file under papers/, whatever .gitignore says.
+             _git(root, "ls-files", "-o", "-z", "--", PAPERS_DIR)]
     outs = [p.communicate()[0] if p is not None else b"" for p in procs]
     if any(p is None or p.returncode != 0 for p in procs):
         paths, _ = discover(root)
@@ -154,8 +155,9 @@ def snapshot(root: Path) -> Snapshot:
         ids.update(hashed)
         return ids
 
-    # Conflicted entries are named in git's listing, so they are part of the digest as well.
-    return Snapshot(_digest(staged, hashed), build)
+    # Conflicted entries are named in git's listing, so they are part of the digest as well; so are
+    # the names of modified and untracked files that are not papers (a stray file is a finding).
+    return Snapshot(_digest(b"\1".join((staged, dirty, others)), hashed), build)
 
 
 @lru_cache(maxsize=1)
@@ -342,4 +344,44 @@ def derive(root: Path, codec: Codec, fn: Callable[[PaperFile], T], paths: Sequen
     return Derived(values, hits, len(todo))
 
 
-__all__ = ["Codec", "Derived", "blob_id", "code_fingerprint", "content_ids", "derive", "fingerprint", "snapshot"]
+def git_head(root: Path) -> str | None:
+    """HEAD's commit id, or None when there is none to name the history by (not a git checkout,
+    no commit yet, or a shallow clone, whose history is cut)."""
+    proc = _git(Path(root), "rev-parse", "--is-shallow-repository", "--verify", "HEAD")
+    if proc is None:
+        return None
+    out = proc.communicate()[0].decode("ascii", "replace").split()
+    return out[1] if proc.returncode == 0 and len(out) == 2 and out[0] == "false" else None
+
+
+def memo_get(root: Path, name: str, key: str) -> Any:
+    """What :func:`memo_put` stored as ``name`` under ``key`` (the hash of everything it was made
+    from), or None. One value per name is kept: a whole command's output, so a run whose inputs
+    have not changed need not redo any of it."""
+    store = _open(Path(root))
+    if store is None:
+        return None
+    try:
+        raw = store.get(f"memo:{name}", [key]).get(key)
+        return json.loads(raw) if raw is not None else None
+    except (store.sqlite3.Error, ValueError):
+        return None
+    finally:
+        store.close()
+
+
+def memo_put(root: Path, name: str, key: str, value: Any) -> None:
+    store = _open(Path(root))
+    if store is None:
+        return
+    try:
+        store.put(f"memo:{name}", [(key, json.dumps(value, ensure_ascii=False, separators=(",", ":")))],
+                  keep_only={key})
+    except store.sqlite3.Error:
+        pass  # locked or read-only: only speed is lost
+    finally:
+        store.close()
+
+
+__all__ = ["Codec", "Derived", "blob_id", "code_fingerprint", "content_ids", "derive", "fingerprint", "git_head",
+           "memo_get", "memo_put", "snapshot"]

@@ -19,6 +19,8 @@ every generated file, including pages that should no longer exist.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import time
 from collections import Counter, defaultdict
@@ -26,19 +28,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from . import cachedir
+from .configfile import SCHEMA_DIR
 from .errors import ConfigError
 from .escape import md_text, md_url
 from .findings import Finding, Report
 from .fsutil import write_atomic
 from .gitdiff import added_times
+from .index import code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from .keys import folder_name
 from .loader import PAPERS_DIR
 from .markers import README
 from .render import ListEntry, load_entries, splice
-from .settings import load_settings
+from .settings import SETTINGS_FILE, load_settings
 from .textrules import scrub
-from .vocab import Vocabulary
+from .vocab import VOCAB_DIR, Vocabulary
 
 LISTS_DIR = "lists"
 PAGE_BUDGET = 400_000  # bytes: a page that would pass this is split
@@ -457,6 +463,13 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
         current = readme_path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise ConfigError(f"{readme_path}: missing; create it with the two marker lines") from e
+    # Everything the output is made from, named before anything is read: when it is what the last
+    # run saw, and every generated file still holds what that run wrote, there is nothing to do.
+    key = _memo_key(root, budget)
+    if key is not None:
+        done = _unchanged(root, current, memo_get(root, _MEMO, key), check)
+        if done is not None:
+            return done
     vocab = Vocabulary.load(root)
     settings = load_settings(root)
     entries, skipped, files = load_entries(root)
@@ -515,5 +528,67 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
         else:
             (root / rel).unlink()
     sizes = {p: _bytes(t) for p, t in wanted.items()}
+    if key is not None:  # with --check too: a hit also needs the files on disk to match, so never misleads
+        memo_put(root, _MEMO, key, {
+            "block": scrub(generated.readme_block), "skipped": [f.to_dict() for f in skipped], "files": files,
+            "papers": generated.papers, "sizes": sizes,
+            "pages": {rel: _digest(text) for rel, text in wanted.items() if rel != README}})
     return Report(findings, files=files, meta={"changed": changed, "papers": generated.papers, "check": check,
                                                "pages": len(generated.pages), "sizes": sizes})
+
+
+# -- the "nothing changed" path --------------------------------------------------------------------
+
+_MEMO = "render"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _memo_key(root: Path, budget: int) -> str | None:
+    """A hash of everything render reads: the papers (by content), the vocabulary, schemas and
+    settings (bytes), git history (HEAD), the screenshot's presence, the page budget and this
+    code. None when there is no cache, or no commit to name the history by."""
+    if cachedir.cache_dir(root) is None:
+        return None
+    head = git_head(root)
+    if head is None:
+        return None
+    parts: list[str | bytes] = [code_fingerprint(), snapshot(root).digest, head, str(budget),
+                                str((root / SCREENSHOT).is_file())]
+    inputs = [root / SETTINGS_FILE]
+    for folder in (VOCAB_DIR, SCHEMA_DIR):
+        with contextlib.suppress(OSError):
+            inputs += sorted(p for p in (root / folder).iterdir())
+    for path in inputs:
+        parts.append(path.name)
+        try:
+            parts.append(path.read_bytes() if path.is_file() else b"-")
+        except OSError:
+            parts.append(b"-")
+    return fingerprint(*parts)
+
+
+def _unchanged(root: Path, current: str, memo: Any, check: bool) -> Report | None:
+    """The last run's report when every generated file is still exactly what it wrote, else None
+    (then render does the whole job: a page edited by hand, deleted or added is seen)."""
+    try:
+        block, pages = memo["block"], memo["pages"]
+        skipped = [Finding.from_dict(f) for f in memo["skipped"]]
+        if not isinstance(block, str) or not isinstance(pages, dict):
+            return None
+        if splice(current, block) != current:
+            return None
+        lists = root / LISTS_DIR
+        present = {f"{LISTS_DIR}/{p.name}" for p in lists.iterdir() if p.is_file()} if lists.is_dir() else set()
+        if present != set(pages):
+            return None
+        for rel, digest in pages.items():
+            if _digest((root / rel).read_text(encoding="utf-8")) != digest:
+                return None
+        return Report(skipped, files=int(memo["files"]), meta={
+            "changed": [], "papers": int(memo["papers"]), "check": check, "pages": len(pages),
+            "sizes": {str(k): int(v) for k, v in memo["sizes"].items()}})
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, ConfigError):
+        return None
