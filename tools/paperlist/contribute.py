@@ -464,3 +464,31 @@ def apply(plan: Plan) -> list[str]:
                                                 for w in plan.writes])
     except fsutil.StaleTarget as e:
         raise PlanError(str(e)) from e
+
+
+@dataclass(frozen=True)
+class NewSettings:
+    """What ``paperlist new`` was asked to do."""
+
+    root: Path
+    request: NewRequest
+    dry_run: bool = False  # plan and show; write nothing
+
+
+@dataclass
+class NewResult:
+    plan: Plan
+    written: list[str] = field(default_factory=list)  # paths written (empty on a dry run or a refusal)
+
+    @property
+    def exit_code(self) -> int:
+        """0 written, 1 not written because of errors (a dry run: 1 when it would be refused)."""
+        return 0 if self.written else self.plan.report.exit_code
+
+
+def run_new(settings: NewSettings, client: ArxivClient | None = None) -> NewResult:
+    """``paperlist new`` without the command line: plan, then write unless a dry run or refused."""
+    plan = plan_new(settings.root, settings.request, client)
+    if settings.dry_run or not plan.ok:
+        return NewResult(plan)
+    return NewResult(plan, apply(plan))

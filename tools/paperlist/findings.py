@@ -98,6 +98,11 @@ def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+# Exit codes every command shares: 0 clean, 1 findings (errors), 2 usage or configuration, and
+# 3 inconclusive: the network was unavailable, so links could not be judged (links, sweep-issue).
+EXIT_NETWORK = 3
+
+
 @dataclass
 class Report:
     """The findings of one run, sorted, with what the reporters need to summarise them.

@@ -32,11 +32,11 @@ from typing import Any
 
 from . import cachedir
 from .configfile import SCHEMA_DIR
-from .errors import ConfigError
+from .errors import ConfigError, PaperlistError
 from .escape import md_text, md_url
 from .findings import Finding, Report
 from .fsutil import write_atomic
-from .gitdiff import added_times
+from .gitdiff import PushResult, added_times, publish
 from .index import code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from .keys import folder_name
 from .loader import PAPERS_DIR
@@ -592,3 +592,44 @@ def _unchanged(root: Path, current: str, memo: Any, check: bool) -> Report | Non
             "sizes": {str(k): int(v) for k, v in memo["sizes"].items()}})
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, ConfigError):
         return None
+
+
+# -- the commands' entry points (settings in, result out; the CLI only prints) ---------------------
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What ``paperlist render`` was asked to do."""
+
+    root: Path
+    check: bool = False  # change nothing; report what is missing, stale or should no longer exist
+
+
+def run_render(settings: RenderSettings) -> Report:
+    """``paperlist render`` without the command line; meta says what changed (or would)."""
+    return render_all(settings.root, check=settings.check)
+
+
+@dataclass(frozen=True)
+class PublishReadmeSettings:
+    """What ``paperlist publish-readme`` was asked to do."""
+
+    root: Path
+    remote: str = "origin"
+    branch: str = "main"
+    attempts: int = 5
+
+
+def run_publish_readme(settings: PublishReadmeSettings) -> PushResult:
+    """Regenerate README.md and lists/, commit them as the bot when they changed, and push.
+
+    PaperlistError when the pages cannot be regenerated: publishing half a render is worse than none."""
+    from .reporting import REPORTERS
+
+    def regenerate() -> None:
+        report = render_all(settings.root)
+        if report.errors:
+            raise PaperlistError("README and pages could not be regenerated:\n" + REPORTERS["text"](report))
+
+    return publish(settings.root, regenerate, ["README.md", LISTS_DIR], "Regenerate README.md and lists/ from papers/",
+                   remote=settings.remote, branch=settings.branch, attempts=settings.attempts)

@@ -430,3 +430,17 @@ def validate(root: Path, files: Sequence[Path] | None = None, *, jobs: int | Non
     for part in derived.values:
         findings.extend(part)
     return Report(findings, files=len(todo))
+
+
+@dataclass(frozen=True)
+class ValidateSettings:
+    """What ``paperlist validate`` was asked to do."""
+
+    root: Path
+    files: tuple[Path, ...] = ()  # empty: every file under papers/
+    jobs: int | None = None
+
+
+def run_validate(settings: ValidateSettings) -> Report:
+    """``paperlist validate`` without the command line: the Report its reporters print."""
+    return validate(settings.root, list(settings.files) or None, jobs=settings.jobs)

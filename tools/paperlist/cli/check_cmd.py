@@ -10,7 +10,7 @@ import click
 
 from ..post import Posted
 from ..reporting import REPORTERS
-from .common import EXIT_NETWORK, Ctx, ExitError, handle_errors, pass_ctx
+from .common import EXIT_NETWORK, Ctx, handle_errors, pass_ctx
 
 
 def _summary_write(text: str) -> None:
@@ -151,16 +151,9 @@ def publish_readme_command(ctx: Ctx, *, remote: str, branch: str, attempts: int)
     Example:
       paperlist publish-readme --remote origin --branch main
     """
-    from ..gitdiff import publish
-    from ..pages import LISTS_DIR, render_all
+    from ..pages import PublishReadmeSettings, run_publish_readme
 
-    def regenerate() -> None:
-        report = render_all(ctx.root)
-        if report.errors:
-            raise ExitError("README and pages could not be regenerated:\n" + REPORTERS["text"](report))
-
-    result = publish(ctx.root, regenerate, ["README.md", LISTS_DIR], "Regenerate README.md and lists/ from papers/",
-                     remote=remote, branch=branch, attempts=attempts)
+    result = run_publish_readme(PublishReadmeSettings(root=ctx.root, remote=remote, branch=branch, attempts=attempts))
     if result.pushed:
         click.echo(f"pushed {result.commit} to {remote}/{branch} (attempt {result.attempts})")
     else:

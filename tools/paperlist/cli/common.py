@@ -15,10 +15,12 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import PaperlistError
-from ..findings import Report
+from ..findings import EXIT_NETWORK, Report
 from ..reporting import FORMATS, REPORTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["EXIT_NETWORK", "Ctx", "ExitError", "emit", "files_argument", "format_option", "handle_errors", "pass_ctx"]
 
 
 @dataclass
@@ -55,11 +57,6 @@ def format_option(func: F) -> F:
 
 def files_argument(func: F) -> F:
     return click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))(func)
-
-
-# Exit codes every command shares: 0 clean, 1 findings (errors), 2 usage or configuration, and
-# 3 inconclusive: the network was unavailable, so links could not be judged (links, sweep-issue).
-EXIT_NETWORK = 3
 
 
 def emit(report: Report, fmt: str, *, output: Any = None, code: int | None = None) -> None:

@@ -38,18 +38,10 @@ def dupes(ctx: Ctx, *, files: tuple[Path, ...], check_all: bool, cache_dir: Path
       paperlist dupes --all --format json
     """
     # Imported here so that `paperlist --help` and other commands do not pay for it.
-    from ..dupes import find_duplicates
-    from ..errors import UsageError
-    from ..papers import missing
+    from ..dupes import DupesSettings, run_dupes
 
-    if not files and not check_all:
-        raise UsageError("give the paper files to check, or --all to check the whole list")
-    absent = missing(ctx.root, files)
-    if absent:
-        raise UsageError(f"no such file: {', '.join(absent)}")
-    report = find_duplicates(ctx.root, list(files) or None, check_all=check_all, cache_dir=cache_dir,
-                             use_cache=not no_cache)
-    emit(report, fmt)
+    emit(run_dupes(DupesSettings(root=ctx.root, files=files, check_all=check_all, cache_dir=cache_dir,
+                                 use_cache=not no_cache)), fmt)
 
 
 COMMANDS = [dupes]

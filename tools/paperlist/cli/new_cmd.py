@@ -51,12 +51,13 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
       paperlist new --title "A Paper Without arXiv" --venue CVPR --year 2021 --tag 目标检测 \\
           --author "Ann Lee, Bo Chen" --paper-url https://openaccess.thecvf.com/…
     """
-    from ..contribute import NewRequest, apply, plan_new
+    from ..contribute import NewRequest, NewSettings, run_new
 
     request = NewRequest(venue=venue, year=year, arxiv=arxiv, title=title, title_zh=title_zh, authors=authors,
                          tags=tags, code=code, project=project, paper_url=paper_url, presentation=presentation,
                          workshop=workshop)
-    plan = plan_new(ctx.root, request)
+    result = run_new(NewSettings(root=ctx.root, request=request, dry_run=dry_run))
+    plan = result.plan
     report = plan.report
     if report.findings:
         sys.stderr.write(REPORTERS["text"](report))
@@ -67,17 +68,15 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
         for w in plan.writes:
             sys.stdout.write(f"# {w.rel}: {w.message}\n{w.text}" if len(plan.writes) > 1 or w.kind == "edit"
                              else w.text)
-        raise SystemExit(report.exit_code)
-    if not plan.ok:
+    elif not result.written:
         if report.errors:
             click.echo("nothing written: fix the error(s) above / 未写入任何文件：请先修复上述错误", err=True)
-        raise SystemExit(report.exit_code)
-    written = apply(plan)
-    for w in plan.writes:
-        click.echo(f"wrote {w.rel}: {w.message} / {w.message_zh}", err=True)
-    click.echo(f"next / 下一步: git add {' '.join(written)} && git commit -m 'Add paper' && "
-               "paperlist check --base origin/main", err=True)
-    raise SystemExit(0)
+    else:
+        for w in plan.writes:
+            click.echo(f"wrote {w.rel}: {w.message} / {w.message_zh}", err=True)
+        click.echo(f"next / 下一步: git add {' '.join(result.written)} && git commit -m 'Add paper' && "
+                   "paperlist check --base origin/main", err=True)
+    raise SystemExit(result.exit_code)
 
 
 COMMANDS = [new_command]

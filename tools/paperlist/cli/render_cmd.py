@@ -30,9 +30,9 @@ def render_command(ctx: Ctx, check: bool, fmt: str) -> None:
       paperlist render            rewrite README.md and lists/*.md
       paperlist render --check    in CI: is every generated file up to date?
     """
-    from ..pages import render_all
+    from ..pages import RenderSettings, run_render
 
-    report = render_all(ctx.root, check=check)
+    report = run_render(RenderSettings(root=ctx.root, check=check))
     if fmt == "text":
         for f in report.findings:
             click.echo(f"{f.file}: {f.severity} [{f.check}] {f.message}", err=f.severity != "error")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ..validate import validate
+from ..validate import ValidateSettings, run_validate
 from .common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
 
 
@@ -28,7 +28,7 @@ def validate_command(ctx: Ctx, files: tuple[Path, ...], fmt: str, jobs: int | No
       paperlist validate
       paperlist validate papers/cvpr2021/my-new-paper.yaml --format json
     """
-    emit(validate(ctx.root, list(files) or None, jobs=jobs), fmt)
+    emit(run_validate(ValidateSettings(root=ctx.root, files=files, jobs=jobs)), fmt)
 
 
 COMMANDS = [validate_command]

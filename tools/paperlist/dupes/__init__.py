@@ -23,10 +23,10 @@ One module per job: ``features`` (what is compared), ``matching`` (two papers), 
 
 from __future__ import annotations
 
-from .check import ALLOW_FILE, find_duplicates, load_allowed
+from .check import ALLOW_FILE, DupesSettings, find_duplicates, load_allowed, run_dupes
 from .features import STOPWORDS, Features, features_from_data, features_of
 from .index import Index
 from .matching import Match, compare, compare_data
 
-__all__ = ["ALLOW_FILE", "STOPWORDS", "Features", "Index", "Match", "compare", "compare_data", "features_from_data",
-           "features_of", "find_duplicates", "load_allowed"]
+__all__ = ["ALLOW_FILE", "STOPWORDS", "DupesSettings", "Features", "Index", "Match", "compare", "compare_data",
+           "features_from_data", "features_of", "find_duplicates", "load_allowed", "run_dupes"]

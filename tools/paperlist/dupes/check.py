@@ -4,13 +4,15 @@ a maintainer declared different (``not-duplicates.yaml``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..configfile import read_config
+from ..errors import UsageError
 from ..findings import Finding, Report
 from ..loader import PaperFile
-from ..papers import load_papers
+from ..papers import load_papers, missing
 from .features import Features, features_of
 from .index import Index, scan_index
 from .matching import Match, compare
@@ -150,3 +152,25 @@ def _run(source: Index | Store, targets: list[PaperFile], allowed: set[frozenset
     for rec in recs:
         check(rec, pools[rec.rel], only_later=False)
     return Report(findings, files=len(targets))
+
+
+@dataclass(frozen=True)
+class DupesSettings:
+    """What ``paperlist dupes`` was asked to do."""
+
+    root: Path
+    files: tuple[Path, ...] = ()
+    check_all: bool = False
+    cache_dir: Path | None = None  # None: $PAPERLIST_CACHE_DIR, else <root>/.paperlist-cache
+    use_cache: bool = True
+
+
+def run_dupes(settings: DupesSettings) -> Report:
+    """``paperlist dupes`` without the command line; UsageError when there is nothing to check."""
+    if not settings.files and not settings.check_all:
+        raise UsageError("give the paper files to check, or --all to check the whole list")
+    absent = missing(settings.root, settings.files)
+    if absent:
+        raise UsageError(f"no such file: {', '.join(absent)}")
+    return find_duplicates(settings.root, list(settings.files) or None, check_all=settings.check_all,
+                           cache_dir=settings.cache_dir, use_cache=settings.use_cache)
