@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from paperlist import writer
-from paperlist.importer import Settings, import_list, import_paths, parse_list
+from paperlist.importer import ImportSettings, import_list, parse_list, run_import
 from paperlist.importer.emit import dump_new
 from paperlist.importer.plan import PlanError, Planner, apply_plan
 from paperlist.importer.recall import ids_by_line
@@ -79,7 +79,7 @@ REAL_LISTS = [("amusi-CVPR2021-cut.md", 2021, 29), ("amusi-CVPR2022-cut.md", 202
 
 @pytest.mark.parametrize(("name", "year", "entries"), REAL_LISTS, ids=[n for n, _, _ in REAL_LISTS])
 def test_real_list_keeps_every_paper_id(project: Path, name: str, year: int, entries: int) -> None:
-    result = import_paths(Settings(project, [REAL / name], "CVPR", year))
+    result = run_import(ImportSettings(project, [REAL / name], "CVPR", year))
     src = result.sources[0]
     assert result.exit_code() == 0 and result.lost == []
     assert src.entries == entries and src.ids_in > 0 and src.ids_out == src.ids_in
@@ -88,7 +88,7 @@ def test_real_list_keeps_every_paper_id(project: Path, name: str, year: int, ent
 
 
 def test_amusi_bold_title_blocks(project: Path) -> None:
-    import_paths(Settings(project, [REAL / "amusi-CVPR2021-cut.md"], "CVPR", 2021))
+    run_import(ImportSettings(project, [REAL / "amusi-CVPR2021-cut.md"], "CVPR", 2021))
     got = papers(project)
     yolo = got["2011.08036"]  # "**1. Scaled-YOLOv4…**", "- 作者单位: …", "- Paper: …", "- 中文解读: [t](u)"
     assert yolo["title"] == "Scaled-YOLOv4: Scaling Cross Stage Partial Network"
@@ -103,7 +103,7 @@ def test_amusi_bold_title_blocks(project: Path) -> None:
 
 def test_ryumin_tables_folder_with_a_commented_out_row(project: Path) -> None:
     folder = REAL / "ryumin-ICCV2023"
-    result = import_paths(Settings(project, [folder], "ICCV", 2023))
+    result = run_import(ImportSettings(project, [folder], "ICCV", 2023))
     assert result.entries == 9 + 29 + 18
     # one row of the real file is inside <!-- -->: reported with its line, exit 1 without --accept-loss
     assert [(Path(lo.source).name, str(lo.pid)) for lo in result.lost] == [
@@ -176,12 +176,12 @@ def test_mapping_file_and_unmapped_report(project: Path) -> None:
     src = project / "list.md"
     src.write_text("## Weird Topic\n\n- [Invented Weird Topic Paper](https://arxiv.org/abs/2101.20001)\n"
                    "- [Another Invented Weird Paper](https://arxiv.org/abs/2101.20002)\n", encoding="utf-8")
-    dry = import_paths(Settings(project, [src], "CVPR", 2031, dry_run=True))
+    dry = run_import(ImportSettings(project, [src], "CVPR", 2031, dry_run=True))
     assert [(u.label, u.count, u.line) for u in dry.unmapped] == [("Weird Topic", 2, 1)]
     assert dry.unmapped[0].examples == ["Invented Weird Topic Paper", "Another Invented Weird Paper"]
     mapping = project / "map.yaml"
     mapping.write_text("Weird Topic: 目标检测\n", encoding="utf-8")
-    result = import_paths(Settings(project, [src], "CVPR", 2031, mapping=mapping))
+    result = run_import(ImportSettings(project, [src], "CVPR", 2031, mapping=mapping))
     assert result.unmapped == [] and papers(project)["2101.20001"]["tags"] == ["object-detection"]
     mapping.write_text("Weird Topic: no-such-tag\n", encoding="utf-8")
     res = run_cli(project, "import", str(src), "--venue", "CVPR", "--year", "2031", "--map", str(mapping))
@@ -310,7 +310,7 @@ CORPUS_LISTS = [("extreme-assistant-CVPR2020.md", "CVPR", 2020), ("extreme-assis
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus absent")
 @pytest.mark.parametrize(("name", "venue", "year"), CORPUS_LISTS, ids=[n for n, _, _ in CORPUS_LISTS])
 def test_every_corpus_list_recall_or_reported(project: Path, name: str, venue: str, year: int) -> None:
-    result = import_paths(Settings(project, [CORPUS / name], venue, year, dry_run=True))
+    result = run_import(ImportSettings(project, [CORPUS / name], venue, year, dry_run=True))
     assert result.entries > 100
     for src in result.sources:
         assert src.unaccounted == []

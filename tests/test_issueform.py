@@ -129,7 +129,7 @@ def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Pa
     import subprocess
 
     from paperlist import github as gh
-    from paperlist.issueform.flow import FlowSettings, read_event, run
+    from paperlist.issueform.flow import IssuePrSettings, read_event, run_issue_pr
     from support.fake_github import FakeGitHub
     from support.linkservers import write_config
     from support.prrepo import EXISTING, EXISTING_PATH, commit, git, make_list
@@ -158,9 +158,9 @@ def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Pa
                 "number": number, "body": text, "state": "open",
                 "labels": fake.state.issues["octo/papers"][number]["labels"]},
                 "repository": {"default_branch": "main"}}), encoding="utf-8")
-            settings = FlowSettings(root=checkout, mode=mode, event=read_event(event),  # type: ignore[arg-type]
+            settings = IssuePrSettings(root=checkout, mode=mode, event=read_event(event),  # type: ignore[arg-type]
                                     repository="octo/papers", github_token="token")
-            result = run(settings, repo)
+            result = run_issue_pr(settings, repo)
             assert result.exit_code == 0, result.lines
             (comment,) = fake.comments_on("octo/papers", number)
             return str(comment["body"])

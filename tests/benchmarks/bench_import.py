@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
-from paperlist.importer import Settings, import_paths  # noqa: E402
+from paperlist.importer import ImportSettings, run_import  # noqa: E402
 from paperlist.importer.markdown import scan  # noqa: E402
 from paperlist.importer.run import list_files  # noqa: E402
 
@@ -64,7 +64,7 @@ def main() -> int:
             root = empty_project(base)
             base_s = baseline([path])
             start, cpu = time.perf_counter(), time.process_time()
-            result = import_paths(Settings(root, [path], venue, year, dry_run=True, accept_loss=True))
+            result = run_import(ImportSettings(root, [path], venue, year, dry_run=True, accept_loss=True))
             secs, cpu = time.perf_counter() - start, time.process_time() - cpu
             ids_in = sum(s.ids_in for s in result.sources)
             ids_out = sum(s.ids_out for s in result.sources)
@@ -76,10 +76,10 @@ def main() -> int:
         # The full list: every other list first, then the 54-file conference into it.
         root = empty_project(base)
         for rel, venue, year in [(f"corpus/{n}", v, y) for n, v, y in LISTS[:5]] + SEEDS:
-            import_paths(Settings(root, [args.shared / rel], venue, year, accept_loss=True))
+            run_import(ImportSettings(root, [args.shared / rel], venue, year, accept_loss=True))
         before = sum(1 for _ in (root / "papers").rglob("*.yaml"))
         start, cpu = time.perf_counter(), time.process_time()
-        result = import_paths(Settings(root, [corpus / "ryumin-ICCV2023"], "ICCV", 2023, accept_loss=True))
+        result = run_import(ImportSettings(root, [corpus / "ryumin-ICCV2023"], "ICCV", 2023, accept_loss=True))
         secs, cpu = time.perf_counter() - start, time.process_time() - cpu
         after = sum(1 for _ in (root / "papers").rglob("*.yaml"))
         print(f"\nICCV 2023, {len(result.sources)} files into the full list ({before} papers -> {after}): "

@@ -48,8 +48,11 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
 GENERATED_DIR = "lists/"  # every file in it is written by `paperlist render`
 
 
-@dataclass
-class CheckOptions:
+@dataclass(frozen=True)
+class CheckSettings:
+    """What ``paperlist check`` was asked to do."""
+
+    root: Path
     base: str
     head: str = "HEAD"
     links: bool = True
@@ -179,17 +182,17 @@ def verdict_of(report: Report) -> str:
     return "pass"
 
 
-def run_check(root: Path, options: CheckOptions) -> Report:
-    """Check what ``options.head`` changes relative to ``options.base``; see the module docstring."""
-    root = Path(root)
+def run_check(settings: CheckSettings) -> Report:
+    """Check what ``settings.head`` changes relative to ``settings.base``; see the module docstring."""
+    root = Path(settings.root)
     if not (root / ".git").exists():
         # A worktree or submodule has a .git file; anything else is not a checkout.
         raise UsageError(f"{root} is not a git checkout (paperlist check diffs with git)")
-    base_sha = rev_parse(root, options.base)
-    head_sha = rev_parse(root, options.head)
+    base_sha = rev_parse(root, settings.base)
+    head_sha = rev_parse(root, settings.head)
     worktree_sha = rev_parse(root, "HEAD")
     if head_sha != worktree_sha:
-        raise UsageError(f"--head {options.head} is {head_sha[:12]} but the checkout is at {worktree_sha[:12]}: "
+        raise UsageError(f"--head {settings.head} is {head_sha[:12]} but the checkout is at {worktree_sha[:12]}: "
                          "check out the head first (paperlist reads the files from the working tree)")
     mb = merge_base(root, base_sha, head_sha)
     changed = changes(root, mb, head_sha)
@@ -201,20 +204,20 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     from .dupes import find_duplicates
     from .validate import validate_papers
 
-    reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, options.trusted)),
-                             Report(_unchecked_findings(root, options.base, base_sha, head_sha, changed=changed,
+    reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, settings.trusted)),
+                             Report(_unchecked_findings(root, settings.base, base_sha, head_sha, changed=changed,
                                                         checked=len(papers.files)))]
     # A file that does not parse is validate's to report; dupes and links would only add noise about it.
     parsed = [pf for pf in papers.files if pf.parsed]
     if papers.files:
         reports.append(validate_papers(papers))
     if parsed:
-        reports.append(find_duplicates(root, None, papers=parsed, use_cache=options.dupes_cache))
-        if options.links:
+        reports.append(find_duplicates(root, None, papers=parsed, use_cache=settings.dupes_cache))
+        if settings.links:
             from .links import check_links
 
-            reports.append(check_links(root, papers=parsed, timeout=options.link_timeout,
-                                       github_token=options.github_token))
+            reports.append(check_links(root, papers=parsed, timeout=settings.link_timeout,
+                                       github_token=settings.github_token))
     deletions = [Finding(file=p, severity="notice", check="scope",
                          message="this change removes a paper from the list",
                          message_zh="此修改从列表中删除了一篇论文") for p in deleted]
@@ -234,8 +237,8 @@ def run_check(root: Path, options: CheckOptions) -> Report:
         "head_sha": head_sha,
         "changed": [{"status": c.status, "path": c.path, **({"old": c.old} if c.old else {})} for c in changed],
         "papers_checked": live,
-        "links_checked": bool(options.links and papers.files),
-        **options.context,
+        "links_checked": bool(settings.links and papers.files),
+        **settings.context,
     }
     report.meta["verdict"] = verdict_of(report)
     report.meta["counts"] = {k: report.summary()[k] for k in ("errors", "warnings", "notices")}

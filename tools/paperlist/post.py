@@ -1,6 +1,6 @@
 """Posting reports to GitHub: the pull-request comment (with its status and review) and the sweep issue.
 
-The CLI fills a settings object and calls :func:`post_comment` or :func:`post_sweep_issue`; they
+The CLI fills a settings object and calls :func:`run_comment` or :func:`run_sweep_issue`; they
 return what happened as plain data (``Posted.lines`` for a person to read, the Markdown body
 for a dry run) and raise :class:`~paperlist.errors.UsageError` for a report that must not be
 posted. Nothing here prints or exits.
@@ -56,7 +56,7 @@ class Posted:
     inconclusive: str | None = None  # why nothing was posted from a run that could not reach the network
 
 
-def post_comment(settings: CommentSettings, environ: Mapping[str, str]) -> Posted:
+def run_comment(settings: CommentSettings, environ: Mapping[str, str]) -> Posted:
     """Post a check report as the PR's one paperlist comment, its commit status, and its review of
     one-click suggestions. A report about another commit or PR is refused (UsageError); a PR that
     has moved on since is left alone (a newer run will post)."""
@@ -115,7 +115,7 @@ def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, s
     return posted
 
 
-def post_sweep_issue(settings: SweepSettings, environ: Mapping[str, str]) -> Posted:
+def run_sweep_issue(settings: SweepSettings, environ: Mapping[str, str]) -> Posted:
     """Open, update or close the single "broken links" issue from the sweep's link reports.
 
     A shard that could not reach the network makes the whole sweep inconclusive: the issue is

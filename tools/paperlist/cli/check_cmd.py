@@ -46,14 +46,14 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
       paperlist check --base origin/main                 before you push
       paperlist check --base origin/main --no-links --format json
     """
-    from ..check import CheckOptions, actions_context, run_check, write_report
+    from ..check import CheckSettings, actions_context, run_check, write_report
     from ..comment import SUMMARY_BUDGET, links_for, render_comment
 
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-    options = CheckOptions(base=base, head=head, links=not no_links, trusted=trusted,
-                           github_token=os.environ.get("GITHUB_TOKEN") or None,
-                           context=actions_context(os.environ) if in_actions else {}, dupes_cache=not in_actions)
-    report = run_check(ctx.root, options)
+    settings = CheckSettings(root=ctx.root, base=base, head=head, links=not no_links, trusted=trusted,
+                             github_token=os.environ.get("GITHUB_TOKEN") or None,
+                             context=actions_context(os.environ) if in_actions else {}, dupes_cache=not in_actions)
+    report = run_check(settings)
     if report_path is not None:
         write_report(report, report_path)
     if in_actions:
@@ -89,9 +89,9 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
       paperlist comment --report report.json --pr 42 --head-sha "$HEAD_SHA"
       paperlist comment --report report.json --pr 42 --dry-run
     """
-    from ..post import CommentSettings, post_comment
+    from ..post import CommentSettings, run_comment
 
-    posted = post_comment(CommentSettings(report=report_path, pr=pr, head_sha=head_sha, summary_url=summary_url,
+    posted = run_comment(CommentSettings(report=report_path, pr=pr, head_sha=head_sha, summary_url=summary_url,
                                           status=not no_status, suggestions=not no_suggestions,
                                           dry_run=dry_run), os.environ)
     _show(posted, dry_run=dry_run)
@@ -125,9 +125,9 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
     Example (the link-sweep workflow):
       paperlist sweep-issue --report links-1.json --report links-2.json
     """
-    from ..post import SweepSettings, post_sweep_issue
+    from ..post import SweepSettings, run_sweep_issue
 
-    posted = post_sweep_issue(SweepSettings(reports=reports, title=title, dry_run=dry_run), os.environ)
+    posted = run_sweep_issue(SweepSettings(reports=reports, title=title, dry_run=dry_run), os.environ)
     if posted.inconclusive:
         for line in posted.lines:
             click.echo(line, err=True)

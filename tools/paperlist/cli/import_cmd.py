@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..importer import ImportResult, Settings, import_paths
+from ..importer import ImportResult, ImportSettings, run_import
 from .common import Ctx, ExitError, handle_errors, pass_ctx
 
 
@@ -91,7 +91,7 @@ def import_command(ctx: Ctx, paths: tuple[Path, ...], venue: str, year: int, dry
     """
     if not (ctx.root / "vocab").is_dir():
         raise ExitError(f"{ctx.root}: no vocab/ folder here; pass --root the project folder")
-    result = import_paths(Settings(ctx.root, list(paths), venue, year, dry_run=dry_run, accept_loss=accept_loss,
+    result = run_import(ImportSettings(ctx.root, list(paths), venue, year, dry_run=dry_run, accept_loss=accept_loss,
                                    mapping=mapping))
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_report().to_dict(), ensure_ascii=False, indent=2) + "\n")

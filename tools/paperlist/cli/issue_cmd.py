@@ -42,19 +42,19 @@ def issue_pr_command(ctx: Ctx, *, mode: str, event_path: Path, no_links: bool, r
       paperlist issue-pr --mode close
     """
     from .. import github as gh
-    from ..issueform.flow import FlowSettings, read_event, run
+    from ..issueform.flow import IssuePrSettings, read_event, run_issue_pr
 
     env = os.environ
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
     repository = env.get("GITHUB_REPOSITORY") or ""
     run_id = env.get("GITHUB_RUN_ID") or ""
     run_url = f"{server}/{repository}/actions/runs/{run_id}" if run_id.isdigit() and repository else None
-    settings = FlowSettings(root=ctx.root, mode=mode, event=read_event(event_path),  # type: ignore[arg-type]
+    settings = IssuePrSettings(root=ctx.root, mode=mode, event=read_event(event_path),  # type: ignore[arg-type]
                             repository=repository, server_url=server, run_url=run_url,
                             run_id=int(run_id) if run_id.isdigit() else None, links=not no_links,
                             github_token=env.get("GITHUB_TOKEN") or None, remote=remote)
     _, repo = gh.from_env(env)
-    result = run(settings, repo)
+    result = run_issue_pr(settings, repo)
     for line in result.lines:
         click.echo(line)
     raise SystemExit(result.exit_code)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..reporting import REPORTERS
-from ..site import SiteSettings, build_site
+from ..site import SiteSettings, run_site
 from .common import Ctx, format_option, handle_errors, pass_ctx
 
 
@@ -31,7 +31,7 @@ def site_command(ctx: Ctx, out: Path, fmt: str) -> None:
       python3 -m http.server -d _site 8000           then open http://127.0.0.1:8000/
     """
     out = out if out.is_absolute() else Path.cwd() / out
-    report = build_site(SiteSettings(root=ctx.root, out=out))
+    report = run_site(SiteSettings(root=ctx.root, out=out))
     if fmt == "text":
         for f in report.findings:
             click.echo(f"{f.file}: {f.severity} [{f.check}] {f.message}", err=True)

@@ -7,7 +7,7 @@ One module per step:
 - ``urls``: what a link is (by URL first, whole-word labels second);
 - ``ledger``: what became of every non-blank line; ``recall``: the id-recall guard;
 - ``group``: entries naming one paper become one; ``plan``: writes planned, validated, applied;
-- ``run``: ``import_paths`` ties them together.
+- ``run``: ``run_import`` ties them together.
 """
 
 from __future__ import annotations
@@ -15,19 +15,19 @@ from __future__ import annotations
 from .group import FALLBACK_TAG, title_keys
 from .parse import parse_authors
 from .plan import Plan, PlanError, PlannedWrite, apply_plan
-from .run import ImportResult, Settings, import_list, import_paths, parse_list
+from .run import ImportResult, ImportSettings, import_list, parse_list, run_import
 
 __all__ = [
            "FALLBACK_TAG",
            "ImportResult",
+           "ImportSettings",
            "Plan",
            "PlanError",
            "PlannedWrite",
-           "Settings",
            "apply_plan",
            "import_list",
-           "import_paths",
            "parse_authors",
            "parse_list",
+           "run_import",
            "title_keys",
 ]

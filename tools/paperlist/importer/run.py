@@ -1,4 +1,4 @@
-"""``import_paths``: read lists, parse, map categories, group, plan, guard recall, apply."""
+"""``run_import``: read lists, parse, map categories, group, plan, guard recall, apply."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ MAX_INPUT_BYTES = 10 * 1024 * 1024  # a whole conference is 1.5 MB; ten times th
 LIST_SUFFIXES = (".md", ".markdown", ".txt")
 
 
-@dataclass
-class Settings:
+@dataclass(frozen=True)
+class ImportSettings:
     """What ``paperlist import`` was asked to do."""
 
     root: Path
@@ -243,11 +243,11 @@ def refuse_bad_lines(text: str) -> dict[int, str]:
     return out
 
 
-def import_paths(settings: Settings) -> ImportResult:
+def run_import(settings: ImportSettings) -> ImportResult:
     """Import lists (files, or folders of section files) into ``root/papers/``.
 
-    >>> s = Settings(Path("."), [Path("lists/cvpr2021.md")], "CVPR", 2021, dry_run=True)  # doctest: +SKIP
-    >>> import_paths(s).exit_code()  # doctest: +SKIP
+    >>> s = ImportSettings(Path("."), [Path("lists/cvpr2021.md")], "CVPR", 2021, dry_run=True)  # doctest: +SKIP
+    >>> run_import(s).exit_code()  # doctest: +SKIP
     0
     """
     root = Path(settings.root)
@@ -367,4 +367,4 @@ def parse_list(text: str, vocab: Vocabulary, *, source: str = "<list>", markdown
 
 def import_list(root: Path, path: Path, venue: str, year: int, dry_run: bool = False) -> ImportResult:
     """One list, the old signature (tests and scripts)."""
-    return import_paths(Settings(Path(root), [Path(path)], venue, year, dry_run=dry_run, accept_loss=True))
+    return run_import(ImportSettings(Path(root), [Path(path)], venue, year, dry_run=dry_run, accept_loss=True))

@@ -11,7 +11,7 @@ Three modes, one per workflow job so each job holds only the permissions it need
   on that PR here, because a PR opened with the Actions token triggers no workflow of its own.
 - ``close``: the issue was closed: close its PR.
 
-The library never prints: ``run`` returns a ``FlowResult`` with the lines the CLI shows.
+The library never prints: ``run_issue_pr`` returns a ``FlowResult`` with the lines the CLI shows.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any, Literal
 from github.Repository import Repository
 
 from .. import github as gh
-from ..check import CheckOptions, run_check
+from ..check import CheckSettings, run_check
 from ..comment import links_for
 from ..errors import PaperlistError, UsageError
 from ..gitdiff import commit_as_bot, git, push_bot_branch
@@ -87,8 +87,8 @@ def read_event(path: Path) -> IssueEvent:
                       is_pull="pull_request" in issue)
 
 
-@dataclass
-class FlowSettings:
+@dataclass(frozen=True)
+class IssuePrSettings:
     root: Path
     mode: Mode
     event: IssueEvent
@@ -135,7 +135,7 @@ def _answer(repo: Repository, number: int, body: str, result: FlowResult) -> Flo
     return result
 
 
-def run(settings: FlowSettings, repo: Repository) -> FlowResult:
+def run_issue_pr(settings: IssuePrSettings, repo: Repository) -> FlowResult:
     """Do what ``settings.mode`` says for the event; see the module docstring."""
     ev = settings.event
     if ev.is_pull:
@@ -176,7 +176,7 @@ def run(settings: FlowSettings, repo: Repository) -> FlowResult:
         return _build(settings, repo, request, wt, base_sha, approver=approver, note=note)
 
 
-def _build(settings: FlowSettings, repo: Repository, request: PaperRequest, wt: Path, base_sha: str, *,
+def _build(settings: IssuePrSettings, repo: Repository, request: PaperRequest, wt: Path, base_sha: str, *,
            approver: str | None, note: str | None) -> FlowResult:
     ev = settings.event
     branch = branch_for(ev.number)
@@ -197,8 +197,8 @@ def _build(settings: FlowSettings, repo: Repository, request: PaperRequest, wt: 
     context: dict[str, Any] = {"repository": settings.repository, "server_url": settings.server_url}
     if settings.run_id:
         context["run_id"] = settings.run_id
-    report = run_check(wt, CheckOptions(base=base_sha, head="HEAD", links=settings.links, trusted=False,
-                                        github_token=settings.github_token, dupes_cache=False, context=context))
+    report = run_check(CheckSettings(root=wt, base=base_sha, head="HEAD", links=settings.links, trusted=False,
+                                     github_token=settings.github_token, dupes_cache=False, context=context))
     links = links_for(report, server_url=settings.server_url, repository=settings.repository,
                       summary_url=settings.run_url)
     if report.errors:

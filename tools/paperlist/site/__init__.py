@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .build import SiteSettings, build_site
+from .build import SiteSettings, run_site
 
-__all__ = ["SiteSettings", "build_site"]
+__all__ = ["SiteSettings", "run_site"]

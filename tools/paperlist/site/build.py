@@ -93,7 +93,7 @@ def _check_out(out: Path, root: Path) -> None:
         raise UsageError(f"--out {out}: must not be the project folder, hold it, or lie inside papers/")
 
 
-def build_site(settings: SiteSettings) -> Report:
+def run_site(settings: SiteSettings) -> Report:
     """Build the site into ``settings.out``. Papers that cannot be shown are warning findings."""
     root, out = settings.root, settings.out
     _check_out(out, root)
