@@ -159,7 +159,7 @@ def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Pa
                 "labels": fake.state.issues["octo/papers"][number]["labels"]},
                 "repository": {"default_branch": "main"}}), encoding="utf-8")
             settings = IssuePrSettings(root=checkout, mode=mode, event=read_event(event),  # type: ignore[arg-type]
-                                    repository="octo/papers", github_token="token")
+                                       repository="octo/papers", github_token="token")
             result = run_issue_pr(settings, repo)
             assert result.exit_code == 0, result.lines
             (comment,) = fake.comments_on("octo/papers", number)

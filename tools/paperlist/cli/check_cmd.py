@@ -92,8 +92,8 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
     from ..post import CommentSettings, run_comment
 
     posted = run_comment(CommentSettings(report=report_path, pr=pr, head_sha=head_sha, summary_url=summary_url,
-                                          status=not no_status, suggestions=not no_suggestions,
-                                          dry_run=dry_run), os.environ)
+                                         status=not no_status, suggestions=not no_suggestions,
+                                         dry_run=dry_run), os.environ)
     _show(posted, dry_run=dry_run)
 
 

@@ -92,7 +92,7 @@ def import_command(ctx: Ctx, paths: tuple[Path, ...], venue: str, year: int, dry
     if not (ctx.root / "vocab").is_dir():
         raise ExitError(f"{ctx.root}: no vocab/ folder here; pass --root the project folder")
     result = run_import(ImportSettings(ctx.root, list(paths), venue, year, dry_run=dry_run, accept_loss=accept_loss,
-                                   mapping=mapping))
+                                         mapping=mapping))
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_report().to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

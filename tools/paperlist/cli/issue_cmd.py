@@ -50,9 +50,9 @@ def issue_pr_command(ctx: Ctx, *, mode: str, event_path: Path, no_links: bool, r
     run_id = env.get("GITHUB_RUN_ID") or ""
     run_url = f"{server}/{repository}/actions/runs/{run_id}" if run_id.isdigit() and repository else None
     settings = IssuePrSettings(root=ctx.root, mode=mode, event=read_event(event_path),  # type: ignore[arg-type]
-                            repository=repository, server_url=server, run_url=run_url,
-                            run_id=int(run_id) if run_id.isdigit() else None, links=not no_links,
-                            github_token=env.get("GITHUB_TOKEN") or None, remote=remote)
+                               repository=repository, server_url=server, run_url=run_url,
+                               run_id=int(run_id) if run_id.isdigit() else None, links=not no_links,
+                               github_token=env.get("GITHUB_TOKEN") or None, remote=remote)
     _, repo = gh.from_env(env)
     result = run_issue_pr(settings, repo)
     for line in result.lines:
