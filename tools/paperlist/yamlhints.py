@@ -29,10 +29,6 @@ class YamlHint:
     suggestion: str | None = None
 
 
-def _lines(text: str) -> list[str]:
-    return text.splitlines()
-
-
 _PROBLEM_ZH = (
     ("mapping values are not allowed", "此处不允许出现冒号分隔的映射值"),
     ("tab character", "Tab 字符破坏了缩进"),

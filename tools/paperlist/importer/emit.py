@@ -2,8 +2,9 @@
 
 ruamel.yaml's round-trip dumper takes several milliseconds a file, which made importing a whole
 conference (2,000 new files) slow. New files have one fixed shape, so they are emitted here
-directly; every result is read back with the C loader and compared with the data, and anything
-unusual (a string needing escapes, a value YAML would read as another type) falls back to ruamel.
+directly; the planner reads every result back (it parses each new file to validate it) and compares
+it with the data, and anything unusual (a string needing escapes, a value YAML would read as another
+type) falls back to ruamel.
 Merges into existing files still go through ruamel (they must keep hand-made formatting).
 """
 
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-import yaml
 
 from .. import writer
 
@@ -98,13 +97,3 @@ def fast_text(paper: dict[str, Any]) -> str | None:
     except _Fallback:
         return None
 
-
-def dump_new(paper: dict[str, Any]) -> str:
-    """The text of a new paper file in house style (checked by reading it back)."""
-    text = fast_text(paper)
-    try:
-        if text is not None and yaml.load(text, Loader=yaml.CSafeLoader) == plain_data(paper):
-            return text
-    except yaml.YAMLError:
-        pass
-    return writer.dump(writer.build(paper))

@@ -42,10 +42,6 @@ class Ledger:
         if old is None or _RANK[status] > _RANK[old[0]]:
             self.marks[no] = (status, why)
 
-    def force(self, no: int, status: str, why: str) -> None:
-        """Re-decide a line (an entry that gathered lines and was then dropped)."""
-        self.marks[no] = (status, why)
-
     def nonblank(self) -> list[int]:
         return [i for i, line in enumerate(self.source_lines, 1) if line.strip()]
 

@@ -108,7 +108,7 @@ class HttpChecker:
         )
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *_exc: object) -> None:
         if self._session is not None:
             await self._session.close()
 

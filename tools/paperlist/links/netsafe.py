@@ -11,7 +11,7 @@ Three layers, the last one decisive:
    so the common cases get a clear message and no DNS query at all.
 2. ``SafeResolver``: resolves the name and refuses when any address it yields is forbidden
    (a clear "resolves to 10.0.0.5" message).
-3. ``safe_socket_factory``: aiohttp hands it the exact address it is about to connect to, so
+3. ``make_socket_factory()``: aiohttp hands its socket factory the exact address it is about to connect to, so
    the check is on the connected address itself: no time-of-check/time-of-use gap even if
    DNS answers differently a second time (DNS rebinding). Every redirect hop goes through it.
 """
@@ -170,6 +170,3 @@ def make_socket_factory(exempt: Exempt = ()) -> Callable[[Any], socket.socket]:
         return socket.socket(family=family, type=type_, proto=proto)
 
     return factory
-
-
-safe_socket_factory = make_socket_factory()

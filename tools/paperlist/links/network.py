@@ -75,8 +75,6 @@ class NetworkWatch:
     min_hosts: int = MIN_HOSTS
     down: str | None = None  # why the network is unavailable, once decided
     failed_hosts: dict[str, str] = field(default_factory=dict)  # every host with a connection-level failure
-    reached_hosts: int = 0
-    probes_made: int = 0
     _streak: set[str] = field(default_factory=set)  # hosts failed since any host was last reached
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _probe_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -84,7 +82,6 @@ class NetworkWatch:
     def reached(self, host: str) -> None:
         """Some host answered (any HTTP status, a TLS handshake): the network works."""
         with self._lock:
-            self.reached_hosts += 1
             self._streak.clear()
 
     def failed(self, host: str, kind: str) -> bool:
@@ -121,7 +118,6 @@ class NetworkWatch:
             host, _, port = host_of(url).rpartition(":")
             if not host:
                 continue
-            self.probes_made += 1
             try:
                 with socket.create_connection((host, int(port)), timeout=self.probe_timeout):
                     return True
