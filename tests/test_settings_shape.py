@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from paperlist.check import CheckSettings
 from paperlist.cli import main
 from paperlist.contribute import NewRequest, NewResult, NewSettings, Plan, run_new
 from paperlist.dupes import DupesSettings, run_dupes
@@ -19,6 +20,7 @@ from paperlist.findings import EXIT_NETWORK, Report
 from paperlist.gitdiff import PushResult
 from paperlist.links import LinksResult, LinksSettings, run_links
 from paperlist.pages import PublishReadmeSettings, RenderSettings, run_publish_readme, run_render
+from paperlist.site import SiteSettings
 from paperlist.validate import ValidateSettings, run_validate
 from projectkit import add_paper, make_project, tree_digest
 from support.linkservers import LinkFarm, make_link_project
@@ -156,6 +158,12 @@ _CASES = [
          workshop=True), dry_run=True), None),
     ("paperlist.pages.run_publish_readme", ["publish-readme", "--remote", "up", "--branch", "trunk", "--attempts", "2"],
      lambda root: PublishReadmeSettings(root=root, remote="up", branch="trunk", attempts=2), PushResult(False, 1)),
+    # The commands that had the shape already keep it.
+    ("paperlist.check.run_check", ["check", "--base", "origin/main", "--no-links", "--trusted"],
+     lambda root: CheckSettings(root=root, base="origin/main", links=False, trusted=True, github_token="t0ken"),
+     Report([])),
+    ("paperlist.cli.site_cmd.run_site", ["site", "--out", "_site", "--format", "json"],
+     lambda root: SiteSettings(root=root, out=Path.cwd() / "_site"), Report([])),
 ]
 
 
@@ -168,6 +176,8 @@ def test_each_command_builds_its_settings(tmp_path: Path, monkeypatch: pytest.Mo
         result = NewResult(Plan(tmp_path))
     monkeypatch.setattr(where, _fake(seen, result))
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("PAPERLIST_TRUSTED", raising=False)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.md").write_text("", encoding="utf-8")
     out = CliRunner().invoke(main, ["--root", str(tmp_path), *argv], catch_exceptions=False)
