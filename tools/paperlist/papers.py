@@ -68,9 +68,6 @@ class Papers:
     findings: list[Finding] = field(default_factory=list)
     complete: bool = False
 
-    def by_rel(self) -> dict[str, PaperFile]:
-        return {pf.rel: pf for pf in self.files}
-
 
 def paper_paths(root: Path, files: Sequence[Path] | None = None) -> tuple[list[Path], list[Finding]]:
     """The paths a run covers: ``files`` resolved by the one rule, or every paper under ``root``."""
@@ -86,14 +83,16 @@ def load_papers(root: Path, files: Sequence[Path] | None = None) -> Papers:
     return Papers(root, [load_paper(p, root) for p in paths], findings, complete=files is None)
 
 
-def map_papers(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path], *,
+def map_papers(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path | str], *,
                jobs: int | None = None, parallel_from: int | None = None) -> list[R]:
-    """``fn`` over each of ``paths`` (from :func:`paper_paths`) as loaded, on all cores when many;
-    results in order. Each file is parsed once, in the worker that runs ``fn`` on it."""
+    """``fn`` over each of ``paths`` (from :func:`paper_paths`, or root-relative POSIX strings) as
+    loaded, on all cores when many; results in order. Each file is parsed once, in the worker that
+    runs ``fn`` on it."""
     root = Path(root)
 
-    def one(path: Path) -> R:
-        return fn(load_paper(path, root))
+    def one(path: Path | str) -> R:
+        # A relative string is joined in the worker: 100,000 Path objects cost the parent 0.7 s.
+        return fn(load_paper(root / path if isinstance(path, str) else path, root))
 
     kw = {"parallel_from": parallel_from} if parallel_from is not None else {}
     return pmap(one, list(paths), jobs=jobs, **kw)

@@ -14,7 +14,8 @@ from typing import Any
 from .. import cachedir
 from ..index import snapshot
 from ..loader import PaperFile
-from .features import Features, features_of_files
+from ..papers import map_papers
+from .features import Features, features_of
 from .index import _BLOCK_TOKENS, Index, _shared_needed, keys_of, lookup_keys
 
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
@@ -75,7 +76,6 @@ class Store:
         self.path = path
         self.root = root
         self._sqlite3 = sqlite3
-        self.writable = True
         try:
             self.con = self._open()
         except (sqlite3.DatabaseError, CacheCorrupt):
@@ -97,7 +97,6 @@ class Store:
             con = sqlite3.connect(self.path, timeout=15)
         except (OSError, sqlite3.Error):
             # Unwritable cache folder: work from an in-memory database (slower next time, still right).
-            self.writable = False
             con = sqlite3.connect(":memory:")
         con.execute("PRAGMA synchronous=OFF")  # a lost cache is rebuilt; durability buys nothing
         con.execute("PRAGMA trusted_schema=OFF")
@@ -144,16 +143,17 @@ class Store:
         pending = sorted(rel for rel, blob in current.items() if blob is None or stored.get(rel, (0, ""))[1] != blob)
         for rel in [*gone, *(r for r in pending if r in stored)]:
             self._delete(stored[rel][0])
-        parsed = features_of_files(self.root, pending, loaded)
+        # Workers parse and encode (record bytes, checksum, postings); this process only inserts.
+        todo = [rel for rel in pending if rel not in loaded]
+        parsed = {rel: (loaded[rel].blob, _stored(features_of(loaded[rel]))) for rel in pending if rel in loaded}
+        parsed.update(zip(todo, map_papers(self.root, _stored_file, todo), strict=True))
         next_id = (con.execute("SELECT MAX(id) FROM files").fetchone()[0] or 0) + 1
         rows: tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, int]]] = ([], [], [])
         for fid, rel in enumerate(pending, start=next_id):
-            blob, rec = parsed[rel]
-            data = marshal.dumps(rec.to_tuple()) if rec else None
-            rows[0].append((fid, rel, blob, data, zlib.crc32(data) if data is not None else None))
-            if rec is not None:
-                rows[1].extend((k, fid) for k in keys_of(rec))
-                rows[2].extend((w, fid) for w in set(rec.content_words))
+            blob, (data, crc, keys, words) = parsed[rel]
+            rows[0].append((fid, rel, blob, data, crc))
+            rows[1].extend((k, fid) for k in keys)
+            rows[2].extend((w, fid) for w in words)
         con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", rows[0])
         con.executemany("INSERT INTO keys VALUES (?, ?)", rows[1])
         con.executemany("INSERT INTO words VALUES (?, ?)", rows[2])
@@ -245,6 +245,21 @@ class Store:
             if rec is not None:
                 idx.add(rec)
         return idx
+
+
+_Stored = tuple[bytes | None, int | None, list[str], list[str]]
+
+
+def _stored(rec: Features | None) -> _Stored:
+    """A record as the database holds it: marshalled bytes, their checksum, exact keys, title words."""
+    if rec is None:
+        return None, None, [], []
+    data = marshal.dumps(rec.to_tuple())
+    return data, zlib.crc32(data), keys_of(rec), sorted(set(rec.content_words))
+
+
+def _stored_file(pf: PaperFile) -> tuple[str | None, _Stored]:
+    return pf.blob, _stored(features_of(pf))
 
 
 def cache_path(root: Path, cache_dir: Path | None = None) -> Path | None:
