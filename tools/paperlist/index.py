@@ -87,9 +87,11 @@ class Snapshot:
     ``ids`` (path → blob id; None: unreadable or not a regular file) is only built when asked for.
     """
 
-    def __init__(self, digest: str, build: Callable[[], dict[str, str | None]]) -> None:
+    def __init__(self, digest: str, build: Callable[[], dict[str, str | None]],
+                 find: Callable[[str], tuple[bool, str | None]] | None = None) -> None:
         self.digest = digest
         self._build = build
+        self._find = find
         self._ids: dict[str, str | None] | None = None
 
     @property
@@ -97,6 +99,13 @@ class Snapshot:
         if self._ids is None:
             self._ids = self._build()
         return self._ids
+
+    def lookup(self, rel: str) -> tuple[bool, str | None]:
+        """(listed, blob id) of one file, without building ``ids`` for the whole list when it can
+        be read straight from git's listing (a one-file check against 100,000 papers)."""
+        if self._ids is None and self._find is not None:
+            return self._find(rel)
+        return (rel in self.ids, self.ids.get(rel))
 
 
 def _hashed(root: Path, rels: Iterable[str]) -> dict[str, str | None]:
@@ -155,9 +164,30 @@ def snapshot(root: Path) -> Snapshot:
         ids.update(hashed)
         return ids
 
+    def find(rel: str) -> tuple[bool, str | None]:
+        if rel in changed:
+            return (rel in hashed, hashed.get(rel))
+        if not _is_paper_rel(rel):
+            return (False, None)
+        at = staged.find(b"\t" + os.fsencode(rel) + b"\0")
+        if at < 0 and not staged.endswith(b"\t" + os.fsencode(rel)):
+            return (False, None)
+        if at < 0:
+            at = len(staged) - len(rel) - 1
+        if staged.find(b"\t" + os.fsencode(rel) + b"\0", at + 1) >= 0:
+            return (True, build().get(rel))  # listed more than once: a conflict, read the whole listing
+        meta = staged[staged.rfind(b"\0", 0, at) + 1:at].split(b" ")
+        if len(meta) != 3:  # not where an entry starts (a path holding a tab): read the whole listing
+            ids = build()
+            return (rel in ids, ids.get(rel))
+        mode, blob, stage = meta
+        if stage != b"0":
+            return (True, None)
+        return (True, blob.decode("ascii")) if mode in (b"100644", b"100755") else (False, None)
+
     # Conflicted entries are named in git's listing, so they are part of the digest as well; so are
     # the names of modified and untracked files that are not papers (a stray file is a finding).
-    return Snapshot(_digest(b"\1".join((staged, dirty, others)), hashed), build)
+    return Snapshot(_digest(b"\1".join((staged, dirty, others)), hashed), build, find)
 
 
 @lru_cache(maxsize=1)

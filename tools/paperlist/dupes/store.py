@@ -130,7 +130,8 @@ class Store:
         # The whole listing unchanged since the last run (same blob ids, same hashes of the files git
         # sees modified): nothing to compare file by file. The files being checked are read anyway.
         unchanged = (not self.fresh and self._meta("snapshot") == snap.digest
-                     and all(snap.ids[rel] == pf.blob for rel, pf in loaded.items() if rel in snap.ids))
+                     and all(listed is False or blob == pf.blob
+                             for rel, pf in loaded.items() for listed, blob in [snap.lookup(rel)]))
         if unchanged:
             return
         current = dict(snap.ids)
