@@ -138,6 +138,8 @@ _TRAILING_VENUE = re.compile(
     r"(?:\s*(?:oral|spotlight|poster|workshop))?\s*[\)）\]】]?\s*$",
     re.I,
 )
+_CLOSERS = (")", "）", "】")
+_VENUE_NAMES = ("cvpr", "iccv", "eccv", "wacv", "neurips", "nips", "iclr", "icml", "aaai")
 _LEADING_CJK_BRACKET = re.compile(r"^\s*【[^】]*】\s*")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -154,9 +156,18 @@ def strip_title_decorations(title: str) -> str:
     allows 300; dupes compares files that fail the schema too).
     """
     text = unicodedata.normalize("NFKC", title[:MAX_TITLE]).strip()
-    text = _LEADING_CJK_BRACKET.sub("", text)
+    if text.startswith("【"):
+        text = _LEADING_CJK_BRACKET.sub("", text)
     for _ in range(3):  # "Title (CVPR 2021)(中文)" has both, in either order
-        new = _TRAILING_VENUE.sub("", _TRAILING_TRANSLATION.sub("", text)).strip()
+        # The patterns are anchored at the end and tried at every position: test first what each
+        # needs (a closing bracket last, a venue's name somewhere), as most titles have neither.
+        new = text
+        if new[-1:] in _CLOSERS:
+            new = _TRAILING_TRANSLATION.sub("", new)
+        low = new.lower()
+        if any(v in low for v in _VENUE_NAMES):
+            new = _TRAILING_VENUE.sub("", new)
+        new = new.strip()
         if new == text:
             break
         text = new
