@@ -19,14 +19,14 @@ stream). Two shapes, for the two sizes of run:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from .findings import Finding
 from .loader import PAPERS_DIR, PaperFile, discover, load_paper
-from .parallel import pmap
+from .parallel import pmap_chunks
 
 R = TypeVar("R")
 
@@ -88,6 +88,15 @@ def map_papers(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path | 
     """``fn`` over each of ``paths`` (from :func:`paper_paths`, or root-relative POSIX strings) as
     loaded, on all cores when many; results in order. Each file is parsed once, in the worker that
     runs ``fn`` on it."""
+    out: list[R] = []
+    for part in map_papers_chunks(root, fn, paths, jobs=jobs, parallel_from=parallel_from):
+        out.extend(part)
+    return out
+
+
+def map_papers_chunks(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path | str], *,
+                      jobs: int | None = None, parallel_from: int | None = None) -> Iterator[list[R]]:
+    """:func:`map_papers`, its results a chunk at a time, in order, as the workers finish them."""
     root = Path(root)
 
     def one(path: Path | str) -> R:
@@ -95,7 +104,8 @@ def map_papers(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path | 
         return fn(load_paper(root / path if isinstance(path, str) else path, root))
 
     kw = {"parallel_from": parallel_from} if parallel_from is not None else {}
-    return pmap(one, list(paths), jobs=jobs, **kw)
+    return pmap_chunks(one, list(paths), jobs=jobs, **kw)
 
 
-__all__ = ["Papers", "is_paper_path", "load_papers", "map_papers", "missing", "paper_paths", "resolve"]
+__all__ = ["Papers", "is_paper_path", "load_papers", "map_papers", "map_papers_chunks", "missing", "paper_paths",
+           "resolve"]

@@ -8,7 +8,7 @@ cannot be started (a sandbox) or the batch is too small to pay for them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -40,27 +40,35 @@ def pmap(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None,
     >>> pmap(len, ["a", "bb"])
     [1, 2]
     """
+    out: list[R] = []
+    for part in pmap_chunks(fn, items, jobs=jobs, parallel_from=parallel_from):
+        out.extend(part)
+    return out
+
+
+def pmap_chunks(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None,
+                parallel_from: int = PARALLEL_FROM) -> Iterator[list[R]]:
+    """:func:`pmap`, its results handed over a chunk at a time, in order, as the workers finish
+    them: the caller can store one chunk while the workers compute the next."""
     global _FN  # noqa: PLW0603 - forked workers inherit the function through this global
     workers = cpu_jobs(jobs)
-    if workers > 1 and len(items) >= parallel_from:
-        try:
-            import multiprocessing
+    if workers < 2 or len(items) < parallel_from:
+        yield [fn(x) for x in items]
+        return
+    # Workers are forked when the pool is made: they see _FN as it is at that moment.
+    previous, _FN = _FN, fn
+    try:
+        import multiprocessing
 
-            ctx = multiprocessing.get_context("fork")
-        except (ValueError, ImportError):
-            ctx = None
-        if ctx is not None:
-            size = max(50, len(items) // (workers * 4))
-            chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
-            _FN = fn
-            try:
-                with ctx.Pool(workers) as pool:
-                    out: list[R] = []
-                    for part in pool.map(_run_chunk, chunks):
-                        out.extend(part)
-                    return out
-            except OSError:
-                pass  # no process support here: do it in this process
-            finally:
-                _FN = None
-    return [fn(x) for x in items]
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    except (ValueError, ImportError, OSError):
+        pool = None  # no process support here (a sandbox): do it in this process
+    finally:
+        _FN = previous
+    if pool is None:
+        yield [fn(x) for x in items]
+        return
+    size = max(50, len(items) // (workers * 8))
+    chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
+    with pool:
+        yield from pool.imap(_run_chunk, chunks)

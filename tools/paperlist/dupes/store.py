@@ -7,19 +7,21 @@ import marshal
 import os
 import sys
 import zlib
-from collections.abc import Iterable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .. import cachedir
 from ..index import snapshot
 from ..loader import PaperFile
-from ..papers import map_papers
+from ..papers import map_papers_chunks
 from .features import Features, features_of
 from .index import _BLOCK_TOKENS, Index, _shared_needed, keys_of, lookup_keys
 
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 7
+_CACHE_VERSION = 8
 
 
 def _valid_record_tuple(t: Any) -> bool:
@@ -35,16 +37,18 @@ _SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE files(id INTEGER PRIMARY KEY, rel TEXT NOT NULL UNIQUE, blob TEXT, rec BLOB, crc INTEGER);
 CREATE TABLE keys(key TEXT NOT NULL, fid INTEGER NOT NULL);
-CREATE TABLE words(word TEXT NOT NULL, fid INTEGER NOT NULL);
+CREATE TABLE words(word TEXT PRIMARY KEY, n INTEGER NOT NULL, fids BLOB NOT NULL, crc INTEGER NOT NULL)
+    WITHOUT ROWID;
 """
 # Created after the first bulk load: building an index once is much faster than growing it row by
-# row. Postings name files by number (not by path: a third of the size), and the indexes cover
-# the lookups, so a query never visits the tables. A file's postings are deleted through its old
-# record's own words and keys, so no index by file is needed.
+# row. Postings name files by number (not by path: a third of the size), and the index covers the
+# lookup, so a query never visits the table. A file's postings are deleted through its old
+# record's own words and keys, so no index by file is needed. Title words are one row per word
+# (its files as a packed array): a million rows of (word, file) cost seconds to insert and index.
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS keys_key ON keys(key, fid);
-CREATE INDEX IF NOT EXISTS words_word ON words(word, fid);
 """
+_FIDS = "i"  # array type code of file numbers in a posting (4 bytes)
 
 
 def _schema_objects() -> set[tuple[str, str]]:
@@ -142,29 +146,47 @@ class Store:
         stored = {rel: (fid, blob) for fid, rel, blob in con.execute("SELECT id, rel, blob FROM files")}
         gone = [rel for rel in stored if rel not in current]
         pending = sorted(rel for rel, blob in current.items() if blob is None or stored.get(rel, (0, ""))[1] != blob)
+        # Title-word postings change once per word at the end, whatever number of files touch it.
+        added: dict[str, list[int]] = defaultdict(list)
+        removed: dict[str, set[int]] = defaultdict(set)
         for rel in [*gone, *(r for r in pending if r in stored)]:
-            self._delete(stored[rel][0])
-        # Workers parse and encode (record bytes, checksum, postings); this process only inserts.
-        todo = [rel for rel in pending if rel not in loaded]
-        parsed = {rel: (loaded[rel].blob, _stored(features_of(loaded[rel]))) for rel in pending if rel in loaded}
-        parsed.update(zip(todo, map_papers(self.root, _stored_file, todo), strict=True))
+            self._delete(stored[rel][0], removed)
+        # Workers parse and encode (record bytes, checksum, postings); this process inserts each
+        # chunk while they work on the next.
         next_id = (con.execute("SELECT MAX(id) FROM files").fetchone()[0] or 0) + 1
-        rows: tuple[list[tuple[Any, ...]], list[tuple[str, int]], list[tuple[str, int]]] = ([], [], [])
-        for fid, rel in enumerate(pending, start=next_id):
-            blob, (data, crc, keys, words) = parsed[rel]
-            rows[0].append((fid, rel, blob, data, crc))
-            rows[1].extend((k, fid) for k in keys)
-            rows[2].extend((w, fid) for w in words)
-        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", rows[0])
-        con.executemany("INSERT INTO keys VALUES (?, ?)", rows[1])
-        con.executemany("INSERT INTO words VALUES (?, ?)", rows[2])
+        fids = {rel: fid for fid, rel in enumerate(pending, start=next_id)}
+        as_listed = True  # every file parsed holds the content the listing named
+
+        def insert(rels: Sequence[str], results: Sequence[tuple[str | None, _Stored]]) -> None:
+            nonlocal as_listed
+            files: list[tuple[Any, ...]] = []
+            keys: list[tuple[str, int]] = []
+            for rel, (blob, (data, crc, rec_keys, rec_words)) in zip(rels, results, strict=True):
+                fid = fids[rel]
+                as_listed = as_listed and blob == current[rel]
+                files.append((fid, rel, blob, data, crc))
+                keys.extend((k, fid) for k in rec_keys)
+                for w in rec_words:
+                    added[w].append(fid)
+            con.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?)", files)
+            con.executemany("INSERT INTO keys VALUES (?, ?)", keys)
+
+        mine = [rel for rel in pending if rel in loaded]
+        insert(mine, [(loaded[rel].blob, _stored(features_of(loaded[rel]))) for rel in mine])
+        todo = [rel for rel in pending if rel not in loaded]
+        done = 0
+        for part in map_papers_chunks(self.root, _stored_file, todo):
+            insert(todo[done:done + len(part)], part)
+            done += len(part)
+        self._update_postings(added, removed)
         if self.fresh:
             con.executescript(_INDEXES)
             con.executemany("INSERT INTO meta VALUES (?, ?)", self._identity().items())
             self.fresh = False
         # Stored only when what was parsed is what the listing named (a file that changed meanwhile
         # must be compared again next time).
-        digest = snap.digest if current == snap.ids else ""
+        digest = snap.digest if as_listed and all(current[rel] == snap.ids.get(rel) for rel in loaded
+                                                  if rel in current) else ""
         con.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (digest,))
         con.commit()
 
@@ -172,14 +194,46 @@ class Store:
         row = self.con.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
         return str(row[0]) if row else None
 
-    def _delete(self, fid: int) -> None:
+    def _delete(self, fid: int, removed: dict[str, set[int]]) -> None:
         row = self.con.execute("SELECT rec, crc FROM files WHERE id=?", (fid,)).fetchone()
         old = self._decode(row[0], row[1]) if row else None
         if old is not None:
             self.con.executemany("DELETE FROM keys WHERE key=? AND fid=?", [(k, fid) for k in keys_of(old)])
-            self.con.executemany("DELETE FROM words WHERE word=? AND fid=?",
-                                 [(w, fid) for w in set(old.content_words)])
+            for w in set(old.content_words):
+                removed[w].add(fid)
         self.con.execute("DELETE FROM files WHERE id=?", (fid,))
+
+    def _update_postings(self, added: dict[str, list[int]], removed: dict[str, set[int]]) -> None:
+        touched = sorted(set(added) | set(removed))
+        old = {} if self.fresh else self._postings(touched)
+        rows: list[tuple[str, int, bytes, int]] = []
+        gone: list[tuple[str]] = []
+        for w in touched:
+            fids = old.get(w, array(_FIDS))
+            if w in removed:
+                drop = removed[w]
+                fids = array(_FIDS, (f for f in fids if f not in drop))
+            fids.extend(added.get(w, ()))
+            if fids:
+                data = fids.tobytes()
+                rows.append((w, len(fids), data, zlib.crc32(data)))
+            else:
+                gone.append((w,))
+        self.con.executemany("INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?)", rows)
+        self.con.executemany("DELETE FROM words WHERE word=?", gone)
+
+    def _postings(self, words: Sequence[str]) -> dict[str, array[int]]:
+        out: dict[str, array[int]] = {}
+        for i in range(0, len(words), 500):
+            chunk = words[i:i + 500]
+            for w, n, data, crc in self.con.execute(
+                    f"SELECT word, n, fids, crc FROM words WHERE word IN ({','.join('?' * len(chunk))})", chunk):
+                if not isinstance(data, bytes) or zlib.crc32(data) != crc or len(data) != n * array(_FIDS).itemsize:
+                    raise CacheCorrupt("damaged posting")
+                fids = array(_FIDS)
+                fids.frombytes(data)
+                out[w] = fids
+        return out
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -221,13 +275,14 @@ class Store:
         words = sorted(set(rec.content_words))
         if words:
             marks = ",".join("?" * len(words))
-            counts = self.con.execute(
-                f"SELECT word, COUNT(*) FROM words WHERE word IN ({marks}) GROUP BY word", words).fetchall()
+            counts = self.con.execute(f"SELECT word, n FROM words WHERE word IN ({marks})", words).fetchall()
             rarest = [w for _, w in sorted((c, w) for w, c in counts)[:_BLOCK_TOKENS]]
             if rarest:
-                fids.update(r[0] for r in self.con.execute(
-                    f"SELECT fid FROM words WHERE word IN ({','.join('?' * len(rarest))}) "
-                    "GROUP BY fid HAVING COUNT(*) >= ?", [*rarest, _shared_needed(len(rarest))]))
+                # Files sharing enough of the rarest words (each file is in a word's posting once).
+                postings = self._postings(rarest)
+                shared = Counter(f for w in rarest for f in postings.get(w, ()))
+                need = _shared_needed(len(rarest))
+                fids.update(f for f, n in shared.items() if n >= need)
         out: set[str] = set()
         todo = sorted(fids)
         for i in range(0, len(todo), 500):
