@@ -279,7 +279,12 @@ class _Reject(Exception):
 
 
 Path_ = tuple[str | int, ...]
-_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+# Module-level names: the event walk runs once per value of every file, and yaml.X is two lookups.
+_StreamEndEvent, _DocumentStartEvent = yaml.StreamEndEvent, yaml.DocumentStartEvent
+_SequenceEndEvent, _MappingEndEvent, _AliasEvent = yaml.SequenceEndEvent, yaml.MappingEndEvent, yaml.AliasEvent
+_ScalarEvent, _SequenceStartEvent = yaml.ScalarEvent, yaml.SequenceStartEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_NODE_EVENTS = (_ScalarEvent, _SequenceStartEvent, _MappingStartEvent, _AliasEvent)
 
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
@@ -357,19 +362,20 @@ def _compose(pf: PaperFile, text: str) -> bool:
         while True:
             event: Any = get()
             kind = type(event)
-            if kind is yaml.StreamEndEvent or event is None:
+            if kind is _StreamEndEvent or event is None:
                 break
-            if kind is yaml.DocumentStartEvent:
+            if kind is _DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise yaml.composer.ComposerError("expected a single document in the stream", None,
                                                       "but found another document", event.start_mark)
                 continue
-            if kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+            if kind is _SequenceEndEvent or kind is _MappingEndEvent:
                 value = stack.pop()[0]
             elif kind in _NODE_EVENTS:
-                at = _mark(event)
-                if kind is yaml.AliasEvent:
+                m = event.start_mark
+                at = (m.line + 1, m.column + 1)
+                if kind is _AliasEvent:
                     raise reject(anchors.get(event.anchor, at),
                                  "YAML aliases (*name) are not allowed in paper files; write the value out",
                                  message_zh="论文文件中不允许使用 YAML 别名（*name）")
@@ -382,18 +388,18 @@ def _compose(pf: PaperFile, text: str) -> bool:
                 if event.anchor is not None:
                     anchors[event.anchor] = at
                 tag = event.tag
-                if kind is yaml.ScalarEvent:
+                if kind is _ScalarEvent:
                     if tag is None or tag == "!":
                         tag = _resolve_scalar(event.value, event.implicit)
                 elif tag is None or tag == "!":
-                    tag = _SEQ if kind is yaml.SequenceStartEvent else _MAP
+                    tag = _SEQ if kind is _SequenceStartEvent else _MAP
                 if tag not in _ALLOWED_TAGS:
                     raise reject(at, f"YAML tag {tag!r} is not allowed; paper files hold plain strings, numbers, "
                                  "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
                 parent_frame = stack[-1] if stack else None
                 if parent_frame is not None and type(parent_frame[0]) is dict and parent_frame[3] is None:
                     # A mapping key: plain text, once.
-                    if kind is not yaml.ScalarEvent or tag != _STR:
+                    if kind is not _ScalarEvent or tag != _STR:
                         raise reject(at, "mapping keys must be plain names")
                     name = event.value
                     firsts = parent_frame[4]
@@ -416,7 +422,7 @@ def _compose(pf: PaperFile, text: str) -> bool:
                     path = (*parent_frame[1], len(parent_frame[0]))
                     key_marks[path] = at
                 value_marks[path] = at
-                if kind is yaml.ScalarEvent:
+                if kind is _ScalarEvent:
                     if tag == _STR:
                         value = event.value
                         if _BAD_SEARCH(value):  # whatever its spelling in YAML: \e, \x1b, \u202e, \N, \L…
@@ -425,7 +431,7 @@ def _compose(pf: PaperFile, text: str) -> bool:
                         value = _scalar(tag, event.value)
                         raw_scalars[path] = event.value
                 else:
-                    stack.append([{} if kind is yaml.MappingStartEvent else [], path, depth, None, {}])
+                    stack.append([{} if kind is _MappingStartEvent else [], path, depth, None, {}])
                     continue
             else:
                 continue  # stream and document ends
