@@ -26,3 +26,17 @@ def test_declaring_not_duplicates_is_flagged_for_a_maintainer(tmp_path: Path) ->
     _, report = report_of(repo)
     scope = [f for f in report["findings"] if f["check"] == "scope"]
     assert [(f["file"], f["severity"]) for f in scope] == [("not-duplicates.yaml", "warning")]
+
+
+def test_a_committed_cache_folder_fails_an_untrusted_pr(tmp_path: Path) -> None:
+    from support.prrepo import git
+
+    repo = branch(tmp_path)
+    write(repo, key("A New Paper"), good("A New Paper"))
+    write(repo, ".paperlist-cache/index.sqlite", "not really a database\n")
+    git(repo, "add", "-f", ".paperlist-cache")
+    commit(repo)
+    result, report = report_of(repo)
+    assert result.exit_code == 1
+    scope = [f for f in report["findings"] if f["check"] == "scope"]
+    assert [(f["file"], f["severity"]) for f in scope] == [(".paperlist-cache/index.sqlite", "error")]

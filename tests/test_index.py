@@ -46,3 +46,33 @@ def test_one_file_lookup_agrees_with_the_whole_listing(tmp_path: Path) -> None:
     assert answers["deleted"] == (False, None) and answers["never"] == (False, None)
     assert answers["ignored"] == (True, blob_id(b"title: ignored\n"))  # discover() reads it, so it is listed
     assert answers["link"][1] is None  # never named by content: always loaded (and refused) afresh
+
+
+def test_a_cache_committed_into_the_tree_is_never_trusted(tmp_path: Path) -> None:
+    # A pull request (or a fork) that force-adds .paperlist-cache/ with forged answers, here "this
+    # broken paper has no findings", must not decide the verdict.
+    import json
+    import sqlite3
+
+    from projectkit import make_project, run_cli
+
+    root = make_project(tmp_path)
+    paper = root / "papers" / "cvpr2020" / "broken.yaml"
+    paper.parent.mkdir(parents=True, exist_ok=True)
+    paper.write_text('title: "Broken"\nvenue: CVPR\nyear: "2020"\ntags: [other]\n')
+    _git(root, "init", "--quiet")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "papers")
+    first = run_cli(root, "validate", "--format", "json")
+    assert first.returncode == 1 and json.loads(first.stdout)["findings"]
+    con = sqlite3.connect(root / ".paperlist-cache" / "index.sqlite")
+    forged = con.execute("UPDATE derived SET value='[]' WHERE kind LIKE 'validate@%'").rowcount
+    con.commit()
+    con.close()
+    assert forged >= 1
+    assert run_cli(root, "validate").returncode == 0  # an untracked local cache is the user's own: trusted
+    _git(root, "add", "-f", ".paperlist-cache")
+    _git(root, "commit", "--quiet", "-m", "a cache, forced in")
+    again = run_cli(root, "validate", "--format", "json")
+    assert again.returncode == 1, again.stdout
+    assert any(f["file"] == "papers/cvpr2020/broken.yaml" for f in json.loads(again.stdout)["findings"])

@@ -42,6 +42,8 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
     # links from the link check, or declare its duplicate "not a duplicate".
     ("linkcheck.yaml", "the link checker's exclusions", "error"),
     ("not-duplicates.yaml", "the pairs of papers declared not duplicates", "warning"),
+    # A committed cache would answer for the checks; it is never read (cachedir), and never wanted.
+    (".paperlist-cache/", "a paperlist cache folder", "error"),
     ("vocab/", "the tag and venue vocabularies", "warning"),
     ("paperlist.yaml", "the list's settings", "warning"),
 )
