@@ -103,11 +103,11 @@ def test_bad_option_is_exit_2(tmp_path: Path) -> None:
 
 def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
-    paths = make_list(root, 1600, seed=3, readme=False)
-    for p in paths[::200]:  # break a few files so both paths have findings to agree on
-        p.write_text(p.read_text().replace("venue: CVPR", 'venue: "CVPRX"'))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PAPERLIST_NO_CACHE", "1")  # both really parse: neither may answer from the index
+        paths = make_list(root, 1600, seed=3, readme=False)
+        for p in paths[::200]:  # break a few files so both paths have findings to agree on
+            p.write_text(p.read_text().replace("venue: CVPR", 'venue: "CVPRX"'))
         serial = _json(run_cli(root, "validate", "--format", "json", "--jobs", "1"))
         parallel = _json(run_cli(root, "validate", "--format", "json", "--jobs", "2"))
     assert serial == parallel

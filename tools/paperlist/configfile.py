@@ -83,13 +83,61 @@ def schema_validator(root: Path, schema_name: str, *, packaged_fallback: bool = 
 def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
                 required: bool = False) -> tuple[Any, list[Finding]]:
     """``(data, findings)`` for ``<root>/<name>``: ``default`` and no findings when it is absent
-    (a ConfigError when ``required``); data None when it has errors."""
+    (a ConfigError when ``required``); data None when it has errors.
+
+    The answer is kept in the content-addressed index under the hash of the file, its schema,
+    this code and the jsonschema release: a run whose configuration has not changed neither
+    parses it nor imports jsonschema (a tenth of a second per command)."""
     root = Path(root)
     path = root / name
     if not path.exists() and not path.is_symlink():
         if required:
             raise ConfigError(f"{path}: missing (is --root the project folder?)")
         return default, []
+    key = _answer_key(root, path, schema_name)
+    if key is not None:
+        from .index import memo_get
+
+        known = memo_get(root, f"config:{name}", key)
+        try:
+            if known is not None:
+                return known["data"], [Finding.from_dict(f) for f in known["findings"]]
+        except (TypeError, KeyError, ValueError):
+            pass  # not what we wrote: read the file
+    data, findings = _read_config(root, path, name, schema_name, default)
+    if key is not None:
+        from .index import memo_put
+
+        memo_put(root, f"config:{name}", key, {"data": data, "findings": [f.to_dict() for f in findings]})
+    return data, findings
+
+
+def _answer_key(root: Path, path: Path, schema_name: str) -> str | None:
+    """The hash of everything read_config's answer depends on; None when it cannot be named
+    (the file is not a plain readable file, or the schema or jsonschema cannot be found)."""
+    import importlib.util
+    import os
+
+    from .index import code_fingerprint, fingerprint
+
+    schema = Path(root) / SCHEMA_DIR / schema_name
+    if not schema.is_file():
+        schema = _PACKAGED / SCHEMA_DIR / schema_name
+    try:
+        if path.is_symlink():
+            return None
+        spec = importlib.util.find_spec("jsonschema")
+        if spec is None or spec.origin is None:
+            return None
+        site = Path(spec.origin).parent.parent  # the release, from its dist-info folder's name
+        release = sorted(n for n in os.listdir(site) if n.startswith("jsonschema-") and n.endswith(".dist-info"))
+        return fingerprint(code_fingerprint(), str(path.relative_to(root)), path.read_bytes(), schema.read_bytes(),
+                           *release)
+    except (OSError, ValueError, ImportError):
+        return None
+
+
+def _read_config(root: Path, path: Path, name: str, schema_name: str, default: Any) -> tuple[Any, list[Finding]]:
     pf = load_paper(path, root)
     if pf.text is not None and all(not ln.strip() or ln.lstrip().startswith("#") for ln in pf.text.splitlines()):
         return default, []  # empty, or only comments: the defaults
