@@ -40,6 +40,7 @@ def make_list(path: Path, papers: dict[str, str] | None = None) -> Path:
     for d in ("schema", "vocab"):
         shutil.copytree(PROJECT / d, path / d)
     (path / "README.md").write_text(README, encoding="utf-8")
+    (path / ".gitignore").write_text(".paperlist-cache/\n", encoding="utf-8")  # as the project's own
     for rel, text in (papers if papers is not None else {EXISTING_PATH: EXISTING}).items():
         write(path, rel, text)
     git(path, "add", "-A")
