@@ -40,6 +40,9 @@ def make_list(root: Path, n: int, *, seed: int = 1, readme: bool = True, venues:
             shutil.copytree(repo / d, root / d)
     if readme:
         (root / "README.md").write_text("# Bench\n\n<!-- paperlist:begin -->\n<!-- paperlist:end -->\n")
+    # As in the project: the cache folder (written below by the vocabulary check) is never committed.
+    if not (root / ".gitignore").exists():
+        (root / ".gitignore").write_text(".paperlist-cache/\n")
     from paperlist.vocab import Vocabulary
 
     tags = [t for t in TAGS if t in Vocabulary.load(root).tags] or list(Vocabulary.load(root).tags)[:3]
