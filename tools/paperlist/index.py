@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from . import cachedir
 from .loader import PAPERS_DIR, PaperFile, blob_id, discover, relpath
-from .papers import map_papers
+from .papers import map_papers_chunks
 
 T = TypeVar("T")
 
@@ -309,10 +309,12 @@ class Derived:
 
 def derive(root: Path, codec: Codec, fn: Callable[[PaperFile], T], paths: Sequence[Path], *,
            complete: bool = False, jobs: int | None = None, parallel_from: int | None = None,
-           loaded: dict[str, PaperFile] | None = None) -> Derived:
+           loaded: dict[str, PaperFile] | None = None, meanwhile: Callable[[], None] | None = None) -> Derived:
     """``fn`` of each file in ``paths``, from the index where its content is known, else parsed
     (once, on all cores when many) and remembered. ``loaded`` files are used as they are (not
     re-read). ``complete``: these are all the files, so contents no longer present are forgotten.
+    ``meanwhile`` is called once, while the workers parse: the caller's own loading (vocabulary,
+    settings, git history) costs no wall time on a cold run.
 
     >>> derive(root, ENTRY_CODEC, entry_of, paths).values  # doctest: +SKIP
     """
@@ -355,8 +357,14 @@ def derive(root: Path, codec: Codec, fn: Callable[[PaperFile], T], paths: Sequen
     def with_blob(pf: PaperFile) -> tuple[str | None, T]:
         return pf.blob, fn(pf)
 
-    for i, (blob, value) in zip(fresh, map_papers(root, with_blob, [paths[i] for i in fresh], jobs=jobs,
-                                                  parallel_from=parallel_from), strict=True):
+    results: list[tuple[str | None, T]] = []
+    with map_papers_chunks(root, with_blob, [paths[i] for i in fresh], jobs=jobs,
+                           parallel_from=parallel_from) as chunks:
+        if meanwhile is not None:
+            meanwhile()
+        for part in chunks:
+            results.extend(part)
+    for i, (blob, value) in zip(fresh, results, strict=True):
         values[i] = value
         # Stored under the content actually parsed: a file that changed after it was listed is
         # filed under its new content (and looked up again next time), never under the old one.

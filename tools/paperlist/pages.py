@@ -470,10 +470,14 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
         done = _unchanged(root, current, memo_get(root, _MEMO, key), check)
         if done is not None:
             return done
-    vocab = Vocabulary.load(root)
-    settings = load_settings(root)
-    entries, skipped, files = load_entries(root)
-    generated = build(entries, vocab, site_url=settings.site_url, added=added_times(root, PAPERS_DIR),
+    inputs: dict[str, Any] = {}
+
+    def meanwhile() -> None:  # while the papers are parsed, on the other cores
+        inputs.update(vocab=Vocabulary.load(root), settings=load_settings(root), added=added_times(root, PAPERS_DIR))
+
+    entries, skipped, files = load_entries(root, meanwhile=meanwhile)
+    vocab, settings = inputs["vocab"], inputs["settings"]
+    generated = build(entries, vocab, site_url=settings.site_url, added=inputs["added"],
                       screenshot=(root / SCREENSHOT).is_file(), budget=budget)
     # Defence in depth: whatever bypassed validation, no generated page carries a control character.
     wanted = {README: splice(current, scrub(generated.readme_block)),

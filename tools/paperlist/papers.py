@@ -19,14 +19,14 @@ stream). Two shapes, for the two sizes of run:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from .findings import Finding
 from .loader import PAPERS_DIR, PaperFile, discover, load_paper
-from .parallel import pmap_chunks
+from .parallel import Chunks, pmap_chunks
 
 R = TypeVar("R")
 
@@ -89,14 +89,16 @@ def map_papers(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path | 
     loaded, on all cores when many; results in order. Each file is parsed once, in the worker that
     runs ``fn`` on it."""
     out: list[R] = []
-    for part in map_papers_chunks(root, fn, paths, jobs=jobs, parallel_from=parallel_from):
-        out.extend(part)
+    with map_papers_chunks(root, fn, paths, jobs=jobs, parallel_from=parallel_from) as chunks:
+        for part in chunks:
+            out.extend(part)
     return out
 
 
 def map_papers_chunks(root: Path, fn: Callable[[PaperFile], R], paths: Sequence[Path | str], *,
-                      jobs: int | None = None, parallel_from: int | None = None) -> Iterator[list[R]]:
-    """:func:`map_papers`, its results a chunk at a time, in order, as the workers finish them."""
+                      jobs: int | None = None, parallel_from: int | None = None) -> Chunks[R]:
+    """:func:`map_papers`, its results a chunk at a time, in order, as the workers finish them
+    (under way as soon as this returns: see :class:`~paperlist.parallel.Chunks`)."""
     root = Path(root)
 
     def one(path: Path | str) -> R:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,20 +41,65 @@ def pmap(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None,
     [1, 2]
     """
     out: list[R] = []
-    for part in pmap_chunks(fn, items, jobs=jobs, parallel_from=parallel_from):
-        out.extend(part)
+    with pmap_chunks(fn, items, jobs=jobs, parallel_from=parallel_from) as chunks:
+        for part in chunks:
+            out.extend(part)
     return out
 
 
+class Chunks(Generic[R]):
+    """The results of :func:`pmap_chunks`, a chunk at a time, in order. The work is under way as
+    soon as this exists, so the caller can do its own work before asking for the first chunk.
+    ``close()`` (or leaving a ``with`` block) stops the workers; exhausting it does too."""
+
+    def __init__(self, pool: Any = None, results: Iterator[list[R]] | None = None,
+                 compute: Callable[[], list[R]] | None = None) -> None:
+        self._pool = pool
+        self._results = results
+        self._compute = compute  # in this process, when asked for: no workers were started
+
+    def __iter__(self) -> Chunks[R]:
+        return self
+
+    def __next__(self) -> list[R]:
+        if self._compute is not None:
+            compute, self._compute = self._compute, None
+            return compute()
+        if self._results is None:
+            raise StopIteration
+        try:
+            return next(self._results)
+        except BaseException:  # the end, or a failure: either way the workers are done
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._compute = None
+        self._results = None
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.terminate()
+
+    def __enter__(self) -> Chunks[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 def pmap_chunks(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = None,
-                parallel_from: int = PARALLEL_FROM) -> Iterator[list[R]]:
+                parallel_from: int = PARALLEL_FROM) -> Chunks[R]:
     """:func:`pmap`, its results handed over a chunk at a time, in order, as the workers finish
-    them: the caller can store one chunk while the workers compute the next."""
+    them: the caller can store one chunk while the workers compute the next, or do other work
+    before it asks for the first."""
     global _FN  # noqa: PLW0603 - forked workers inherit the function through this global
     workers = cpu_jobs(jobs)
-    if workers < 2 or len(items) < parallel_from:
-        yield [fn(x) for x in items]
-        return
+    todo = list(items)
+    if workers < 2 or len(todo) < parallel_from:
+        return Chunks(compute=lambda: [fn(x) for x in todo])
     # Workers are forked when the pool is made: they see _FN as it is at that moment.
     previous, _FN = _FN, fn
     try:
@@ -62,13 +107,9 @@ def pmap_chunks(fn: Callable[[T], R], items: Sequence[T], *, jobs: int | None = 
 
         pool = multiprocessing.get_context("fork").Pool(workers)
     except (ValueError, ImportError, OSError):
-        pool = None  # no process support here (a sandbox): do it in this process
+        return Chunks(compute=lambda: [fn(x) for x in todo])  # no process support here (a sandbox)
     finally:
         _FN = previous
-    if pool is None:
-        yield [fn(x) for x in items]
-        return
-    size = max(50, len(items) // (workers * 8))
-    chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
-    with pool:
-        yield from pool.imap(_run_chunk, chunks)
+    size = max(50, len(todo) // (workers * 8))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    return Chunks(pool, pool.imap(_run_chunk, chunks))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,14 +116,16 @@ def _decode(data: Any, rel: str) -> tuple[ListEntry | None, str | None]:
 ENTRY_CODEC = Codec("render-entry", _encode, _decode)
 
 
-def load_entries(root: Path) -> tuple[list[ListEntry], list[Finding], int]:
-    """Every paper as an ListEntry (from the content-addressed index where its content is known, else
+def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None
+                 ) -> tuple[list[ListEntry], list[Finding], int]:
+    """Every paper as a ListEntry (from the content-addressed index where its content is known, else
     parsed once, on all cores when many), the findings about files that are not rendered, and
-    the number of files."""
+    the number of files. ``meanwhile`` runs while the files are parsed (see ``index.derive``)."""
     paths, findings = discover(root)
     skipped = list(findings)
     entries: list[ListEntry] = []
-    derived = derive(root, ENTRY_CODEC, _entry_of, paths, complete=True, parallel_from=_PARALLEL_MIN)
+    derived = derive(root, ENTRY_CODEC, _entry_of, paths, complete=True, parallel_from=_PARALLEL_MIN,
+                     meanwhile=meanwhile)
     for path, (entry, problem) in zip(paths, derived.values, strict=True):
         if entry is None:
             msg = "not rendered: the file does not load as a paper with title, venue and year"

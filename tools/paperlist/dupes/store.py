@@ -175,9 +175,10 @@ class Store:
         insert(mine, [(loaded[rel].blob, _stored(features_of(loaded[rel]))) for rel in mine])
         todo = [rel for rel in pending if rel not in loaded]
         done = 0
-        for part in map_papers_chunks(self.root, _stored_file, todo):
-            insert(todo[done:done + len(part)], part)
-            done += len(part)
+        with map_papers_chunks(self.root, _stored_file, todo) as chunks:
+            for part in chunks:
+                insert(todo[done:done + len(part)], part)
+                done += len(part)
         self._update_postings(added, removed)
         if self.fresh:
             con.executescript(_INDEXES)
