@@ -24,6 +24,7 @@ def test_one_file_lookup_agrees_with_the_whole_listing(tmp_path: Path) -> None:
     for name in ("kept", "edited", "deleted", "last"):
         (folder / f"{name}.yaml").write_text(f"title: {name}\n")
     (folder / "tab\tname.yaml").write_text("title: tab\n")
+    (folder / "über.yaml").write_text("title: über\n")
     (folder / "link.yaml").symlink_to(folder / "kept.yaml")
     _git(root, "init", "--quiet")
     _git(root, "add", "-A")
@@ -35,7 +36,7 @@ def test_one_file_lookup_agrees_with_the_whole_listing(tmp_path: Path) -> None:
     (folder / "ignored.yaml").write_text("title: ignored\n")
 
     snap = snapshot(root)
-    names = ["kept", "edited", "deleted", "last", "tab\tname", "link", "new", "ignored", "never"]
+    names = ["kept", "edited", "deleted", "last", "tab\tname", "über", "link", "new", "ignored", "never"]
     answers = {n: snap.lookup(f"papers/cvpr2021/{n}.yaml") for n in names}  # before ids is built
     ids = snap.ids
     for n in names:
@@ -43,6 +44,7 @@ def test_one_file_lookup_agrees_with_the_whole_listing(tmp_path: Path) -> None:
         assert answers[n] == (rel in ids, ids.get(rel)), n
     assert answers["edited"] == (True, blob_id(b"title: edited now\n"))
     assert answers["kept"] == (True, blob_id(b"title: kept\n"))
+    assert answers["über"] == (True, blob_id("title: über\n".encode()))
     assert answers["deleted"] == (False, None) and answers["never"] == (False, None)
     assert answers["ignored"] == (True, blob_id(b"title: ignored\n"))  # discover() reads it, so it is listed
     assert answers["link"][1] is None  # never named by content: always loaded (and refused) afresh

@@ -169,12 +169,11 @@ def snapshot(root: Path) -> Snapshot:
             return (rel in hashed, hashed.get(rel))
         if not _is_paper_rel(rel):
             return (False, None)
-        at = staged.find(b"\t" + os.fsencode(rel) + b"\0")
-        if at < 0 and not staged.endswith(b"\t" + os.fsencode(rel)):
-            return (False, None)
+        needle = b"\t" + os.fsencode(rel) + b"\0"  # with -z every entry ends in NUL, the last one too
+        at = staged.find(needle)
         if at < 0:
-            at = len(staged) - len(rel) - 1
-        if staged.find(b"\t" + os.fsencode(rel) + b"\0", at + 1) >= 0:
+            return (False, None)
+        if staged.find(needle, at + 1) >= 0:
             return (True, build().get(rel))  # listed more than once: a conflict, read the whole listing
         meta = staged[staged.rfind(b"\0", 0, at) + 1:at].split(b" ")
         if len(meta) != 3:  # not where an entry starts (a path holding a tab): read the whole listing
