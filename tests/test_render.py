@@ -312,7 +312,9 @@ def test_an_unchanged_list_is_answered_without_rendering_but_never_from_stale_pa
     # The hand-written part of README.md is not generated: editing it is no reason to re-render.
     readme = root / "README.md"
     readme.write_text(readme.read_text().replace("# ", "# Our ", 1))
-    assert run_cli(root, "render", "--check").returncode == 0
+    unchanged = run_cli(root, "render", "--check", "--format", "json")
+    assert unchanged.returncode == 0
+    assert json.loads(unchanged.stdout)["meta"]["sizes"]["README.md"] == len(readme.read_bytes())
 
 
 def test_every_input_of_the_output_is_part_of_what_unchanged_means(tmp_path: Path) -> None:

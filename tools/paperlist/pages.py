@@ -591,9 +591,10 @@ def _unchanged(root: Path, current: str, memo: Any, check: bool) -> Report | Non
         for rel, digest in pages.items():
             if _digest((root / rel).read_text(encoding="utf-8")) != digest:
                 return None
+        sizes = {str(k): int(v) for k, v in memo["sizes"].items()}
+        sizes[README] = _bytes(current)  # its hand-written part may have changed since
         return Report(skipped, files=int(memo["files"]), meta={
-            "changed": [], "papers": int(memo["papers"]), "check": check, "pages": len(pages),
-            "sizes": {str(k): int(v) for k, v in memo["sizes"].items()}})
+            "changed": [], "papers": int(memo["papers"]), "check": check, "pages": len(pages), "sizes": sizes})
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, ConfigError):
         return None
 
