@@ -65,3 +65,9 @@ def test_a_symlink_is_refused_unread(tmp_path: Path) -> None:
     pf = load_paper(link, tmp_path)
     assert pf.data is None and pf.blob is None
     assert "symbolic links are not allowed" in pf.findings[0].message
+
+
+def test_a_refusal_does_not_hide_a_syntax_error_further_down() -> None:
+    pf = load_text('title: "A"\ntitle: "B"\nvenue: CVPR\nyear: 2021\nnote: a: b\n')
+    assert [(f.line, f.message.split(" (")[0]) for f in pf.findings] == [
+        (2, "duplicate key 'title'"), (5, "invalid YAML: mapping values are not allowed in this context")]

@@ -445,6 +445,14 @@ def _compose(pf: PaperFile, text: str) -> bool:
         if not any(f.check == "yaml" for f in pf.findings):  # text findings do not explain a reject
             at = root_mark or (1, 1)
             pf.error("a value does not match its YAML tag (e.g. !!int on text)", line=at[0], column=at[1])
+        # A syntax error further down is reported too: fixing the first finding should not just
+        # reveal the next one (and the syntax error may carry a one-click suggestion).
+        try:
+            while not isinstance(get(), (_StreamEndEvent, type(None))):
+                pass
+        except yaml.MarkedYAMLError as e:
+            if _flow_depth_exceeds(text, MAX_DEPTH) is None:  # else already "nesting deeper than …"
+                _yaml_error(pf, e)
         raise
     finally:
         parser.dispose()
