@@ -4,6 +4,7 @@ findings (never an exception, a hang or a crash), whatever the file holds."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,34 @@ def test_a_refusal_does_not_hide_a_syntax_error_further_down() -> None:
     pf = load_text('title: "A"\ntitle: "B"\nvenue: CVPR\nyear: 2021\nnote: a: b\n')
     assert [(f.line, f.message.split(" (")[0]) for f in pf.findings] == [
         (2, "duplicate key 'title'"), (5, "invalid YAML: mapping values are not allowed in this context")]
+
+
+def test_mutated_files_never_crash_and_only_plain_data_comes_out() -> None:
+    # Random edits of real paper files (anchors, aliases, tags, brackets, escapes, tabs, BOMs,
+    # second documents, NULs...): every one loads to plain data or to findings with a line.
+    import random
+
+    rng = random.Random(8)
+    here = Path(__file__).parent
+    sources = [p.read_text(encoding="utf-8") for p in sorted((here / "bad_input").glob("*.yaml"))[:30]]
+    snippets = ["&a ", "*a", "!!int ", "!!str ", "!custom ", "[", "]", "{", "}", ": ", "- ", "? ", "\t", "'", '"',
+                "\\e", "\\x07", "\\u202e", "#", "---\n", "...\n", "%YAML 1.2\n", "<<: *a\n", "0x1F", ".inf", "~",
+                "|\n  block\n", "\u202e", "\x00", "\r\n", "\ufeff", "title: x\n"]
+
+    def plain(value: object) -> bool:
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or isinstance(value, (str, int, float, bool))
+
+    for _ in range(600):
+        text = rng.choice(sources)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randint(0, len(text))
+            text = text[:at] + rng.choice(snippets) + text[at + rng.choice((0, 0, 3)):]
+        pf = load_text(text)
+        assert plain(pf.data) and (pf.data is None or isinstance(pf.data, dict))
+        assert pf.parsed or pf.findings
+        lines = len(re.split("\r\n|[\r\n\x85\u2028\u2029]", text)) + 1  # YAML's line breaks
+        assert all(f.line is None or 1 <= f.line <= lines for f in pf.findings), (text, pf.findings)
