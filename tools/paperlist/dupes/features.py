@@ -167,6 +167,6 @@ def features_of_files(root: Path, rels: list[str],
         rec = features_of(pf)
         return pf.blob, rec.to_tuple() if rec else None  # plain tuples pickle fast between processes
 
-    for rel, (blob, t) in zip(todo, map_papers(root, features, [root / rel for rel in todo]), strict=True):
+    for rel, (blob, t) in zip(todo, map_papers(root, features, todo), strict=True):
         out[rel] = (blob, Features.from_tuple(t) if t is not None else None)
     return out
