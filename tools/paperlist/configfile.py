@@ -10,7 +10,9 @@ file, line and column: as findings (:func:`read_config`) or as one ConfigError
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,26 +117,33 @@ def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
 def _answer_key(root: Path, path: Path, schema_name: str) -> str | None:
     """The hash of everything read_config's answer depends on; None when it cannot be named
     (the file is not a plain readable file, or the schema or jsonschema cannot be found)."""
-    import importlib.util
-    import os
-
     from .index import code_fingerprint, fingerprint
 
     schema = Path(root) / SCHEMA_DIR / schema_name
     if not schema.is_file():
         schema = _PACKAGED / SCHEMA_DIR / schema_name
+    release = _jsonschema_release()
     try:
-        if path.is_symlink():
+        if release is None or path.is_symlink():
             return None
+        return fingerprint(code_fingerprint(), str(path.relative_to(root)), path.read_bytes(), schema.read_bytes(),
+                           release)
+    except (OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _jsonschema_release() -> str | None:
+    """The installed jsonschema's dist-info folder name (its release), found without importing it."""
+    try:
         spec = importlib.util.find_spec("jsonschema")
         if spec is None or spec.origin is None:
             return None
-        site = Path(spec.origin).parent.parent  # the release, from its dist-info folder's name
-        release = sorted(n for n in os.listdir(site) if n.startswith("jsonschema-") and n.endswith(".dist-info"))
-        return fingerprint(code_fingerprint(), str(path.relative_to(root)), path.read_bytes(), schema.read_bytes(),
-                           *release)
+        site = Path(spec.origin).parent.parent
+        found = sorted(n for n in os.listdir(site) if n.startswith("jsonschema-") and n.endswith(".dist-info"))
     except (OSError, ValueError, ImportError):
         return None
+    return "\0".join(found) or None
 
 
 def _read_config(root: Path, path: Path, name: str, schema_name: str, default: Any) -> tuple[Any, list[Finding]]:

@@ -61,16 +61,16 @@ def _git(root: Path, *args: str) -> subprocess.Popen[bytes] | None:
         return None
 
 
-def content_ids(root: Path, paths: Iterable[Path]) -> dict[str, str | None]:
+def content_ids(root: Path, paths: Iterable[Path], snap: Snapshot | None = None) -> dict[str, str | None]:
     """The blob id of each file's *current* content, by root-relative path (None: unreadable).
 
-    Paper files come from :func:`snapshot` (tracked files git sees unchanged are not read); any
-    other file is hashed here.
+    Paper files come from :func:`snapshot` (tracked files git sees unchanged are not read; ``snap``:
+    one the caller already took); any other file is hashed here.
     """
     root = Path(root)
     # Callers pass Paths already; re-wrapping 10,000 of them cost 0.4 s of a warm render.
     rels = {relpath(p, root): p if isinstance(p, Path) else Path(p) for p in paths}
-    known = snapshot(root).ids if any(_is_paper_rel(rel) for rel in rels) else {}
+    known = (snap or snapshot(root)).ids if any(_is_paper_rel(rel) for rel in rels) else {}
     return {rel: known[rel] if rel in known else _hash_file(path) for rel, path in rels.items()}
 
 
@@ -308,12 +308,14 @@ class Derived:
 
 def derive(root: Path, codec: Codec, fn: Callable[[PaperFile], T], paths: Sequence[Path], *,
            complete: bool = False, jobs: int | None = None, parallel_from: int | None = None,
-           loaded: dict[str, PaperFile] | None = None, meanwhile: Callable[[], None] | None = None) -> Derived:
+           loaded: dict[str, PaperFile] | None = None, meanwhile: Callable[[], None] | None = None,
+           snap: Snapshot | None = None) -> Derived:
     """``fn`` of each file in ``paths``, from the index where its content is known, else parsed
     (once, on all cores when many) and remembered. ``loaded`` files are used as they are (not
     re-read). ``complete``: these are all the files, so contents no longer present are forgotten.
     ``meanwhile`` is called once, while the workers parse: the caller's own loading (vocabulary,
-    settings, git history) costs no wall time on a cold run.
+    settings, git history) costs no wall time on a cold run. ``snap``: the caller's snapshot of
+    the work tree, when it took one already.
 
     >>> derive(root, ENTRY_CODEC, entry_of, paths).values  # doctest: +SKIP
     """
@@ -327,7 +329,7 @@ def derive(root: Path, codec: Codec, fn: Callable[[PaperFile], T], paths: Sequen
     hits = 0
     if store is not None:
         kind = f"{codec.kind}@{code_fingerprint()}:{codec.depends}"
-        ids = content_ids(root, [p for p, rel in zip(paths, rels, strict=True) if rel not in loaded])
+        ids = content_ids(root, [p for p, rel in zip(paths, rels, strict=True) if rel not in loaded], snap)
         for i, rel in enumerate(rels):
             blob = ids.get(rel)
             if blob is not None:

@@ -37,7 +37,7 @@ from .escape import md_text, md_url
 from .findings import Finding, Report
 from .fsutil import write_atomic
 from .gitdiff import PushResult, added_times, publish
-from .index import code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
+from .index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from .keys import folder_name
 from .loader import PAPERS_DIR
 from .markers import README
@@ -465,7 +465,9 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
         raise ConfigError(f"{readme_path}: missing; create it with the two marker lines") from e
     # Everything the output is made from, named before anything is read: when it is what the last
     # run saw, and every generated file still holds what that run wrote, there is nothing to do.
-    key = _memo_key(root, budget)
+    # One listing of the work tree serves both the key and the loading below.
+    snap = snapshot(root) if cachedir.cache_dir(root) is not None else None
+    key = _memo_key(root, budget, snap)
     if key is not None:
         done = _unchanged(root, current, memo_get(root, _MEMO, key), check)
         if done is not None:
@@ -475,7 +477,7 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
     def meanwhile() -> None:  # while the papers are parsed, on the other cores
         inputs.update(vocab=Vocabulary.load(root), settings=load_settings(root), added=added_times(root, PAPERS_DIR))
 
-    entries, skipped, files = load_entries(root, meanwhile=meanwhile)
+    entries, skipped, files = load_entries(root, meanwhile=meanwhile, snap=snap)
     vocab, settings = inputs["vocab"], inputs["settings"]
     generated = build(entries, vocab, site_url=settings.site_url, added=inputs["added"],
                       screenshot=(root / SCREENSHOT).is_file(), budget=budget)
@@ -550,16 +552,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _memo_key(root: Path, budget: int) -> str | None:
+def _memo_key(root: Path, budget: int, snap: Snapshot | None) -> str | None:
     """A hash of everything render reads: the papers (by content), the vocabulary, schemas and
     settings (bytes), git history (HEAD), the screenshot's presence, the page budget and this
-    code. None when there is no cache, or no commit to name the history by."""
-    if cachedir.cache_dir(root) is None:
+    code. None when there is no cache (no ``snap``), or no commit to name the history by."""
+    if snap is None:
         return None
     head = git_head(root)
     if head is None:
         return None
-    parts: list[str | bytes] = [code_fingerprint(), snapshot(root).digest, head, str(budget),
+    parts: list[str | bytes] = [code_fingerprint(), snap.digest, head, str(budget),
                                 str((root / SCREENSHOT).is_file())]
     inputs = [root / SETTINGS_FILE]
     for folder in (VOCAB_DIR, SCHEMA_DIR):

@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .findings import Finding
-from .index import Codec, derive
+from .index import Codec, Snapshot, derive
 from .loader import PaperFile, discover, relpath
 from .markers import BEGIN, END, README
 
@@ -116,7 +116,7 @@ def _decode(data: Any, rel: str) -> tuple[ListEntry | None, str | None]:
 ENTRY_CODEC = Codec("render-entry", _encode, _decode)
 
 
-def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None
+def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None, snap: Snapshot | None = None
                  ) -> tuple[list[ListEntry], list[Finding], int]:
     """Every paper as a ListEntry (from the content-addressed index where its content is known, else
     parsed once, on all cores when many), the findings about files that are not rendered, and
@@ -125,7 +125,7 @@ def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None
     skipped = list(findings)
     entries: list[ListEntry] = []
     derived = derive(root, ENTRY_CODEC, _entry_of, paths, complete=True, parallel_from=_PARALLEL_MIN,
-                     meanwhile=meanwhile)
+                     meanwhile=meanwhile, snap=snap)
     for path, (entry, problem) in zip(paths, derived.values, strict=True):
         if entry is None:
             msg = "not rendered: the file does not load as a paper with title, venue and year"

@@ -248,7 +248,7 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
         expected_s = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, str) else str(expected)
         message = f"{where} must be {expected_s}, not {_type_name(err.instance)} ({_short(err.instance)})"
         kw["message_zh"] = f"{where} 的类型错误"
-        raw = _raw_scalar(pf, path)
+        raw = pf.raw_scalar(path)  # as written: 2002.11840, not the float YAML made of it
         if expected == "string" and raw is not None and isinstance(err.instance, (int, float)):
             kw["hint"] = f"quote it: {json.dumps(raw)}" + (" (unquoted, YAML reads it as a number)")
             kw["suggestion"] = _replace_value(pf, path, json.dumps(raw))
@@ -284,11 +284,6 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
         kw["message_zh"] = f"{where} 项目过多（最多 {err.validator_value} 个）"
     line, col = pf.position(target)
     return [Finding(file=pf.rel, line=line, column=col, severity="error", check="schema", message=message, **kw)]
-
-
-def _raw_scalar(pf: PaperFile, path: Sequence[str | int]) -> str | None:
-    """The scalar exactly as written in the file (before YAML turned 2002.11840 into a float)."""
-    return pf.raw_scalar(path)
 
 
 _ARXIV_VERSION = re.compile(r"^(.+?)v\d+$")

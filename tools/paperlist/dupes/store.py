@@ -48,7 +48,8 @@ CREATE TABLE words(word TEXT PRIMARY KEY, n INTEGER NOT NULL, fids BLOB NOT NULL
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS keys_key ON keys(key, fid);
 """
-_FIDS = "i"  # array type code of file numbers in a posting (4 bytes)
+_FIDS = "i"  # array type code of file numbers in a posting
+_FID_SIZE = array(_FIDS).itemsize
 
 
 def _schema_objects() -> set[tuple[str, str]]:
@@ -229,7 +230,7 @@ class Store:
             chunk = words[i:i + 500]
             for w, n, data, crc in self.con.execute(
                     f"SELECT word, n, fids, crc FROM words WHERE word IN ({','.join('?' * len(chunk))})", chunk):
-                if not isinstance(data, bytes) or zlib.crc32(data) != crc or len(data) != n * array(_FIDS).itemsize:
+                if not isinstance(data, bytes) or zlib.crc32(data) != crc or len(data) != n * _FID_SIZE:
                     raise CacheCorrupt("damaged posting")
                 fids = array(_FIDS)
                 fids.frombytes(data)
