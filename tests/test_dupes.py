@@ -480,3 +480,19 @@ def test_a_warm_index_is_reused_not_rebuilt(project: Path, in_git: bool, monkeyp
     write(project, "papers/cvpr2021/ota.yaml", OTA.replace("2103.14259", "2103.99999"))
     assert find_duplicates(project, [new]).findings == []
     assert sorted(parsed) == ["papers/cvpr2021/new.yaml", "papers/cvpr2021/ota.yaml"]
+
+
+def test_a_damaged_title_word_posting_is_rebuilt_not_trusted(project: Path) -> None:
+    # The postings that find a paper by its title words: emptied behind the checksum's back, the
+    # duplicate would vanish; the checksum sends the index to a rebuild instead.
+    import sqlite3
+
+    new = write(project, "papers/cvpr2021/new.yaml",
+                'title: "OTA: Optimal Transport Assignments for Object Detection"\n')
+    assert only(find_duplicates(project, [new]).findings).extra["duplicate_of"] == "papers/cvpr2021/ota.yaml"
+    con = sqlite3.connect(project / ".paperlist-cache" / "dupes-index.sqlite")
+    damaged = con.execute("UPDATE words SET fids = zeroblob(length(fids))").rowcount
+    con.commit()
+    con.close()
+    assert damaged > 0
+    assert only(find_duplicates(project, [new]).findings).extra["duplicate_of"] == "papers/cvpr2021/ota.yaml"
