@@ -36,7 +36,7 @@ def paper_yaml(title: str, *, venue: str = "CVPR", year: int = 2020, tags: tuple
 
 
 def add_paper(root: Path, title: str, **kw: Any) -> Path:
-    from paperlist.keys import expected_path
+    from paperlist.project.keys import expected_path
 
     path = root / expected_path(kw.get("venue", "CVPR"), kw.get("year", 2020), title)
     path.parent.mkdir(parents=True, exist_ok=True)

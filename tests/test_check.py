@@ -19,7 +19,7 @@ def good(title: str) -> str:
 
 
 def key(title: str) -> str:
-    from paperlist.keys import paper_key
+    from paperlist.project.keys import paper_key
 
     return f"papers/cvpr2021/{paper_key(title)}.yaml"
 
@@ -200,7 +200,7 @@ def test_a_symlink_in_the_pr_is_reported_never_read(tmp_path: Path, monkeypatch:
 
 def test_each_changed_paper_is_parsed_once_for_all_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # validate, dupes and links all read the PR's files; the load step hands them one parse.
-    from paperlist import loader
+    from paperlist.project import loader
 
     repo = branch(tmp_path, {key("An Old Paper"): good("An Old Paper")})
     new = key("A New Paper With Links")

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.comment import (
+from paperlist.errors import UsageError
+from paperlist.findings import Finding, Report
+from paperlist.output.comment import (
     GITHUB_LIMIT,
     MARKER,
     Links,
@@ -21,8 +23,6 @@ from paperlist.comment import (
     report_from_dict,
     status_for,
 )
-from paperlist.errors import UsageError
-from paperlist.findings import Finding, Report
 
 HOSTILE = "@someone <img src=x onerror=alert(1)> --> ``` #12 https://evil.example/x [a](javascript:x) | cell"
 SHA = "c" * 40

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.dupes import find_duplicates
+from paperlist.checks.dupes import find_duplicates
 from projectkit import add_paper, make_project, run_cli
 
 ALIASED = "x: &a [1, 2]\ny: *a\n"

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from paperlist.cli import main
-from paperlist.comment import load_report, render_comment, review_comments
+from paperlist.output.comment import load_report, render_comment, review_comments
 from support.prrepo import commit, git, make_list, write
 
 NEW = "papers/cvpr2021/a-clean-new-paper.yaml"
@@ -133,7 +133,7 @@ def _dump(path: Path, data: dict) -> Path:  # type: ignore[type-arg]
 ])
 def test_tabs_and_unclosed_quotes_get_a_checked_fix(tmp_path: Path, text: str, line: int, suggestion: str,
                                                     zh: str) -> None:
-    from paperlist.loader import load_text
+    from paperlist.project.loader import load_text
 
     pf = load_text(text, "papers/cvpr2021/x.yaml")
     [f] = pf.findings
@@ -144,7 +144,7 @@ def test_tabs_and_unclosed_quotes_get_a_checked_fix(tmp_path: Path, text: str, l
 
 
 def test_no_suggestion_when_quoting_would_swallow_a_comment() -> None:
-    from paperlist.loader import load_text
+    from paperlist.project.loader import load_text
 
     [f] = load_text("title: A: B  # my note\nvenue: CVPR\n", "papers/cvpr2021/x.yaml").findings
     assert f.hint and f.suggestion is None
@@ -153,7 +153,7 @@ def test_no_suggestion_when_quoting_would_swallow_a_comment() -> None:
 def test_contributing_teaches_a_first_timer_what_works() -> None:
     import re
 
-    from paperlist.identity import arxiv_id
+    from paperlist.project.identity import arxiv_id
     from support.prrepo import PROJECT
 
     text = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
@@ -171,7 +171,7 @@ def test_contributing_teaches_a_first_timer_what_works() -> None:
 def test_every_finding_on_broken_files_is_bilingual_hints_included(tmp_path: Path) -> None:
     import shutil
 
-    from paperlist.validate import validate
+    from paperlist.checks.validate import validate
     from projectkit import make_project
 
     root = make_project(tmp_path / "p")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from paperlist.dupes import compare_data, find_duplicates
+from paperlist.checks.dupes import compare_data, find_duplicates
 from paperlist.findings import Finding
 
 DATA = Path(__file__).parent / "data" / "dupes"
@@ -365,7 +365,7 @@ def test_dupes_path_does_not_import_network_or_schema_libraries(project: Path) -
 
 def test_blocking_keeps_every_labelled_duplicate_as_a_candidate() -> None:
     """The index only compares candidates; every true pair must survive the blocking."""
-    from paperlist.dupes import Index, features_from_data
+    from paperlist.checks.dupes import Index, features_from_data
 
     pairs = load_pairs()
     idx = Index()
@@ -454,7 +454,7 @@ def test_a_warm_index_is_reused_not_rebuilt(project: Path, in_git: bool, monkeyp
     # The second one-file check parses only the file being checked; an edited paper is the only other.
     import subprocess
 
-    from paperlist import loader
+    from paperlist.project import loader
 
     if in_git:
         env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",

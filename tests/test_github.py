@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from github import Auth, Github
 
-from paperlist import github as gh
-from paperlist.comment import GITHUB_LIMIT, MARKER, SWEEP_MARKER, Links, render_comment
 from paperlist.findings import Finding, Report
+from paperlist.github import client as gh
+from paperlist.output.comment import GITHUB_LIMIT, MARKER, SWEEP_MARKER, Links, render_comment
 from support.fake_github import FakeGitHub
 
 REPO = "octo/papers"

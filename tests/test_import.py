@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from paperlist.importer import import_list, parse_authors, parse_list
-from paperlist.loader import discover, load_paper
-from paperlist.validate import validate
-from paperlist.vocab import Vocabulary
+from paperlist.checks.validate import validate
+from paperlist.project.loader import discover, load_paper
+from paperlist.project.vocab import Vocabulary
+from paperlist.sources.importer import import_list, parse_authors, parse_list
 from projectkit import make_project, run_cli, tree_digest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
-from paperlist import writer
-from paperlist.importer import ImportSettings, import_list, parse_list, run_import
-from paperlist.importer.emit import fast_text, plain_data
-from paperlist.importer.plan import PlanError, Planner, apply_plan
-from paperlist.importer.recall import ids_by_line
-from paperlist.loader import discover, load_paper
-from paperlist.validate import validate
-from paperlist.vocab import Vocabulary
+from paperlist.checks.validate import validate
+from paperlist.project import writer
+from paperlist.project.loader import discover, load_paper
+from paperlist.project.vocab import Vocabulary
+from paperlist.sources.importer import ImportSettings, import_list, parse_list, run_import
+from paperlist.sources.importer.emit import fast_text, plain_data
+from paperlist.sources.importer.plan import PlanError, Planner, apply_plan
+from paperlist.sources.importer.recall import ids_by_line
 from projectkit import REPO, SHARED, add_paper, make_project, run_cli, tree_digest
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
@@ -203,7 +203,7 @@ def test_dry_run_and_real_run_share_one_plan(project: Path) -> None:
 def test_apply_refuses_a_plan_whose_target_changed(project: Path) -> None:
     add_paper(project, "Invented Detector For Tiny Boxes", year=2031, arxiv="2101.10001")
     planner = Planner(project, "CVPR", 2031)
-    from paperlist.importer.group import group_entries
+    from paperlist.sources.importer.group import group_entries
 
     out = parse_list((FIXTURES / "newcomer.md").read_text(encoding="utf-8"), Vocabulary.load(REPO))
     groups, _ = group_entries(out.entries, "CVPR", 2031)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from paperlist.checks.validate import validate
 from paperlist.errors import UsageError
-from paperlist.importer import import_list
-from paperlist.loader import load_paper
-from paperlist.validate import validate
+from paperlist.project.loader import load_paper
+from paperlist.sources.importer import import_list
 from projectkit import make_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

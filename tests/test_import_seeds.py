@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.importer import ImportResult, import_list
-from paperlist.loader import discover, load_paper
-from paperlist.validate import validate
+from paperlist.checks.validate import validate
+from paperlist.project.loader import discover, load_paper
+from paperlist.sources.importer import ImportResult, import_list
 from projectkit import make_project, tree_digest
 
 SHARED = Path(__file__).parents[2] / "shared"

@@ -7,8 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from paperlist.index import snapshot
-from paperlist.loader import blob_id
+from paperlist.infra.index import snapshot
+from paperlist.project.loader import blob_id
 
 
 def _git(root: Path, *args: str) -> None:

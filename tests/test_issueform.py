@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from paperlist.comment import COMMENT_BUDGET
-from paperlist.issueform.form import MAX_BODY, FormSpec, read_request, split_sections
-from paperlist.issueform.reply import problems_reply
-from paperlist.vocab import Vocabulary
+from paperlist.github.issueform.form import MAX_BODY, FormSpec, read_request, split_sections
+from paperlist.github.issueform.reply import problems_reply
+from paperlist.output.comment import COMMENT_BUDGET
+from paperlist.project.vocab import Vocabulary
 from projectkit import REPO, run_cli
 
 TEMPLATE = REPO / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
@@ -128,8 +128,8 @@ def test_code_now_available_edits_the_listed_paper_and_opens_one_pr(tmp_path: Pa
     edit, the rest of the file as it was), a proposal first, then the PR once a maintainer approves."""
     import subprocess
 
-    from paperlist import github as gh
-    from paperlist.issueform.flow import IssuePrSettings, read_event, run_issue_pr
+    from paperlist.github import client as gh
+    from paperlist.github.issueform.flow import IssuePrSettings, read_event, run_issue_pr
     from support.fake_github import FakeGitHub
     from support.linkservers import write_config
     from support.prrepo import EXISTING, EXISTING_PATH, commit, git, make_list

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.links import load_config, parse_shard, shard_of
+from paperlist.checks.links import load_config, parse_shard, shard_of
 from projectkit import REPO, add_paper, run_cli
 from support.linkservers import LinkFarm, make_link_project
 

@@ -6,10 +6,10 @@ import asyncio
 import json
 from pathlib import Path
 
-from paperlist.links.cache import LinkCache
-from paperlist.links.extract import links_in_markdown
-from paperlist.links.http import HttpChecker, _Host, retry_after_seconds
-from paperlist.links.verdict import Verdict, broken, ok
+from paperlist.checks.links.cache import LinkCache
+from paperlist.checks.links.extract import links_in_markdown
+from paperlist.checks.links.http import HttpChecker, _Host, retry_after_seconds
+from paperlist.checks.links.verdict import Verdict, broken, ok
 
 
 def _urls(text: str) -> list[tuple[int, int, str]]:

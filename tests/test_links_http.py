@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from paperlist.checks.links import check_links
 from paperlist.findings import Finding
-from paperlist.links import check_links
 from support.linkservers import LinkFarm, write_config
 
 

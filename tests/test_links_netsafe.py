@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from paperlist.links import check_links
-from paperlist.links.config import LinkConfig
-from paperlist.links.http import HttpChecker
-from paperlist.links.netsafe import (
+from paperlist.checks.links import check_links
+from paperlist.checks.links.config import LinkConfig
+from paperlist.checks.links.http import HttpChecker
+from paperlist.checks.links.netsafe import (
     ForbiddenAddress,
     SafeResolver,
     address_refusal,

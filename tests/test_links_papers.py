@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.links import check_links
-from paperlist.links.arxiv import parse_feed
-from paperlist.links.extract import links_in_paper
-from paperlist.loader import load_paper
+from paperlist.checks.links import check_links
+from paperlist.checks.links.arxiv import parse_feed
+from paperlist.checks.links.extract import links_in_paper
+from paperlist.project.loader import load_paper
 from projectkit import add_paper
 from support.fake_github import FakeGitHub
 from support.linkservers import FakeArxiv, LinkFarm, make_link_project, write_config

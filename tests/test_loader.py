@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.loader import MAX_DEPTH, load_paper, load_text
+from paperlist.project.loader import MAX_DEPTH, load_paper, load_text
 
 
 def test_positions_point_at_keys_items_and_values() -> None:

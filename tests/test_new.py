@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperlist.keys import expected_path
+from paperlist.project.keys import expected_path
 from projectkit import add_paper, make_project, run_cli, tree_digest
 
 

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from paperlist.parallel import pmap, pmap_chunks
+from paperlist.infra.parallel import pmap, pmap_chunks
 
 
 def test_results_come_back_in_order_from_several_processes() -> None:

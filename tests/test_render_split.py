@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import make_entries
-from paperlist.pages import HARD_LIMIT, PAGE_BUDGET, VenueYear, build, build_venue_year
-from paperlist.render import ListEntry
-from paperlist.vocab import Vocabulary
+from paperlist.output.entries import ListEntry
+from paperlist.output.render import HARD_LIMIT, PAGE_BUDGET, VenueYear, build, build_venue_year
+from paperlist.project.vocab import Vocabulary
 from projectkit import REPO, add_paper, make_project
 
 VOCAB = Vocabulary.load(REPO)
@@ -99,7 +99,7 @@ def test_the_readme_overview_does_not_grow_with_the_list() -> None:
 
 @pytest.mark.parametrize("budget", [2_600])
 def test_parts_that_should_no_longer_exist_are_removed(tmp_path: Path, budget: int) -> None:
-    from paperlist.pages import render_all
+    from paperlist.output.render import render_all
 
     root = make_project(tmp_path)
     paths = [add_paper(root, f"Paper Number {i} About Detection", year=2023, tags=("object-detection",),

@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from paperlist.check import CheckSettings
+from paperlist.checks.dupes import DupesSettings, run_dupes
+from paperlist.checks.links import LinksResult, LinksSettings, run_links
+from paperlist.checks.validate import ValidateSettings, run_validate
 from paperlist.cli import main
-from paperlist.contribute import NewRequest, NewResult, NewSettings, Plan, run_new
-from paperlist.dupes import DupesSettings, run_dupes
 from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import EXIT_NETWORK, Report
-from paperlist.gitdiff import PushResult
-from paperlist.links import LinksResult, LinksSettings, run_links
-from paperlist.pages import PublishReadmeSettings, RenderSettings, run_publish_readme, run_render
-from paperlist.site import SiteSettings
-from paperlist.validate import ValidateSettings, run_validate
+from paperlist.github.check import CheckSettings
+from paperlist.infra.gitdiff import PushResult
+from paperlist.output.render import PublishReadmeSettings, RenderSettings, run_publish_readme, run_render
+from paperlist.output.site import SiteSettings
+from paperlist.sources.new import NewRequest, NewResult, NewSettings, Plan, run_new
 from projectkit import add_paper, make_project, tree_digest
 from support.linkservers import LinkFarm, make_link_project
 
@@ -142,24 +142,25 @@ def _fake(seen: list[Any], result: Any) -> Any:
 _CASES = [
     ("paperlist.cli.validate_cmd.run_validate", ["validate", "papers/a.yaml", "--jobs", "3"],
      lambda root: ValidateSettings(root=root, files=(Path("papers/a.yaml"),), jobs=3), Report([])),
-    ("paperlist.pages.run_render", ["render", "--check", "--format", "json"],
+    ("paperlist.output.render.run_render", ["render", "--check", "--format", "json"],
      lambda root: RenderSettings(root=root, check=True), Report([])),
-    ("paperlist.dupes.run_dupes", ["dupes", "--all", "--no-cache", "--cache-dir", "c"],
+    ("paperlist.checks.dupes.run_dupes", ["dupes", "--all", "--no-cache", "--cache-dir", "c"],
      lambda root: DupesSettings(root=root, check_all=True, cache_dir=Path("c"), use_cache=False), Report([])),
     ("paperlist.cli.links_cmd.run_links", ["links", "--all", "--timeout", "2.5", "--allow-private", "--shard", "2/4",
                                            "--no-cache", "a.md"],
      lambda root: LinksSettings(root=root, files=(Path("a.md"),), all_papers=True, timeout=2.5, allow_private=True,
                                 shard=(2, 4), use_cache=False, github_token="t0ken"), LinksResult(Report([]))),
-    ("paperlist.contribute.run_new", ["new", "--title", "T", "--venue", "CVPR", "--year", "2021", "--tag", "a",
+    ("paperlist.sources.new.run_new", ["new", "--title", "T", "--venue", "CVPR", "--year", "2021", "--tag", "a",
                                       "--tag", "b", "--author", "X, Y", "--code", "https://github.com/o/r",
                                       "--workshop", "--dry-run"],
      lambda root: NewSettings(root=root, request=NewRequest(
          title="T", venue="CVPR", year=2021, tags=("a", "b"), authors=("X, Y",), code=("https://github.com/o/r",),
          workshop=True), dry_run=True), None),
-    ("paperlist.pages.run_publish_readme", ["publish-readme", "--remote", "up", "--branch", "trunk", "--attempts", "2"],
+    ("paperlist.output.render.run_publish_readme",
+     ["publish-readme", "--remote", "up", "--branch", "trunk", "--attempts", "2"],
      lambda root: PublishReadmeSettings(root=root, remote="up", branch="trunk", attempts=2), PushResult(False, 1)),
     # The commands that had the shape already keep it.
-    ("paperlist.check.run_check", ["check", "--base", "origin/main", "--no-links", "--trusted"],
+    ("paperlist.github.check.run_check", ["check", "--base", "origin/main", "--no-links", "--trusted"],
      lambda root: CheckSettings(root=root, base="origin/main", links=False, trusted=True, github_token="t0ken"),
      Report([])),
     ("paperlist.cli.site_cmd.run_site", ["site", "--out", "_site", "--format", "json"],

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from paperlist.cli import main
-from paperlist.site import data, tokens
+from paperlist.output.site import data, tokens
 from support.sitebrowser import browser_missing_reason, guard, launch, serve
 
 ROOT = Path(__file__).resolve().parents[1]

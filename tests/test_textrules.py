@@ -1,5 +1,5 @@
 """Control and bidi characters, however YAML spells them, are refused after parsing (validate, import,
-new) and never emitted (render, the PR comment, the terminal), by one rule in paperlist.textrules."""
+new) and never emitted (render, the PR comment, the terminal), by one rule in paperlist.infra.textrules."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from paperlist.comment import render_comment, review_comments
-from paperlist.contribute import NewRequest, plan_new
 from paperlist.findings import Finding, Report
-from paperlist.loader import load_text
-from paperlist.pages import build
-from paperlist.render import ListEntry as Entry
-from paperlist.reporting import render_github, render_text
-from paperlist.textrules import BAD_CHARS, find_bad_char, scrub
-from paperlist.vocab import Vocabulary
+from paperlist.infra.textrules import BAD_CHARS, find_bad_char, scrub
+from paperlist.output.comment import render_comment, review_comments
+from paperlist.output.entries import ListEntry as Entry
+from paperlist.output.render import build
+from paperlist.output.reporting import render_github, render_text
+from paperlist.project.loader import load_text
+from paperlist.project.vocab import Vocabulary
+from paperlist.sources.new import NewRequest, plan_new
 from projectkit import REPO, add_paper, make_project, run_cli, tree_digest
 
 # Every way YAML (double-quoted) can spell a refused character, and the character it becomes.

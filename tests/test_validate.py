@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.validate import validate
+from paperlist.checks.validate import validate
 from projectkit import add_paper, make_project, paper_yaml, run_cli
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
@@ -72,7 +72,7 @@ def test_misnamed_file_is_told_its_name(tmp_path: Path) -> None:
 
 def test_tag_alias_hint_names_the_id(tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    from paperlist.vocab import Vocabulary
+    from paperlist.project.vocab import Vocabulary
 
     vocab = Vocabulary.load(root)
     term = next(iter(vocab.tags.values()))
@@ -143,7 +143,7 @@ def test_index_sees_an_edit_in_place_and_a_changed_vocabulary(tmp_path: Path) ->
 
 def test_flow_nesting_is_found_without_libyaml() -> None:
     """The nesting finding must not hang on one libyaml version's own depth limit."""
-    from paperlist.loader import MAX_DEPTH, _flow_depth_exceeds
+    from paperlist.project.loader import MAX_DEPTH, _flow_depth_exceeds
 
     deep = "title: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
     assert _flow_depth_exceeds(deep, MAX_DEPTH) == len("title: ") + MAX_DEPTH

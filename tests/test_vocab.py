@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperlist.vocab import Vocabulary, normalize_label
+from paperlist.project.vocab import Vocabulary, normalize_label
 from projectkit import REPO, add_paper, make_project, run_cli
 
 

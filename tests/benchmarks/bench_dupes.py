@@ -6,7 +6,7 @@
 Prints, measured in this run on this machine:
 
 * one new paper checked against N papers, process start included: the ``paperlist dupes FILE``
-  command (cold cache, then warm) and a bare launcher that imports only ``paperlist.dupes``
+  command (cold cache, then warm) and a bare launcher that imports only ``paperlist.checks.dupes``
   (what the check itself costs, without the other commands' imports);
 * ``--all`` on M papers (cold and warm cache), with the number of planted duplicates found;
 * the naive baseline: load every file, fuzzy-compare the new title with every title
@@ -38,7 +38,7 @@ PAPERLIST = [PY, "-m", "paperlist"]
 GIT_ENV = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b",
            "GIT_COMMITTER_EMAIL": "b@b", "GIT_CONFIG_NOSYSTEM": "1"}
 LEAN = [PY, "-c", (
-    "import sys; from pathlib import Path; from paperlist.dupes import find_duplicates; "
+    "import sys; from pathlib import Path; from paperlist.checks.dupes import find_duplicates; "
     "r = find_duplicates(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]); "
     "print(len(r.findings)); sys.exit(r.exit_code)"
 )]
@@ -103,8 +103,8 @@ def naive_one(root: Path, new: Path) -> tuple[float, int]:
     """Baseline: load every file (same safe loader), then fuzzy-compare the new title with each."""
     from rapidfuzz import fuzz
 
-    from paperlist.identity import normalize_title
-    from paperlist.loader import discover, load_paper
+    from paperlist.project.identity import normalize_title
+    from paperlist.project.loader import discover, load_paper
 
     t0 = time.perf_counter()
     target = normalize_title(load_paper(new, root).data["title"])
@@ -120,8 +120,8 @@ def naive_all(root: Path) -> tuple[float, int]:
     """Baseline: load every file, then fuzzy-compare every pair (rapidfuzz's C loop per title)."""
     from rapidfuzz import fuzz, process
 
-    from paperlist.identity import normalize_title
-    from paperlist.loader import discover, load_paper
+    from paperlist.project.identity import normalize_title
+    from paperlist.project.loader import discover, load_paper
 
     t0 = time.perf_counter()
     titles = [normalize_title(str(load_paper(p, root).data.get("title", ""))) for p in discover(root)[0]]
@@ -196,7 +196,7 @@ def main() -> None:
         print(f"  paperlist dupes FILE, warm (median of 5)       {statistics.median(warm):8.2f} s   target <= 0.5 s")
         print(f"  ... after another paper was added (median)     {statistics.median(edited):8.2f} s")
         print(f"  ... after a paper was edited in place          {after_edit:8.2f} s   (its duplicate {seen})")
-        print(f"  lean launcher (paperlist.dupes only, median)   {statistics.median(lean):8.2f} s")
+        print(f"  lean launcher (paperlist.checks.dupes only, median)   {statistics.median(lean):8.2f} s")
         print(f"  of which `import paperlist.cli` alone           {import_only:8.2f} s")
         print(f"  naive baseline (load all, compare each)        {baseline:8.2f} s")
         # -- --all on n_all ---------------------------------------------------------------

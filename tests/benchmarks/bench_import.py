@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
-from paperlist.importer import ImportSettings, run_import  # noqa: E402
-from paperlist.importer.markdown import scan  # noqa: E402
-from paperlist.importer.run import list_files  # noqa: E402
+from paperlist.sources.importer import ImportSettings, run_import  # noqa: E402
+from paperlist.sources.importer.markdown import scan  # noqa: E402
+from paperlist.sources.importer.run import list_files  # noqa: E402
 
 LISTS = [("extreme-assistant-CVPR2020.md", "CVPR", 2020), ("extreme-assistant-CVPR2021.md", "CVPR", 2021),
          ("amusi-CVPR2021.md", "CVPR", 2021), ("amusi-CVPR2022.md", "CVPR", 2022),

@@ -33,9 +33,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import make_entries, make_list
 
-from paperlist.fsutil import write_atomic
-from paperlist.pages import PAGE_BUDGET, build
-from paperlist.vocab import Vocabulary
+from paperlist.infra.fsutil import write_atomic
+from paperlist.output.render import PAGE_BUDGET, build
+from paperlist.project.vocab import Vocabulary
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -62,7 +62,7 @@ def _cpu() -> float:
 
 def old_renderer(rev: str) -> Any:
     """The render module as it was at ``rev`` (one README holding every paper), imported beside today's."""
-    source = subprocess.run(["git", "show", f"{rev}:tools/paperlist/render.py"], cwd=REPO, capture_output=True,
+    source = subprocess.run(["git", "show", f"{rev}:tools/paperlist/output/entries.py"], cwd=REPO, capture_output=True,
                             text=True, check=True).stdout
     path = Path(tempfile.mkdtemp(prefix="paperlist-old-render-")) / "render_before.py"
     path.write_text(source, encoding="utf-8")

@@ -36,10 +36,10 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAM
            "GIT_COMMITTER_EMAIL": "b@b", "GIT_CONFIG_NOSYSTEM": "1"}
 NAIVE = (
     "import sys; from pathlib import Path\n"
-    "from paperlist.loader import discover, load_paper\n"
-    "from paperlist.pages import build\n"
-    "from paperlist.render import entry_from\n"
-    "from paperlist.vocab import Vocabulary\n"
+    "from paperlist.project.loader import discover, load_paper\n"
+    "from paperlist.output.render import build\n"
+    "from paperlist.output.entries import entry_from\n"
+    "from paperlist.project.vocab import Vocabulary\n"
     "root = Path(sys.argv[1]); paths, _ = discover(root)\n"
     "entries = [e for p in paths if (pf := load_paper(p, root)).parsed and (e := entry_from(pf.rel, pf.data))]\n"
     "print(build(entries, Vocabulary.load(root)).papers)\n"

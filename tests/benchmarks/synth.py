@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from paperlist.keys import expected_path
+from paperlist.project.keys import expected_path
 
 WORDS = (
     "learning", "deep", "neural", "network", "object", "detection", "segmentation", "video", "transformer",
@@ -43,7 +43,7 @@ def make_list(root: Path, n: int, *, seed: int = 1, readme: bool = True, venues:
     # As in the project: the cache folder (written below by the vocabulary check) is never committed.
     if not (root / ".gitignore").exists():
         (root / ".gitignore").write_text(".paperlist-cache/\n")
-    from paperlist.vocab import Vocabulary
+    from paperlist.project.vocab import Vocabulary
 
     tags = [t for t in TAGS if t in Vocabulary.load(root).tags] or list(Vocabulary.load(root).tags)[:3]
     paths = []
@@ -83,7 +83,7 @@ def make_entries(n: int, *, venues: tuple[tuple[str, int], ...] = (("CVPR", 2023
     Titles of 5-14 words, a Chinese title on one paper in four, 2-12 authors, code on a third,
     topics drawn unevenly (the first few topics hold most papers, as in real lists).
     """
-    from paperlist.render import ListEntry
+    from paperlist.output.entries import ListEntry
 
     rng = random.Random(seed)
     tags = tags or ["object-detection", "semantic-segmentation", "object-tracking", "pose-estimation", "other"]

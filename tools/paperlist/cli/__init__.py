@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
-from .common import Ctx
+from paperlist import __version__
+from paperlist.cli.common import Ctx
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

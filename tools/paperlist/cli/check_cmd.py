@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..post import Posted
-from ..reporting import REPORTERS
-from .common import EXIT_NETWORK, Ctx, handle_errors, pass_ctx
+from paperlist.cli.common import EXIT_NETWORK, Ctx, handle_errors, pass_ctx
+from paperlist.github.post import Posted
+from paperlist.output.reporting import REPORTERS
 
 
 def _summary_write(text: str) -> None:
@@ -46,8 +46,8 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
       paperlist check --base origin/main                 before you push
       paperlist check --base origin/main --no-links --format json
     """
-    from ..check import CheckSettings, actions_context, run_check, write_report
-    from ..comment import SUMMARY_BUDGET, links_for, render_comment
+    from paperlist.github.check import CheckSettings, actions_context, run_check, write_report
+    from paperlist.output.comment import SUMMARY_BUDGET, links_for, render_comment
 
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     settings = CheckSettings(root=ctx.root, base=base, head=head, links=not no_links, trusted=trusted,
@@ -89,7 +89,7 @@ def comment_command(*, report_path: Path, pr: int, head_sha: str | None, summary
       paperlist comment --report report.json --pr 42 --head-sha "$HEAD_SHA"
       paperlist comment --report report.json --pr 42 --dry-run
     """
-    from ..post import CommentSettings, run_comment
+    from paperlist.github.post import CommentSettings, run_comment
 
     posted = run_comment(CommentSettings(report=report_path, pr=pr, head_sha=head_sha, summary_url=summary_url,
                                          status=not no_status, suggestions=not no_suggestions,
@@ -125,7 +125,7 @@ def sweep_issue_command(*, reports: tuple[Path, ...], title: str, dry_run: bool)
     Example (the link-sweep workflow):
       paperlist sweep-issue --report links-1.json --report links-2.json
     """
-    from ..post import SweepSettings, run_sweep_issue
+    from paperlist.github.post import SweepSettings, run_sweep_issue
 
     posted = run_sweep_issue(SweepSettings(reports=reports, title=title, dry_run=dry_run), os.environ)
     if posted.inconclusive:
@@ -151,7 +151,7 @@ def publish_readme_command(ctx: Ctx, *, remote: str, branch: str, attempts: int)
     Example:
       paperlist publish-readme --remote origin --branch main
     """
-    from ..pages import PublishReadmeSettings, run_publish_readme
+    from paperlist.output.render import PublishReadmeSettings, run_publish_readme
 
     result = run_publish_readme(PublishReadmeSettings(root=ctx.root, remote=remote, branch=branch, attempts=attempts))
     if result.pushed:

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ..errors import PaperlistError
-from ..findings import EXIT_NETWORK, Report
-from ..reporting import FORMATS, REPORTERS
+from paperlist.errors import PaperlistError
+from paperlist.findings import EXIT_NETWORK, Report
+from paperlist.output.reporting import FORMATS, REPORTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

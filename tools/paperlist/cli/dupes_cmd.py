@@ -1,4 +1,4 @@
-"""``paperlist dupes``: is this paper already in the list? (thin: the work is in paperlist.dupes)."""
+"""``paperlist dupes``: is this paper already in the list? (thin: the work is in paperlist.checks.dupes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
 
 
 @click.command("dupes")
@@ -38,7 +38,7 @@ def dupes(ctx: Ctx, *, files: tuple[Path, ...], check_all: bool, cache_dir: Path
       paperlist dupes --all --format json
     """
     # Imported here so that `paperlist --help` and other commands do not pay for it.
-    from ..dupes import DupesSettings, run_dupes
+    from paperlist.checks.dupes import DupesSettings, run_dupes
 
     emit(run_dupes(DupesSettings(root=ctx.root, files=files, check_all=check_all, cache_dir=cache_dir,
                                  use_cache=not no_cache)), fmt)

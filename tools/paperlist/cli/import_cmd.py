@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..importer import ImportResult, ImportSettings, run_import
-from .common import Ctx, ExitError, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, ExitError, handle_errors, pass_ctx
+from paperlist.sources.importer import ImportResult, ImportSettings, run_import
 
 
 def render_summary(result: ImportResult, *, limit: int = 20) -> str:

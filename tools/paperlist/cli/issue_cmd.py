@@ -1,4 +1,4 @@
-"""``paperlist issue-pr``: the add-paper issue form's workflow step (a thin layer over paperlist.issueform)."""
+"""``paperlist issue-pr``: the add-paper issue form's workflow step (a thin layer over paperlist.github.issueform)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import Ctx, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, handle_errors, pass_ctx
 
 
 @click.command("issue-pr")
@@ -41,8 +41,8 @@ def issue_pr_command(ctx: Ctx, *, mode: str, event_path: Path, no_links: bool, r
       paperlist issue-pr --mode pr
       paperlist issue-pr --mode close
     """
-    from .. import github as gh
-    from ..issueform.flow import IssuePrSettings, read_event, run_issue_pr
+    from paperlist.github import client as gh
+    from paperlist.github.issueform.flow import IssuePrSettings, read_event, run_issue_pr
 
     env = os.environ
     server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")

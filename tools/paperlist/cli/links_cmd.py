@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
-from ..links import LinksSettings, parse_shard, run_links
-from .common import EXIT_NETWORK, Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
+from paperlist.checks.links import LinksSettings, parse_shard, run_links
+from paperlist.cli.common import EXIT_NETWORK, Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
+from paperlist.errors import UsageError
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:

@@ -4,8 +4,8 @@ import sys
 
 import click
 
-from ..reporting import REPORTERS
-from .common import Ctx, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, handle_errors, pass_ctx
+from paperlist.output.reporting import REPORTERS
 
 
 @click.command("new")
@@ -51,7 +51,7 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
       paperlist new --title "A Paper Without arXiv" --venue CVPR --year 2021 --tag 目标检测 \\
           --author "Ann Lee, Bo Chen" --paper-url https://openaccess.thecvf.com/…
     """
-    from ..contribute import NewRequest, NewSettings, run_new
+    from paperlist.sources.new import NewRequest, NewSettings, run_new
 
     request = NewRequest(venue=venue, year=year, arxiv=arxiv, title=title, title_zh=title_zh, authors=authors,
                          tags=tags, code=code, project=project, paper_url=paper_url, presentation=presentation,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import main
+from paperlist.cli import main
 
 WIDTH = 100
 HELP_NAMES = ["-h", "--help"]  # as the group's context settings give every command

@@ -4,8 +4,8 @@ import sys
 
 import click
 
-from ..reporting import REPORTERS
-from .common import Ctx, format_option, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, format_option, handle_errors, pass_ctx
+from paperlist.output.reporting import REPORTERS
 
 
 @click.command("render")
@@ -30,7 +30,7 @@ def render_command(ctx: Ctx, check: bool, fmt: str) -> None:
       paperlist render            rewrite README.md and lists/*.md
       paperlist render --check    in CI: is every generated file up to date?
     """
-    from ..pages import RenderSettings, run_render
+    from paperlist.output.render import RenderSettings, run_render
 
     report = run_render(RenderSettings(root=ctx.root, check=check))
     if fmt == "text":

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import click
 
-from ..reporting import REPORTERS
-from ..site import SiteSettings, run_site
-from .common import Ctx, format_option, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, format_option, handle_errors, pass_ctx
+from paperlist.output.reporting import REPORTERS
+from paperlist.output.site import SiteSettings, run_site
 
 
 @click.command("site")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from ..validate import ValidateSettings, run_validate
-from .common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
+from paperlist.checks.validate import ValidateSettings, run_validate
+from paperlist.cli.common import Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
 
 
 @click.command("validate")

@@ -1,0 +1,270 @@
+"""The add-paper issue form: its fields (read from the template itself) and a parser for the issue
+body GitHub writes from it, every answer treated as untrusted input.
+
+GitHub writes a form's answers as Markdown: ``### <label>`` then the answer, ``_No response_``
+for an empty one. Anyone can also edit the body by hand, so nothing here trusts its shape: only
+headings that are exactly a field's label start a field, a label given twice is refused (a
+textarea could otherwise smuggle in a second "Venue"), every answer has a size cap that is
+reported rather than silently cut, and control characters, bidi overrides and HTML are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from paperlist.errors import ConfigError
+from paperlist.project import identity
+from paperlist.project.vocab import Vocabulary
+
+TEMPLATE = ".github/ISSUE_TEMPLATE/add-paper.yml"
+# GitHub refuses issue bodies over 65,536 characters; a longer one did not come from GitHub.
+MAX_BODY = 65536
+NO_RESPONSE = "_No response_"
+
+# Caps per answer, in characters: the schema's own limits where it has one (title 300), else
+# generous for a real answer and small enough that the bot's reply always fits a comment.
+LIMITS = {"request": 200, "arxiv": 1000, "title": 300, "authors": 4000, "venue": 50, "year": 10, "tags": 400,
+          "code": 4000, "project": 2000}
+MAX_IDS = 20
+MAX_CODE = 20
+MAX_TAGS = 10
+
+Kind = Literal["new", "code"]
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|&#?[A-Za-z0-9]+;")
+_URL = re.compile(r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$")
+_SPLIT_LIST = re.compile(r"\s*(?:[,;，、；]|\n)\s*")
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str
+    kind: str  # input | textarea | dropdown
+    options: tuple[str, ...] = ()
+    required: bool = False
+
+    @property
+    def limit(self) -> int:
+        return LIMITS.get(self.id, 1000)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """The form as the template defines it: the labels GitHub writes as headings, the label it applies."""
+
+    fields: tuple[FormField, ...]
+    labels: tuple[str, ...]
+
+    def by_id(self, field_id: str) -> FormField:
+        return next(f for f in self.fields if f.id == field_id)
+
+    @classmethod
+    def load(cls, root: Path) -> FormSpec:
+        path = Path(root) / TEMPLATE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise ConfigError(f"{TEMPLATE}: missing (is --root the project folder?)") from e
+        except yaml.YAMLError as e:
+            raise ConfigError(f"{TEMPLATE}: invalid YAML: {e}") from e
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> FormSpec:
+        if not isinstance(data, dict) or not isinstance(data.get("body"), list):
+            raise ConfigError(f"{TEMPLATE}: expected an issue form with a 'body' list")
+        fields: list[FormField] = []
+        for item in data["body"]:
+            if not isinstance(item, dict) or item.get("type") == "markdown":
+                continue
+            attrs = item.get("attributes") or {}
+            fields.append(FormField(id=str(item.get("id")), label=str(attrs.get("label", "")).strip(),
+                                    kind=str(item.get("type")),
+                                    options=tuple(str(o) for o in attrs.get("options") or ()),
+                                    required=bool((item.get("validations") or {}).get("required"))))
+        missing = {"request", "arxiv", "title", "venue", "year", "tags", "code", "project"} - {f.id for f in fields}
+        if missing:
+            raise ConfigError(f"{TEMPLATE}: the form lacks the field(s) {', '.join(sorted(missing))}")
+        return cls(tuple(fields), tuple(str(x) for x in data.get("labels") or ()))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one answer of the form, in both languages. ``field`` is a field id or ""."""
+
+    field: str
+    message: str
+    message_zh: str
+
+
+@dataclass
+class PaperRequest:
+    """What the issue asks for, every value checked; the input of the same library as ``paperlist new``."""
+
+    kind: Kind
+    arxiv: list[str] = field(default_factory=list)
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    venue: str | None = None
+    year: int | None = None
+    tags: list[str] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    project: str | None = None
+
+
+def split_sections(body: str, spec: FormSpec) -> tuple[dict[str, str], list[Problem]]:
+    """The raw answer under each field's heading (``_No response_`` → ""), and problems with the shape."""
+    by_label = {f.label: f for f in spec.fields}
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    answers: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        m = re.fullmatch(r"###[ \t]+(.+?)[ \t]*#*[ \t]*", line)
+        if m and m.group(1) in by_label:
+            current = by_label[m.group(1)].id
+            if current in answers:
+                problems.append(Problem(current, f"the field “{m.group(1)}” appears twice; keep one",
+                                        f"字段“{m.group(1)}”出现了两次，请只保留一个"))
+            answers[current] = []
+            continue
+        if current is not None:
+            answers[current].append(line)
+    out = {}
+    for fid, lines in answers.items():
+        value = "\n".join(lines).strip()
+        out[fid] = "" if value == NO_RESPONSE else value
+    if not out:
+        problems.append(Problem("", "this issue was not written with the “Add a paper” form (no field headings found)",
+                                "此 issue 不是用“添加论文”表单填写的（未找到表单字段）"))
+    return out, problems
+
+
+def _untrusted(f: FormField, value: str) -> list[Problem]:
+    """Refusals every answer gets, whatever the field: size, control and invisible characters, HTML."""
+    name = f.label
+    if len(value) > f.limit:
+        return [Problem(f.id, f"“{name}” is {len(value):,} characters long; at most {f.limit:,} are accepted",
+                        f"“{name}”长度为 {len(value):,} 个字符，最多 {f.limit:,} 个")]
+    out: list[Problem] = []
+    multiline = f.kind == "textarea"
+    if any(unicodedata.category(c) == "Cc" and not (multiline and c in "\n\t") for c in value) or _BIDI.search(value):
+        out.append(Problem(f.id, f"“{name}” contains control or invisible direction characters; type it plainly",
+                           f"“{name}”包含控制字符或不可见的方向字符，请直接输入文本"))
+    elif not multiline and "\n" in value:
+        out.append(Problem(f.id, f"“{name}” must be one line", f"“{name}”只能填写一行"))
+    if _HTML.search(value):
+        out.append(Problem(f.id, f"“{name}” contains HTML; write plain text", f"“{name}”包含 HTML，请填写纯文本"))
+    return out
+
+
+def _urls(f: FormField, value: str, limit: int) -> tuple[list[str], list[Problem]]:
+    urls = list(dict.fromkeys(u for u in re.split(r"\s+", value) if u))
+    bad = [u for u in urls if not _URL.match(u) or len(u) > 2000]
+    if bad:
+        return [], [Problem(f.id, f"“{f.label}”: {bad[0]!r} is not an http(s) link",
+                            f"“{f.label}”：{bad[0]!r} 不是 http(s) 链接")]
+    if len(urls) > limit:
+        return [], [Problem(f.id, f"“{f.label}”: {len(urls)} links; at most {limit}",
+                            f"“{f.label}”：共 {len(urls)} 个链接，最多 {limit} 个")]
+    return urls, []
+
+
+def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperRequest | None, list[Problem]]:
+    """The request an issue body makes, or None and every problem found (all reported at once)."""
+    if len(body) > MAX_BODY:
+        return None, [Problem("", f"the issue is {len(body):,} characters long; GitHub allows {MAX_BODY:,} — "
+                                  "shorten the answers",
+                              f"issue 长度为 {len(body):,} 个字符，超过 GitHub 允许的 {MAX_BODY:,}，请缩短内容")]
+    answers, problems = split_sections(body, spec)
+    if not answers:
+        return None, problems
+    for f in spec.fields:
+        if f.id in answers:
+            problems.extend(_untrusted(f, answers[f.id]))
+    refused = {p.field for p in problems}
+
+    def get(fid: str) -> str:
+        # A refused answer is not read further: one clear problem per field, not a cascade.
+        return "" if fid in refused else answers.get(fid, "")
+
+    request_field = spec.by_id("request")
+    kind: Kind = "new"
+    if get("request"):
+        if get("request") not in request_field.options:
+            problems.append(Problem("request", "choose one of the form's request types",
+                                    "请选择表单中的请求类型之一"))
+        elif request_field.options.index(get("request")) == 1:
+            kind = "code"
+    req = PaperRequest(kind=kind)
+
+    for raw in (x for x in re.split(r"[\s,;，；]+", get("arxiv")) if x):
+        aid = identity.arxiv_id(raw)
+        if aid is None:
+            problems.append(Problem("arxiv", f"{raw!r} is not an arXiv id or link (like 2103.09460)",
+                                    f"{raw!r} 不是 arXiv 编号或链接（例如 2103.09460）"))
+        elif aid not in req.arxiv:
+            req.arxiv.append(aid)
+    if len(req.arxiv) > MAX_IDS:
+        problems.append(Problem("arxiv", f"{len(req.arxiv)} arXiv ids; at most {MAX_IDS} in one issue",
+                                f"共 {len(req.arxiv)} 个 arXiv 编号，每个 issue 最多 {MAX_IDS} 个"))
+    req.title = " ".join(get("title").split()) or None
+    req.authors = [a for a in _SPLIT_LIST.split(get("authors")) if a]
+
+    venue_field = spec.by_id("venue")
+    venue = get("venue")
+    if venue:
+        resolved = vocab.resolve_venue(venue)
+        if venue not in venue_field.options or resolved is None:
+            problems.append(Problem("venue", "choose the venue from the list", "请从列表中选择会议"))
+        else:
+            req.venue = resolved
+    year = get("year")
+    if year:
+        if not re.fullmatch(r"[0-9]{4}", year) or not 1980 <= int(year) <= 2099:
+            problems.append(Problem("year", f"the year must be four digits between 1980 and 2099, not {year!r}",
+                                    f"年份应为 1980 到 2099 之间的四位数字，而不是 {year!r}"))
+        else:
+            req.year = int(year)
+    for label in (t for t in _SPLIT_LIST.split(get("tags")) if t):
+        tag = vocab.resolve_tag(label)
+        if tag is None:
+            problems.append(Problem("tags", f"unknown tag {label!r}: use an id or name from vocab/tags.yaml",
+                                    f"未知标签 {label!r}：请使用 vocab/tags.yaml 中的标签"))
+        elif tag not in req.tags:
+            req.tags.append(tag)
+    if len(req.tags) > MAX_TAGS:
+        problems.append(Problem("tags", f"{len(req.tags)} tags; at most {MAX_TAGS}",
+                                f"共 {len(req.tags)} 个标签，最多 {MAX_TAGS} 个"))
+    req.code, bad = _urls(spec.by_id("code"), get("code"), MAX_CODE)
+    problems += bad
+    projects, bad = _urls(spec.by_id("project"), get("project"), 1)
+    problems += bad
+    req.project = projects[0] if projects else None
+
+    # What each request needs, beyond what the form's `required` (a browser-side check) asks.
+    if not req.arxiv and not req.title and not refused & {"arxiv", "title"}:
+        problems.append(Problem("arxiv", "give the paper's arXiv id, or its title when it is not on arXiv",
+                                "请填写 arXiv 编号；不在 arXiv 上的论文请填写标题"))
+    if req.title and len(req.arxiv) > 1:
+        problems.append(Problem("title", "a title goes with one paper: give one arXiv id, or leave the title empty",
+                                "标题只能对应一篇论文：请只填一个 arXiv 编号，或不填标题"))
+    # A new paper needs its venue and year (a listed one is found by its arXiv id). No tags is left
+    # to the planner, which answers with the tags the title suggests.
+    for fid, missing in (("venue", req.venue is None), ("year", req.year is None)):
+        if kind == "new" and missing and not any(p.field == fid for p in problems):
+            label = spec.by_id(fid).label
+            problems.append(Problem(fid, f"“{label}” is needed for a new paper", f"新增论文需要填写“{label}”"))
+    if kind == "code" and not req.code and not req.project:
+        problems.append(Problem("code", "give the new code link (or project page) for the listed paper",
+                                "请填写已收录论文新发布的代码链接（或项目主页）"))
+    order = {f.id: i for i, f in enumerate(spec.fields)}
+    problems.sort(key=lambda p: order.get(p.field, -1))  # in the form's order, as the contributor reads it
+    return (None if problems else req), problems

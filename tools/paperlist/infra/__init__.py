@@ -1,0 +1,1 @@
+"""Shared machinery that knows nothing of papers: text rules, escaping, files, parallelism, caches, git."""

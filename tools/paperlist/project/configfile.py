@@ -1,0 +1,182 @@
+"""Project configuration files, all read and validated one way.
+
+``vocab/tags.yaml``, ``vocab/venues.yaml``, ``linkcheck.yaml``, ``paperlist.yaml`` and
+``not-duplicates.yaml`` are YAML a pull request can edit, so they go through the same guarded
+loader as paper files (no tags, no aliases, no bombs, positions kept) and then their JSON Schema
+in ``schema/`` (the project's copy, else the one packaged with the tool). A problem names the
+file, line and column: as findings (:func:`read_config`) or as one ConfigError
+(:func:`load_config`) for files without which a command cannot run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from paperlist.errors import ConfigError
+from paperlist.findings import Finding
+from paperlist.project.loader import load_paper
+
+SCHEMA_DIR = "schema"
+if TYPE_CHECKING:
+    import jsonschema
+
+_PACKAGED = Path(__file__).resolve().parents[3]  # the tool's own checkout (schema/ beside tools/)
+
+
+@lru_cache(maxsize=16)
+def _validator(path: str, _stamp: int) -> jsonschema.protocols.Validator:
+    import jsonschema  # only when a config file exists: the one-file dupes path stays lean
+
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read the schema {path}: {e}") from e
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise ConfigError(f"{path}: not a valid JSON Schema: {e.message}") from e
+    # Local $refs are inlined in memory: resolving them through `referencing` on every
+    # instance was a third of the validation time. The file keeps its readable $defs.
+    return cls(_inline_refs(schema, schema), format_checker=cls.FORMAT_CHECKER)
+
+
+def _inline_refs(node: Any, schema: dict[str, Any], depth: int = 0) -> Any:
+    if depth > 32:
+        raise ConfigError("schema $refs nest too deeply (a cycle?)")
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        out = {k: _inline_refs(v, schema, depth) for k, v in node.items() if k not in ("$ref", "$defs")}
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = schema
+            for part in ref[2:].split("/"):
+                target = target[part]
+            resolved = _inline_refs(target, schema, depth + 1)
+            # A $ref beside other keywords applies both: merge, letting the local keywords win.
+            return {**resolved, **out}
+        if "$ref" in node:
+            out["$ref"] = node["$ref"]
+        return out
+    if isinstance(node, list):
+        return [_inline_refs(v, schema, depth) for v in node]
+    return node
+
+
+def schema_validator(root: Path, schema_name: str, *, packaged_fallback: bool = True) -> jsonschema.protocols.Validator:
+    """The validator for ``schema/<schema_name>``: the project's copy, else (``packaged_fallback``)
+    the one packaged with the tool."""
+    path = Path(root) / SCHEMA_DIR / schema_name
+    if packaged_fallback and not path.is_file():  # a project without its own copy gets the packaged rules
+        path = _PACKAGED / SCHEMA_DIR / schema_name
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as e:
+        raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
+    return _validator(str(path), stamp)
+
+
+def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
+                required: bool = False) -> tuple[Any, list[Finding]]:
+    """``(data, findings)`` for ``<root>/<name>``: ``default`` and no findings when it is absent
+    (a ConfigError when ``required``); data None when it has errors.
+
+    The answer is kept in the content-addressed index under the hash of the file, its schema,
+    this code and the jsonschema release: a run whose configuration has not changed neither
+    parses it nor imports jsonschema (a tenth of a second per command)."""
+    root = Path(root)
+    path = root / name
+    if not path.exists() and not path.is_symlink():
+        if required:
+            raise ConfigError(f"{path}: missing (is --root the project folder?)")
+        return default, []
+    key = _answer_key(root, path, schema_name)
+    if key is not None:
+        from paperlist.infra.index import memo_get
+
+        known = memo_get(root, f"config:{name}", key)
+        try:
+            if known is not None:
+                return known["data"], [Finding.from_dict(f) for f in known["findings"]]
+        except (TypeError, KeyError, ValueError):
+            pass  # not what we wrote: read the file
+    data, findings = _read_config(root, path, name, schema_name, default)
+    if key is not None:
+        from paperlist.infra.index import memo_put
+
+        memo_put(root, f"config:{name}", key, {"data": data, "findings": [f.to_dict() for f in findings]})
+    return data, findings
+
+
+def _answer_key(root: Path, path: Path, schema_name: str) -> str | None:
+    """The hash of everything read_config's answer depends on; None when it cannot be named
+    (the file is not a plain readable file, or the schema or jsonschema cannot be found)."""
+    from paperlist.infra.index import code_fingerprint, fingerprint
+
+    schema = Path(root) / SCHEMA_DIR / schema_name
+    if not schema.is_file():
+        schema = _PACKAGED / SCHEMA_DIR / schema_name
+    release = _jsonschema_release()
+    try:
+        if release is None or path.is_symlink():
+            return None
+        return fingerprint(code_fingerprint(), str(path.relative_to(root)), path.read_bytes(), schema.read_bytes(),
+                           release)
+    except (OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _jsonschema_release() -> str | None:
+    """The installed jsonschema's dist-info folder name (its release), found without importing it."""
+    try:
+        spec = importlib.util.find_spec("jsonschema")
+        if spec is None or spec.origin is None:
+            return None
+        site = Path(spec.origin).parent.parent
+        found = sorted(n for n in os.listdir(site) if n.startswith("jsonschema-") and n.endswith(".dist-info"))
+    except (OSError, ValueError, ImportError):
+        return None
+    return "\0".join(found) or None
+
+
+def _read_config(root: Path, path: Path, name: str, schema_name: str, default: Any) -> tuple[Any, list[Finding]]:
+    pf = load_paper(path, root)
+    if pf.text is not None and all(not ln.strip() or ln.lstrip().startswith("#") for ln in pf.text.splitlines()):
+        return default, []  # empty, or only comments: the defaults
+    findings = [f if f.check != "schema" else Finding(f.file, f.severity, "config", f"{name} must be a mapping of "
+                                                      "settings, not a list or a single value", line=f.line,
+                                                      column=f.column)
+                for f in pf.findings]
+    if not pf.parsed:
+        return None, findings
+    errors = sorted(schema_validator(root, schema_name).iter_errors(pf.data), key=lambda e: list(e.absolute_path))
+    for err in errors:
+        keys: list[str | int] = list(err.absolute_path)
+        where = "/".join(str(p) for p in keys)
+        message = f"{where or 'top level'}: {err.message}"
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            # Point at the key itself, not at the mapping that holds it.
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            if extra:
+                keys.append(extra[0])
+                message = f"unknown key {'/'.join(str(p) for p in keys)!r}"
+        line, col = pf.position(keys)
+        findings.append(Finding(pf.rel, "error", "config", message, line=line, column=col))
+    return (None if findings else pf.data), findings
+
+
+def load_config(root: Path, name: str, schema_name: str, *, default: Any = None, required: bool = False) -> Any:
+    """The data of ``<root>/<name>``, validated; ConfigError ``name:line:col: problem`` when it is not."""
+    data, findings = read_config(root, name, schema_name, default=default, required=required)
+    if findings:
+        f = findings[0]
+        where = f" (line {f.line}, column {f.column})" if f.line else ""
+        raise ConfigError(f"{f.file}: {f.message}{where}")
+    return data

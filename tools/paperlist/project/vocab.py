@@ -1,0 +1,93 @@
+"""Controlled vocabularies (tags and venues): data files with English and Chinese names and aliases.
+
+``vocab/tags.yaml`` and ``vocab/venues.yaml`` are validated against
+``schema/vocabulary.schema.json``; aliases let the importer map a list's category heading
+("目标检测", "Object Tracking(目标跟踪)") onto a tag id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from paperlist.errors import ConfigError
+from paperlist.project.configfile import load_config
+
+VOCAB_DIR = "vocab"
+SCHEMA_DIR = "schema"
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    en: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+def normalize_label(label: str) -> str:
+    """Fold a category label for alias lookup: NFKC, case, spacing and punctuation."""
+    text = unicodedata.normalize("NFKC", label).casefold()
+    return re.sub(r"[\W_]+", "", text)
+
+
+@dataclass
+class Vocabulary:
+    tags: dict[str, Term]
+    venues: dict[str, Term]
+    _tag_alias: dict[str, str] = field(default_factory=dict, repr=False)
+    _venue_alias: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for kind, terms, index in (("tag", self.tags, self._tag_alias), ("venue", self.venues, self._venue_alias)):
+            for term in terms.values():
+                for label in (term.id, term.en, term.zh, *term.aliases):
+                    key = normalize_label(label)
+                    owner = index.setdefault(key, term.id)
+                    if owner != term.id:
+                        # An ambiguous label would send imports and hints to whichever came first.
+                        raise ConfigError(f"vocab: the {kind} label {label!r} belongs to both {owner!r} and "
+                                          f"{term.id!r}; keep it on one of them")
+
+    def resolve_tag(self, label: str) -> str | None:
+        """The tag id for a label (an id, an English or Chinese name, or an alias), or None."""
+        return self._tag_alias.get(normalize_label(label))
+
+    def resolve_venue(self, label: str) -> str | None:
+        return self._venue_alias.get(normalize_label(label))
+
+    @classmethod
+    def load(cls, root: Path) -> Vocabulary:
+        return _load_cached(str(Path(root).resolve()), _stamp(root))
+
+
+def _stamp(root: Path) -> tuple[float, ...]:
+    files = [root / VOCAB_DIR / "tags.yaml", root / VOCAB_DIR / "venues.yaml",
+             root / SCHEMA_DIR / "vocabulary.schema.json"]
+    return tuple(f.stat().st_mtime_ns if f.exists() else -1 for f in files)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(root_str: str, _stamp: tuple[float, ...]) -> Vocabulary:
+    root = Path(root_str)
+    terms: dict[str, dict[str, Term]] = {}
+    for kind in ("tags", "venues"):
+        name = f"{VOCAB_DIR}/{kind}.yaml"
+        path = root / name
+        data = load_config(root, name, "vocabulary.schema.json", required=True)
+        if not isinstance(data, dict) or kind not in data:
+            raise ConfigError(f"{path}: expected a top-level '{kind}:' list")
+        seen: dict[str, Term] = {}
+        for item in data[kind]:
+            if item["id"] in seen:
+                raise ConfigError(f"{path}: duplicate id {item['id']!r}")
+            known = {"id", "en", "zh", "aliases"}
+            seen[item["id"]] = Term(item["id"], item["en"], item["zh"], tuple(item.get("aliases", ())),
+                                    {k: v for k, v in item.items() if k not in known})
+        terms[kind] = seen
+    return Vocabulary(tags=terms["tags"], venues=terms["venues"])

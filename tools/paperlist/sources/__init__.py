@@ -1,0 +1,1 @@
+"""Where papers come from: arXiv, ``paperlist new``, and the importer."""

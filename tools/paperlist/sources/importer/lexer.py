@@ -1,0 +1,177 @@
+"""The line lexer: what one line of a hand-written list is (heading, entry start, label line,
+link line, bare URL, table of contents, badges, prose).
+
+``.txt`` lists go through it alone; in ``.md`` lists it reads the lines the Markdown pass leaves
+to it (headings, list items, paragraphs). ``<br>`` splits a line into parts that keep its number,
+so ``Title<br>[paper](…)`` reads as a title followed by its links. Patterns stay linear on
+hostile input: no lazy group followed by an optional run of the same characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperlist.project import identity
+from paperlist.sources.importer import urls
+
+MAX_LINE = 4000  # longer lines are not list entries; they are reported and skipped
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+URL = re.compile(r"https?://[^\s<>\"'\]\[()（）,，]+(?:\([^\s()]*\)[^\s<>\"'\]\[()（）,，]*)*")
+# Link text may hold one level of brackets (a badge image); the URL may hold a stray space
+# ("https://github. com/…").
+MD_LINK = re.compile(
+    r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
+    r"(?P<url>[^()\s](?:[^()\s]|\s(?![\s)])|\([^()\s]*\)|\((?![^()\s]*\)))*)\s*\)")
+IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
+_EMPTY_LINK = re.compile(r"\[[^\[\]]*\]\(\s*\)")
+_FULLWIDTH_CLOSE = re.compile(r"(\]\(\s*https?://[^\s)）]*)）")
+BR = re.compile(r"<br\s*/?>", re.I)
+_ANCHOR_TAG = re.compile(r"</?a(?:\s+(?:name|id)=[^>]{0,200})?>", re.I)
+_HTML_TAG = re.compile(r"</?(?:div|p|span|strong|b|i|em|sup|sub|center|details|summary|font)\b[^<>]{0,500}>", re.I)
+EMOJI = re.compile(r":[a-z0-9_+-]+:")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?:\s+|$)(?P<text>.*)$")
+BOLD_NUM = re.compile(r"^(?P<num>\d+)\s*[.、)．]?\s*")
+BRACKET_NUM = re.compile(r"^(?:\[(?P<a>\d+)\]|【(?P<b>\d+)】|(?P<c>\d+)\s*[.、)．](?![\d]))\s*(?P<rest>\S.*)$")
+BULLET = re.compile(r"^[-*+•]\s+(?P<rest>.*)$")
+# "论文链接：", "Paper(Oral):", "Code2:" — a short label, an optional (qualifier), a colon.
+LABEL_LINE = re.compile(r"^(?P<label>[^\s:：\[\]()（）][^:：\[\]()（）]{0,24}?)\s*"
+                        r"(?:[(（](?P<qual>[^()（）]{1,20})[)）]\s*)?[:：]\s*(?P<rest>.*)$")
+LEADING_NUM = re.compile(r"^\s*(?:\[\d+\]|【\d+】|\d+\s*[.、)．](?!\d))\s*")
+# What may be left on a link line once its links are removed: separators and stray brackets.
+_LINK_LEFTOVER = re.compile(r"[|｜/,，;；\s\[\]()（）<>.。、:：\-–—]+")
+SEPARATORS = re.compile(r"[|｜/,，;；\s]+")
+
+
+@dataclass
+class Line:
+    no: int
+    text: str  # anchors removed, tabs folded, stripped
+    kind: str = "text"  # blank heading label links url text long toc badges markup html code table-*
+    level: int = 0
+
+
+def fold(label: str) -> str:
+    return urls.fold(label)
+
+
+def is_label(text: str) -> bool:
+    return urls.label_kind(text) is not None
+
+
+def title_like(text: str) -> bool:
+    """Mostly Latin words (a paper title), not a Chinese sentence or a single heading word."""
+    if len(text) > 600:
+        return False  # and keeps the title regexes off hostile lengths
+    core = identity.strip_title_decorations(text)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9'’-]*", core)
+    return len(words) >= 2 and len(LATIN.findall(core)) >= 3 * len(CJK.findall(core)) and len(core) <= 400
+
+
+def clean_text(text: str) -> str:
+    text = text.replace("\t", " ").replace("\u3000", " ").replace("**", "")
+    return " ".join(text.split())
+
+
+def strip_bullet(text: str) -> str:
+    m = BULLET.match(text)
+    return m.group("rest") if m else text
+
+
+# "ttps://arxiv.org/…", "htps://": a scheme with a letter lost in copying (real lists have them).
+_BROKEN_SCHEME = re.compile(r"(?<![A-Za-z])(?:ttps?|htps?|htp|hhttps?)://")
+
+
+def split_parts(raw: str) -> list[str]:
+    """A physical line cut at ``<br>``, each part cleaned of anchors, empty links and tabs."""
+    raw = raw.lstrip()
+    while raw.startswith(">"):  # a block quote holds list text like any other
+        raw = raw[1:].lstrip()
+    if "tp" in raw:
+        raw = _BROKEN_SCHEME.sub(lambda m: "https://" if "s" in m.group(0) else "http://", raw)
+    parts = []
+    for part in BR.split(raw):
+        text = _HTML_TAG.sub(" ", _ANCHOR_TAG.sub("", part))
+        text = _FULLWIDTH_CLOSE.sub(r"\1)", _EMPTY_LINK.sub("", text)).replace("<>", " ")
+        text = text.replace("\t", " ").replace("\u3000", " ").strip()
+        if text:
+            parts.append(text)
+    return parts
+
+
+def classify(no: int, text: str) -> Line:
+    """The kind of one cleaned line part."""
+    line = Line(no, text)
+    if len(text) > MAX_LINE:
+        line.kind = "long"
+        return line
+    m = _HEADING.match(text)
+    if m:
+        line.kind, line.level = "heading", len(m.group("hashes"))
+        line.text = m.group("text").strip().rstrip("#").strip()
+        return line
+    body = strip_bullet(EMOJI.sub("", text)).strip()
+    if not IMAGE.sub("", body).strip(" |｜"):
+        line.kind = "badges"  # images only: badges, logos, QR codes
+        return line
+    links = list(MD_LINK.finditer(body))
+    if links and all(m.group("url").startswith("#") for m in links) and not _LINK_LEFTOVER.sub(
+            "", MD_LINK.sub("", body)):
+        line.kind = "toc"  # "- [Name](#anchor)": a table of contents
+        return line
+    if re.fullmatch(r"<?https?://\S+>?", body):
+        line.kind = "url"
+        return line
+    lm = LABEL_LINE.match(body)
+    if lm and is_label(lm.group("label")):
+        line.kind = "label"
+        return line
+    if links:
+        rest = MD_LINK.sub("", body)
+        rest = LABEL_LINE.sub(lambda mm: mm.group("rest") if is_label(mm.group("label")) else mm.group(0), rest)
+        first = clean_text(IMAGE.sub(" ", links[0].group("text")))
+        first_is_label = is_label(first) or (not first and bool(IMAGE.search(links[0].group("text"))))
+        if not _LINK_LEFTOVER.sub("", rest) and not LEADING_NUM.match(body) and (
+                first_is_label or not title_like(first)):
+            line.kind = "links"
+            return line
+    if lm and URL.match(lm.group("rest").strip()) and len(lm.group("label")) <= 12 and not title_like(
+            lm.group("label")):
+        line.kind = "label"  # an unknown label with a URL ("Colab：https://…") is still a link
+    return line
+
+
+def bold_entry(text: str) -> tuple[str | None, str, str] | None:
+    """``**12. Title**（类别）`` → ("12", "Title", "（类别）"), or None."""
+    body = strip_bullet(text)
+    if not body.startswith("**"):
+        return None
+    end = body.find("**", 2)
+    if end < 0:
+        return None
+    inner = body[2:end].strip()
+    m = BOLD_NUM.match(inner)
+    num = m.group("num") if m else None
+    title = inner[m.end():] if m else inner
+    if not title.strip():
+        return None
+    return num, title.strip(), body[end + 2:]
+
+
+def trailing_bracket(text: str) -> tuple[str | None, str]:
+    """The content of a balanced trailing (…) or （…） group and the text before it."""
+    text = text.rstrip()
+    if not text or text[-1] not in ")）":
+        return None, text
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1:-1], text[:i].rstrip()
+    return None, text

@@ -1,0 +1,370 @@
+"""``run_import``: read lists, parse, map categories, group, plan, guard recall, apply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from paperlist.errors import UsageError
+from paperlist.findings import Finding, Report, Severity
+from paperlist.infra.textrules import find_bad_char
+from paperlist.project.loader import relpath
+from paperlist.project.vocab import Vocabulary, normalize_label
+from paperlist.sources.importer import parse
+from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_entries, reading_paper
+from paperlist.sources.importer.ledger import SKIPPED, Ledger, SkippedRun
+from paperlist.sources.importer.lexer import CJK, title_like
+from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
+from paperlist.sources.importer.plan import Plan, PlannedWrite, Planner, apply_plan
+from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024  # a whole conference is 1.5 MB; ten times that is not a list
+LIST_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """What ``paperlist import`` was asked to do."""
+
+    root: Path
+    paths: Sequence[Path]
+    venue: str
+    year: int
+    dry_run: bool = False
+    accept_loss: bool = False
+    mapping: Path | None = None
+
+
+@dataclass
+class Lost:
+    """A paper id of the input that is in no paper file after the import."""
+
+    source: str
+    line: int
+    pid: PaperId
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.source, "line": self.line, "id": str(self.pid), "why": self.why}
+
+
+@dataclass
+class SourceReport:
+    source: str
+    entries: int = 0
+    ids_in: int = 0
+    ids_out: int = 0
+    ledger: dict[str, int] = field(default_factory=dict)
+    skipped: list[SkippedRun] = field(default_factory=list)
+    unaccounted: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.source, "entries": self.entries, "ids_in": self.ids_in, "ids_out": self.ids_out,
+                "ledger": self.ledger, "skipped": [r.to_dict() for r in self.skipped]}
+
+
+@dataclass
+class ImportResult:
+    venue: str
+    year: int
+    dry_run: bool
+    accept_loss: bool = False
+    sources: list[SourceReport] = field(default_factory=list)
+    added: list[PlannedWrite] = field(default_factory=list)
+    merged: list[PlannedWrite] = field(default_factory=list)
+    unchanged: list[PlannedWrite] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
+    notes: list[Unparsed] = field(default_factory=list)
+    lost: list[Lost] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # sources with text and no entry
+
+    @property
+    def entries(self) -> int:
+        return sum(s.entries for s in self.sources)
+
+    @property
+    def source(self) -> str:
+        return ", ".join(s.source for s in self.sources)
+
+    def exit_code(self) -> int:
+        """1 when the import lost a paper id (unless accepted) or read a list and found nothing in it."""
+        if self.empty or (self.lost and not self.accept_loss):
+            return 1
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "venue": self.venue, "year": self.year, "dry_run": self.dry_run, "entries": self.entries,
+            "sources": [s.to_dict() for s in self.sources],
+            "added": [c.to_dict() for c in self.added],
+            "merged": [c.to_dict() for c in self.merged],
+            "unchanged": len(self.unchanged),
+            "unparsed": [u.to_dict() for u in self.unparsed],
+            "unmapped": [u.to_dict() for u in self.unmapped],
+            "notes": [n.to_dict() for n in self.notes],
+            "lost": [lo.to_dict() for lo in self.lost],
+            "empty": self.empty,
+        }
+
+    def to_report(self) -> Report:
+        """The shared findings shape: errors for lost ids and empty inputs, warnings for what was skipped
+        holding paper links or could not be mapped; the full lists under ``meta.import``."""
+        loss_severity: Severity = "warning" if self.accept_loss else "error"
+        findings = [Finding(file=lo.source, line=lo.line, severity=loss_severity, check="import-recall",
+                            message=f"{lo.pid} is not in the list after the import: {lo.why}",
+                            message_zh=f"{lo.pid} 未能导入：{lo.why}",
+                            hint="fix the list line or import with --accept-loss")
+                    for lo in self.lost]
+        findings += [Finding(file=src, line=1, severity="error", check="import",
+                             message="the list has text but no entry was found in it",
+                             message_zh="列表有内容，但没有识别出任何论文条目",
+                             hint="see docs/import.md for the entry styles the importer reads")
+                     for src in self.empty]
+        findings += [Finding(file=u.source, line=u.line, severity="warning", check="import",
+                             message=f"{u.reason}: {u.text[:120]}", message_zh="此行未导入")
+                     for u in self.unparsed]
+        findings += [Finding(file=u.source, line=u.line, severity="warning", check="import-category",
+                             message=f"category {u.label!r} ({u.count} entries, e.g. {u.examples[0]!r}) maps to "
+                                     "no tag", message_zh=f"类别 {u.label!r} 没有对应的标签",
+                             hint="add it as an alias in vocab/tags.yaml or pass --map FILE")
+                     for u in self.unmapped if u.examples]
+        findings += [Finding(file=n.source, line=n.line, severity="notice", check="import",
+                             message=f"{n.reason}: {n.text[:120]}") for n in self.notes]
+        return Report(findings, files=len(self.sources), meta={"import": self.to_dict()})
+
+
+def list_files(paths: Sequence[Path]) -> list[Path]:
+    """FILEs as given and DIRs as their list files (sorted, recursively)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in LIST_SUFFIXES)
+            if not found:
+                raise UsageError(f"{p}: no .md or .txt list in this folder")
+            out += found
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UsageError(f"{p}: no such file or folder")
+    return list(dict.fromkeys(out))
+
+
+def read_list(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise UsageError(f"{path}: {size // (1024 * 1024)} MiB, larger than {MAX_INPUT_BYTES // (1024 * 1024)} "
+                             "MiB; is this a paper list?")
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read: {e.strerror}") from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise UsageError(f"{path}:{line}: not UTF-8 text (byte {e.start}); is this a paper list?") from e
+    if "\x00" in text:
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise UsageError(f"{path}:{line}: binary data (a NUL byte); is this a paper list?")
+    return text
+
+
+def load_mapping(path: Path, vocab: Vocabulary) -> dict[str, str]:
+    """A category → tag mapping file: ``{category label: tag id}`` (YAML), checked against the vocabulary."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise UsageError(f"{path}: cannot read the mapping: {e}") from e
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: expected a mapping of 'category label: tag id' lines")
+    out: dict[str, str] = {}
+    for label, tag in data.items():
+        resolved = vocab.resolve_tag(str(tag)) if tag is not None else None
+        if resolved is None:
+            raise UsageError(f"{path}: {label!r} maps to {tag!r}, which is not a tag in vocab/tags.yaml")
+        out[normalize_label(str(label))] = resolved
+    return out
+
+
+class _Tagger:
+    """Category labels → tag ids (mapping file first, then the vocabulary), remembering what did not map."""
+
+    def __init__(self, vocab: Vocabulary, mapping: dict[str, str]) -> None:
+        self.vocab, self.mapping = vocab, mapping
+        self.unmapped: dict[str, Unmapped] = {}
+
+    def resolve(self, label: str) -> str | None:
+        if not label.strip():
+            return None
+        return self.mapping.get(normalize_label(label)) or self.vocab.resolve_tag(label)
+
+    def resolve_heading(self, label: str) -> str | None:
+        for t in parse.heading_tries(label):
+            tag = self.resolve(t)
+            if tag:
+                return tag
+        return None
+
+    def tag(self, entry: ListEntry) -> None:
+        tags: list[str] = []
+        missing = False
+        for label, line in entry.categories:
+            tag = self.resolve(label) or self.resolve_heading(label)
+            if tag:
+                if tag not in tags:
+                    tags.append(tag)
+                continue
+            missing = True
+            u = self.unmapped.setdefault(normalize_label(label), Unmapped(label, entry.source, line or entry.line))
+            u.count += 1
+            if len(u.examples) < 3 and entry.title and entry.title not in u.examples:
+                u.examples.append(entry.title)
+        entry.tags = tags or ([FALLBACK_TAG] if missing else [])
+
+
+def refuse_bad_lines(text: str) -> dict[int, str]:
+    """Lines holding a control or bidi-override character: not read, reported with line and column.
+
+    The character rule is paperlist.infra.textrules' (one rule for paper files, lists and ``new``), so
+    nothing the importer reads could be refused later by ``validate``.
+    """
+    out: dict[int, str] = {}
+    for no, line in enumerate(text.split("\n"), 1):
+        bad = find_bad_char(line.rstrip("\r"))
+        if bad is not None:
+            out[no] = (f"control or bidirectional-override character {bad.label} "
+                       f"(column {bad.offset + 1}); line not read")
+    return out
+
+
+def run_import(settings: ImportSettings) -> ImportResult:
+    """Import lists (files, or folders of section files) into ``root/papers/``.
+
+    >>> s = ImportSettings(Path("."), [Path("lists/cvpr2021.md")], "CVPR", 2021, dry_run=True)  # doctest: +SKIP
+    >>> run_import(s).exit_code()  # doctest: +SKIP
+    0
+    """
+    root = Path(settings.root)
+    vocab = Vocabulary.load(root)
+    venue = settings.venue if settings.venue in vocab.venues else vocab.resolve_venue(settings.venue)
+    if venue is None:
+        raise UsageError(f"unknown venue {settings.venue!r}; known: {', '.join(vocab.venues)}")
+    if not 1980 <= settings.year <= 2099:
+        raise UsageError(f"year {settings.year} is out of range")
+    mapping = load_mapping(settings.mapping, vocab) if settings.mapping else {}
+    files = list_files(settings.paths)
+    folder_given = any(p.is_dir() for p in settings.paths)
+    result = ImportResult(venue=venue, year=settings.year, dry_run=settings.dry_run, accept_loss=settings.accept_loss)
+    tagger = _Tagger(vocab, mapping)
+    entries: list[ListEntry] = []
+    inputs: list[tuple[str, list[str], Ledger, int]] = []
+    for path in files:
+        text = read_list(path)
+        source = relpath(path, root)
+        section = re.sub(r"[-_]+", " ", path.stem) if folder_given else None
+        parser = parse.Parser(text, source, tagger.resolve, markdown_input=path.suffix.lower() != ".txt",
+                              section=section, refused=refuse_bad_lines(text))
+        out = parser.run()
+        count = 0
+        for entry in out.entries:
+            tagger.tag(entry)
+            entries.append(entry)
+            count += entry.reading is None
+        result.unparsed += out.unparsed
+        result.notes += out.notes
+        report = SourceReport(source, entries=count, ledger=out.ledger.counts(), skipped=out.ledger.skipped_runs(),
+                              unaccounted=out.ledger.unaccounted())
+        result.sources.append(report)
+        if count == 0 and not any(e.source == source for e in entries) and any(ln.strip() for ln in
+                                                                                 out.ledger.source_lines):
+            result.empty.append(source)
+        inputs.append((source, out.ledger.source_lines, out.ledger, count))
+    result.unmapped = sorted(tagger.unmapped.values(), key=lambda u: -u.count)
+    for u in result.unmapped:
+        u.label = u.label[:200]
+
+    groups, orphans = group_entries(entries, venue, settings.year)
+    planner = Planner(root, venue, settings.year)
+    for entry in orphans:
+        if planner.target_of(entry.arxiv) is not None:
+            groups.append(PaperGroup(reading_paper(entry, venue, settings.year), [(entry.source, entry.line)],
+                                     readings_only=True))
+        else:
+            groups.append(_orphan_group(entry, venue, settings.year, result))
+    for group in groups:
+        planner.add_group(group)
+    plan = planner.plan
+    result.unparsed += plan.refused
+    _guard(result, plan, inputs, planner)
+    result.added, result.merged, result.unchanged = plan.added, plan.merged, plan.unchanged
+    apply_plan(root, plan, dry_run=settings.dry_run)
+    return result
+
+
+def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, list[str], Ledger, int]],
+           planner: Planner) -> None:
+    """Every paper id of the inputs must be in a paper file the import leaves behind."""
+    out_ids: set[PaperId] = set()
+    for paper in plan.final.values():
+        out_ids |= ids_of_paper(paper)
+    for source, lines, ledger, _count in inputs:
+        found = ids_by_line(lines)
+        report = next(s for s in result.sources if s.source == source)
+        report.ids_in = len(found)
+        report.ids_out = sum(1 for pid in found if pid in out_ids)
+        for pid, line in found.items():
+            if pid in out_ids:
+                continue
+            if pid.kind == "arxiv" and planner.target_of(pid.value) is not None and planner.target_of(
+                    pid.value) in plan.final:
+                continue
+            status, why = ledger.why(line)
+            if status == SKIPPED:
+                reason = f"line {line} was skipped: {why}"
+            else:
+                reason = f"line {line} was read as {status} ({why}) but the id reached no paper file"
+            result.lost.append(Lost(source, line, pid, reason))
+
+
+def _orphan_group(entry: ListEntry, venue: str, year: int, result: ImportResult) -> PaperGroup:
+    """A reading whose paper appears nowhere else: the paper is still recorded, under the best title the
+    reading gives, so that its arXiv id is not lost. A later import that lists the paper merges into it."""
+    assert entry.reading is not None
+    view = reading_paper(entry, venue, year)
+    reading_title = entry.reading["title"]
+    title = _latin_name(reading_title) or entry.title or f"arXiv:{entry.arxiv}"
+    view["title"] = title
+    if CJK.search(reading_title):
+        view["title_zh"] = view.get("title_zh") or reading_title
+    view["tags"] = view["tags"] or [FALLBACK_TAG]
+    result.notes.append(Unparsed(entry.source, entry.line, reading_title,
+                                 f"reading names arXiv {entry.arxiv}, listed nowhere else; recorded as {title!r}"))
+    return PaperGroup(view, [(entry.source, entry.line)])
+
+
+def _latin_name(text: str) -> str | None:
+    """The English title inside a reading title, when it carries one ("Statistical Texture Learning")."""
+    core = re.sub(r"^(?:CVPR\s*\d{4}\s*[|｜:：]\s*)", "", text, flags=re.I).strip()
+    return core if title_like(core) and not CJK.search(core) else None
+
+
+def parse_list(text: str, vocab: Vocabulary, *, source: str = "<list>", markdown: bool = True,
+               mapping: dict[str, str] | None = None) -> parse.ParseOutput:
+    """Parse a list's text into entries with their tags (no files are touched)."""
+    tagger = _Tagger(vocab, mapping or {})
+    out = parse.Parser(text, source, tagger.resolve, markdown_input=markdown, refused=refuse_bad_lines(text)).run()
+    for entry in out.entries:
+        tagger.tag(entry)
+    out.unmapped = sorted(tagger.unmapped.values(), key=lambda u: -u.count)
+    return out
+
+
+def import_list(root: Path, path: Path, venue: str, year: int, dry_run: bool = False) -> ImportResult:
+    """One list, the old signature (tests and scripts)."""
+    return run_import(ImportSettings(Path(root), [Path(path)], venue, year, dry_run=dry_run, accept_loss=True))
