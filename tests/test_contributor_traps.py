@@ -153,7 +153,7 @@ def test_no_suggestion_when_quoting_would_swallow_a_comment() -> None:
 def test_contributing_teaches_a_first_timer_what_works() -> None:
     import re
 
-    from paperlist.project.identity import arxiv_id
+    from paperlist.infra.identity import arxiv_id
     from support.prrepo import PROJECT
 
     text = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperlist.project.identity import (
+from paperlist.infra.identity import (
     arxiv_id,
     author_key,
     cvf_paper,
@@ -193,7 +193,7 @@ def test_author_key(name: str, key: str) -> None:
 def test_a_hostile_title_cannot_make_normalization_slow() -> None:
     # An unclosed "(" followed by 60,000 CJK characters was quadratic (minutes) before the cap;
     # the bound asserted here is operations, not time: the input is cut before any regex runs.
-    from paperlist.project.identity import MAX_TITLE
+    from paperlist.infra.identity import MAX_TITLE
 
     title = "Title(" + "中" * 60_000
     assert len(normalize_title(title)) <= MAX_TITLE

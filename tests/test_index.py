@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from paperlist.infra.index import snapshot
+from paperlist.project.index import snapshot
 from paperlist.project.loader import blob_id
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from paperlist.infra.arxiv import ArxivClient
 from paperlist.project.keys import expected_path
-from paperlist.sources.arxiv import ArxivClient
 from paperlist.sources.new import NewRequest, PlanError, apply, plan_new
 from projectkit import add_paper, make_project, run_cli, tree_digest
 from support.fake_arxiv import ArxivRecord, FakeArxivAPI
@@ -241,7 +241,7 @@ def test_plan_and_apply_as_the_issue_workflow_uses_them(tmp_path: Path, api: Fak
 def test_an_api_that_accepts_and_never_answers_is_cut_off_by_the_timeout() -> None:
     import socket
 
-    from paperlist.sources.arxiv import ArxivError
+    from paperlist.infra.arxiv import ArxivError
 
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
@@ -255,7 +255,7 @@ def test_an_api_that_accepts_and_never_answers_is_cut_off_by_the_timeout() -> No
 
 
 def test_one_address_rule_for_the_link_checker_and_paperlist_new() -> None:
-    from paperlist.sources.arxiv import query_url
+    from paperlist.infra.arxiv import query_url
 
     assert query_url("https://export.arxiv.org") == "https://export.arxiv.org/api/query"
     assert query_url("https://export.arxiv.org/api/query") == "https://export.arxiv.org/api/query"

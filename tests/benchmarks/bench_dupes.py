@@ -103,7 +103,7 @@ def naive_one(root: Path, new: Path) -> tuple[float, int]:
     """Baseline: load every file (same safe loader), then fuzzy-compare the new title with each."""
     from rapidfuzz import fuzz
 
-    from paperlist.project.identity import normalize_title
+    from paperlist.infra.identity import normalize_title
     from paperlist.project.loader import discover, load_paper
 
     t0 = time.perf_counter()
@@ -120,7 +120,7 @@ def naive_all(root: Path) -> tuple[float, int]:
     """Baseline: load every file, then fuzzy-compare every pair (rapidfuzz's C loop per title)."""
     from rapidfuzz import fuzz, process
 
-    from paperlist.project.identity import normalize_title
+    from paperlist.infra.identity import normalize_title
     from paperlist.project.loader import discover, load_paper
 
     t0 = time.perf_counter()

@@ -23,20 +23,21 @@ MAP: dict[str, str] = {
     "keys": "project.keys",
     "loader": "project.loader",
     "papers": "project.papers",
-    "identity": "project.identity",
     "configfile": "project.configfile",
     "vocab": "project.vocab",
     "settings": "project.settings",
     "writer": "project.writer",
     "yamlhints": "project.yamlhints",
+    "index": "project.index",
     # infra: shared machinery with no knowledge of papers
     "textrules": "infra.textrules",
+    "identity": "infra.identity",
     "escape": "infra.escape",
     "fsutil": "infra.fsutil",
     "parallel": "infra.parallel",
     "cachedir": "infra.cachedir",
-    "index": "infra.index",
     "gitdiff": "infra.gitdiff",
+    "arxivapi": "infra.arxiv",
     # checks: what can be wrong with a paper
     "validate": "checks.validate",
     "dupes": "checks.dupes",
@@ -49,7 +50,6 @@ MAP: dict[str, str] = {
     "comment": "output.comment",
     "site": "output.site",
     # sources: where papers come from
-    "arxivapi": "sources.arxiv",
     "contribute": "sources.new",
     "importer": "sources.importer",
     # github: the pull-request loop
@@ -60,11 +60,11 @@ MAP: dict[str, str] = {
 }
 
 LAYERS = {
-    "project": "What a list is made of: paper files and their loader, keys, identity, settings, vocabularies, writing.",
-    "infra": "Shared machinery that knows nothing of papers: text rules, escaping, files, parallelism, caches, git.",
+    "project": "What a list is made of: paper files, their loader and index, keys, settings, vocabularies, writing.",
+    "infra": "Machinery that knows nothing of paper files: text, identifiers, files, pools, caches, git, arXiv.",
     "checks": "What can be wrong with a paper: schema and rules (validate), duplicates, links.",
     "output": "Views over the papers and the findings: README and pages, reporters, the PR comment, the site.",
-    "sources": "Where papers come from: arXiv, ``paperlist new``, and the importer.",
+    "sources": "Where papers come from: ``paperlist new`` and the importer.",
     "github": "The pull-request loop on GitHub: the PR check, the client, posting, and the issue form.",
 }
 
@@ -204,7 +204,7 @@ def main(root: Path) -> None:
     # Two modules find files relative to themselves, now one folder deeper.
     for rel, old, new in [
         ("project/configfile.py", "Path(__file__).resolve().parents[2]", "Path(__file__).resolve().parents[3]"),
-        ("infra/index.py", "base = Path(__file__).parent\n", "base = Path(__file__).parents[1]\n"),
+        ("project/index.py", "base = Path(__file__).parent\n", "base = Path(__file__).parents[1]\n"),
     ]:
         f = pkg / rel
         text = f.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))
-from paperlist.project.identity import arxiv_id, github_repo, normalize_title, strip_title_decorations
+from paperlist.infra.identity import arxiv_id, github_repo, normalize_title, strip_title_decorations
 
 
 def entries(shared: Path) -> list[dict]:

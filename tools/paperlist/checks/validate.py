@@ -19,9 +19,9 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from paperlist.findings import Finding, Report
-from paperlist.infra.index import Codec, derive, fingerprint
 from paperlist.project import keys
 from paperlist.project.configfile import schema_validator
+from paperlist.project.index import Codec, derive, fingerprint
 from paperlist.project.loader import PAPERS_DIR, PaperFile, relpath
 from paperlist.project.papers import Papers, is_paper_path, paper_paths
 from paperlist.project.vocab import SCHEMA_DIR, VOCAB_DIR, Vocabulary

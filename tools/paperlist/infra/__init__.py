@@ -1,1 +1,2 @@
-"""Shared machinery that knows nothing of papers: text rules, escaping, files, parallelism, caches, git."""
+"""Shared machinery that knows nothing of paper files: text rules, identifiers, escaping, files, parallelism,
+caches, git, arXiv."""

@@ -1,6 +1,6 @@
 """What the generated Markdown is made from: papers loaded as ListEntry values.
 
-``load_entries`` takes each paper's entry from the content-addressed index (``paperlist.infra.index``)
+``load_entries`` takes each paper's entry from the content-addressed index (``paperlist.project.index``)
 and parses only files whose content it has not seen; ``pages`` builds the README overview and
 the per-venue pages from them. Every string that comes from a paper file goes through
 ``paperlist.infra.escape.md_text``/``md_url``: a title cannot inject HTML, break a table, open a link
@@ -19,8 +19,8 @@ from typing import Any
 
 from paperlist.errors import ConfigError
 from paperlist.findings import Finding
-from paperlist.infra.index import Codec, Snapshot, derive
 from paperlist.output.markers import BEGIN, END, README
+from paperlist.project.index import Codec, Snapshot, derive
 from paperlist.project.loader import PaperFile, discover, relpath
 
 _PARALLEL_MIN = 1500

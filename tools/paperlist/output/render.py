@@ -36,11 +36,11 @@ from paperlist.infra import cachedir
 from paperlist.infra.escape import md_text, md_url
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import PushResult, added_times, publish
-from paperlist.infra.index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from paperlist.infra.textrules import scrub
 from paperlist.output.entries import ListEntry, load_entries, splice
 from paperlist.output.markers import README
 from paperlist.project.configfile import SCHEMA_DIR
+from paperlist.project.index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from paperlist.project.keys import folder_name
 from paperlist.project.loader import PAPERS_DIR
 from paperlist.project.settings import SETTINGS_FILE, load_settings

@@ -1,1 +1,1 @@
-"""What a list is made of: paper files and their loader, keys, identity, settings, vocabularies, writing."""
+"""What a list is made of: paper files, their loader and index, keys, settings, vocabularies, writing."""

@@ -98,7 +98,7 @@ def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
         return default, []
     key = _answer_key(root, path, schema_name)
     if key is not None:
-        from paperlist.infra.index import memo_get
+        from paperlist.project.index import memo_get
 
         known = memo_get(root, f"config:{name}", key)
         try:
@@ -108,7 +108,7 @@ def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
             pass  # not what we wrote: read the file
     data, findings = _read_config(root, path, name, schema_name, default)
     if key is not None:
-        from paperlist.infra.index import memo_put
+        from paperlist.project.index import memo_put
 
         memo_put(root, f"config:{name}", key, {"data": data, "findings": [f.to_dict() for f in findings]})
     return data, findings
@@ -117,7 +117,7 @@ def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
 def _answer_key(root: Path, path: Path, schema_name: str) -> str | None:
     """The hash of everything read_config's answer depends on; None when it cannot be named
     (the file is not a plain readable file, or the schema or jsonschema cannot be found)."""
-    from paperlist.infra.index import code_fingerprint, fingerprint
+    from paperlist.project.index import code_fingerprint, fingerprint
 
     schema = Path(root) / SCHEMA_DIR / schema_name
     if not schema.is_file():

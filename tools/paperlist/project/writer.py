@@ -16,8 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from paperlist.infra import fsutil
-from paperlist.project import identity
+from paperlist.infra import fsutil, identity
 
 FIELD_ORDER = ("title", "title_zh", "authors", "venue", "year", "track", "presentation", "arxiv", "doi",
                "links", "tags")

@@ -1,1 +1,1 @@
-"""Where papers come from: arXiv, ``paperlist new``, and the importer."""
+"""Where papers come from: ``paperlist new`` and the importer."""

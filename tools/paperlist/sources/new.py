@@ -25,12 +25,12 @@ from typing import Any, Literal
 from paperlist.checks.validate import Checker
 from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import Finding, Report
-from paperlist.infra import fsutil
+from paperlist.infra import fsutil, identity
+from paperlist.infra.arxiv import ArxivClient, ArxivError, ArxivPaper
 from paperlist.infra.textrules import BadChar, find_bad_char
-from paperlist.project import identity, keys, writer
+from paperlist.project import keys, writer
 from paperlist.project.loader import PaperFile, load_paper, load_text
 from paperlist.project.vocab import Term, Vocabulary, normalize_label
-from paperlist.sources.arxiv import ArxivClient, ArxivError, ArxivPaper
 
 MAX_IDS = 20  # one request, one form: a batch bigger than this is a list import, not a contribution
 MAX_FIELD = 2000  # request fields longer than this are refused before anything else looks at them

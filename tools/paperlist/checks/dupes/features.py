@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperlist.project.identity import (
+from paperlist.infra.identity import (
     arxiv_id,
     author_key,
     canonical_url,

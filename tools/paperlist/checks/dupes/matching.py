@@ -8,7 +8,7 @@ from typing import Any
 
 from paperlist.checks.dupes.features import STOPWORDS, Features, features_from_data
 from paperlist.findings import Severity
-from paperlist.project.identity import normalize_title, strip_title_decorations
+from paperlist.infra.identity import normalize_title, strip_title_decorations
 
 _HAS_DIGIT = re.compile(r"\d")
 _ROMAN = frozenset({"ii", "iii", "iv", "v2", "v3", "vi", "vii", "viii", "ix", "x"})

@@ -16,7 +16,7 @@ from typing import Any
 from paperlist.checks.dupes.features import Features, features_of
 from paperlist.checks.dupes.index import _BLOCK_TOKENS, Index, _shared_needed, keys_of, lookup_keys
 from paperlist.infra import cachedir
-from paperlist.infra.index import snapshot
+from paperlist.project.index import snapshot
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers_chunks
 
@@ -68,7 +68,7 @@ class Store:
 
     A one-file check looks up only its candidates, so it never reads the whole list. Freshness is
     by content, never by mtime: every run takes the current blob id of every paper file from
-    :func:`paperlist.infra.index.snapshot` (git's index for unchanged tracked files, a hash for the rest)
+    :func:`paperlist.project.index.snapshot` (git's index for unchanged tracked files, a hash for the rest)
     and rebuilds the records whose id differs, so a file edited in place is always seen. The files
     being checked are always read afresh. Anything unexpected in the database (another version,
     another root, damage) and it is deleted and rebuilt: the cache can only cost time, never

@@ -29,7 +29,7 @@ from paperlist.checks.links.network import NetworkWatch, unavailable
 from paperlist.checks.links.verdict import SEVERITY, Verdict
 from paperlist.errors import UsageError
 from paperlist.findings import EXIT_NETWORK, Finding, Report
-from paperlist.project.identity import arxiv_id, github_repo
+from paperlist.infra.identity import arxiv_id, github_repo
 from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import load_papers, missing, paper_paths, resolve
 

@@ -19,8 +19,8 @@ import aiohttp
 from paperlist.checks.links.config import LinkConfig
 from paperlist.checks.links.network import DNS, TIMEOUT, NetworkWatch, host_of, kind_of, unavailable
 from paperlist.checks.links.verdict import Verdict, broken, inconclusive, ok
-from paperlist.project.identity import arxiv_id
-from paperlist.sources.arxiv import query_url
+from paperlist.infra.arxiv import query_url
+from paperlist.infra.identity import arxiv_id
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_FEED_BYTES = 8 * 1024 * 1024

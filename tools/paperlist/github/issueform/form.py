@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from paperlist.errors import ConfigError
-from paperlist.project import identity
+from paperlist.infra import identity
 from paperlist.project.vocab import Vocabulary
 
 TEMPLATE = ".github/ISSUE_TEMPLATE/add-paper.yml"

@@ -11,7 +11,7 @@ from pathlib import Path
 from paperlist.errors import PaperlistError
 from paperlist.findings import Finding, Report
 from paperlist.github.issueform.form import PaperRequest
-from paperlist.sources.arxiv import ArxivClient
+from paperlist.infra.arxiv import ArxivClient
 from paperlist.sources.new import NewRequest, Plan, apply, plan_new
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from paperlist.project import identity, writer
+from paperlist.infra import identity
+from paperlist.project import writer
 from paperlist.sources.importer.model import ListEntry
 
 FALLBACK_TAG = "other"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from paperlist.project import identity
+from paperlist.infra import identity
 from paperlist.sources.importer import urls
 
 MAX_LINE = 4000  # longer lines are not list entries; they are reported and skipped

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperlist.project import identity, writer
+from paperlist.infra import identity
+from paperlist.project import writer
 from paperlist.sources.importer import urls
 
 

@@ -18,8 +18,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from paperlist.checks.validate import Checker
 from paperlist.errors import UsageError
-from paperlist.infra import fsutil
-from paperlist.project import identity, keys, writer
+from paperlist.infra import fsutil, identity
+from paperlist.project import keys, writer
 from paperlist.project.loader import load_paper, load_text
 from paperlist.project.papers import load_papers
 from paperlist.sources.importer import emit

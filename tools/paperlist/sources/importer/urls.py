@@ -13,7 +13,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-from paperlist.project import identity
+from paperlist.infra import identity
 
 # What a URL is, from its host and path alone.
 ARXIV, PAPER, CODE, VIDEO, READING, PROJECT, OTHER = "arxiv", "paper", "code", "video", "reading", "project", "other"

@@ -36,7 +36,7 @@ from defusedxml import DefusedXmlException
 from paperlist import __version__
 from paperlist.errors import PaperlistError
 from paperlist.infra import cachedir
-from paperlist.project.identity import arxiv_id
+from paperlist.infra.identity import arxiv_id
 
 API_ENV = "PAPERLIST_ARXIV_API"
 DEFAULT_API = "https://export.arxiv.org/api/query"
