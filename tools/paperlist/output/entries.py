@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,11 @@ class ListEntry:
     video: str | None
     readings: tuple[tuple[str, str], ...]
     tags: tuple[str, ...]
+
+    def primary_tag(self, known: Container[str]) -> str:
+        """The topic a paper is grouped under, everywhere (README sections, topic counts, latest
+        additions, the site's order): its first tag when the vocabulary knows it, else "" (untagged)."""
+        return self.tags[0] if self.tags and self.tags[0] in known else ""
 
 
 def _str(value: Any) -> str | None:

@@ -186,7 +186,7 @@ def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary) ->
     tag_order = {t: i for i, t in enumerate(vocab.tags)}
     groups: dict[tuple[bool, str], list[ListEntry]] = defaultdict(list)
     for e in entries:
-        primary = e.tags[0] if e.tags and e.tags[0] in vocab.tags else ""
+        primary = e.primary_tag(vocab.tags)
         groups[(e.track == "workshop", primary)].append(e)
     out: list[Section] = []
     for workshop, tag in sorted(groups, key=lambda k: (k[0], tag_order.get(k[1], len(tag_order)), k[1])):
@@ -370,7 +370,7 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
     dated.sort(key=lambda p: (-p[0], -p[1].year, p[1].venue, p[1].title.casefold(), p[1].rel))
     for when, e in dated[:LATEST_PAPERS]:
         vy = vys[e.rel]
-        primary = e.tags[0] if e.tags and e.tags[0] in vocab.tags else ""
+        primary = e.primary_tag(vocab.tags)
         parts = [vy.name, str(vy.year)] + (["workshops"] if e.track == "workshop" else []) + [primary or "untagged"]
         target = infos[vy].where.get(_anchor(*parts), f"{vy.stem}.md")
         out.append(f"- **{md_text(e.title[:300])}** · [{md_text(vy.title)}]({LISTS_DIR}/{target}) · {_date(when)}")
@@ -423,7 +423,7 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
     tag_total: Counter[str] = Counter()
     tag_code: Counter[str] = Counter()
     for e in entries:
-        primary = e.tags[0] if e.tags and e.tags[0] in vocab.tags else ""
+        primary = e.primary_tag(vocab.tags)
         tag_total[primary] += 1
         tag_code[primary] += bool(e.code)
     out += ["### 主题 · Topics", "",

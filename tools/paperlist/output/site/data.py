@@ -89,7 +89,7 @@ def order(entries: Iterable[SitePaper], vocab: Vocabulary) -> list[SitePaper]:
 
     def key(p: SitePaper) -> tuple[Any, ...]:
         e = p.entry
-        primary = e.tags[0] if e.tags else ""
+        primary = e.primary_tag(vocab.tags)
         return (-e.year, venue_rank.get(e.venue, len(venue_rank)), e.venue, e.track == "workshop",
                 tag_rank.get(primary, len(tag_rank)), e.title.casefold(), e.rel)
 
