@@ -32,6 +32,7 @@ from typing import Any
 
 from . import cachedir
 from .configfile import SCHEMA_DIR
+from .defaults import packaged
 from .errors import ConfigError, PaperlistError
 from .escape import md_text, md_url
 from .findings import Finding, Report
@@ -565,8 +566,11 @@ def _memo_key(root: Path, budget: int, snap: Snapshot | None) -> str | None:
                                 str((root / SCREENSHOT).is_file())]
     inputs = [root / SETTINGS_FILE]
     for folder in (VOCAB_DIR, SCHEMA_DIR):
+        # The list's own files, else the packaged defaults render falls back to (defaults.resolve).
         with contextlib.suppress(OSError):
             inputs += sorted(p for p in (root / folder).iterdir())
+        with contextlib.suppress(OSError):
+            inputs += sorted(p for p in packaged(folder).iterdir())
     for path in inputs:
         parts.append(path.name)
         try:

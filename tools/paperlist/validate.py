@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from . import keys
 from .configfile import schema_validator
+from .defaults import resolve
 from .findings import Finding, Report
 from .index import Codec, derive, fingerprint
 from .loader import PAPERS_DIR, PaperFile, relpath
@@ -41,8 +42,8 @@ _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/",
 
 
 def paper_validator(root: Path) -> jsonschema.protocols.Validator:
-    # The paper schema is the project's own: no silent fallback to the packaged copy.
-    return schema_validator(root, "paper.schema.json", packaged_fallback=False)
+    # The list's own schema/paper.schema.json when it has one, else the packaged one.
+    return schema_validator(root, "paper.schema.json")
 
 
 @dataclass(frozen=True)
@@ -384,7 +385,7 @@ def _inputs(root: Path) -> str:
     for rel in (f"{SCHEMA_DIR}/paper.schema.json", f"{SCHEMA_DIR}/vocabulary.schema.json",
                 f"{VOCAB_DIR}/tags.yaml", f"{VOCAB_DIR}/venues.yaml"):
         try:
-            parts.append((root / rel).read_bytes())
+            parts.append(resolve(root, rel).read_bytes())
         except OSError:
             parts.append(b"-")
     return fingerprint(*parts)

@@ -1,7 +1,7 @@
 """Controlled vocabularies (tags and venues): data files with English and Chinese names and aliases.
 
-``vocab/tags.yaml`` and ``vocab/venues.yaml`` are validated against
-``schema/vocabulary.schema.json``; aliases let the importer map a list's category heading
+``vocab/tags.yaml`` and ``vocab/venues.yaml`` (the list's own, else the tool's packaged defaults)
+are validated against ``schema/vocabulary.schema.json``; aliases let the importer map a list's category heading
 ("目标检测", "Object Tracking(目标跟踪)") onto a tag id.
 """
 
@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .configfile import load_config
+from .configfile import load_config, schema_path
+from .defaults import resolve
 from .errors import ConfigError
 
 VOCAB_DIR = "vocab"
@@ -67,8 +68,8 @@ class Vocabulary:
 
 
 def _stamp(root: Path) -> tuple[float, ...]:
-    files = [root / VOCAB_DIR / "tags.yaml", root / VOCAB_DIR / "venues.yaml",
-             root / SCHEMA_DIR / "vocabulary.schema.json"]
+    files = [resolve(root, f"{VOCAB_DIR}/tags.yaml"), resolve(root, f"{VOCAB_DIR}/venues.yaml"),
+             schema_path(root, "vocabulary.schema.json")]
     return tuple(f.stat().st_mtime_ns if f.exists() else -1 for f in files)
 
 
@@ -78,8 +79,8 @@ def _load_cached(root_str: str, _stamp: tuple[float, ...]) -> Vocabulary:
     terms: dict[str, dict[str, Term]] = {}
     for kind in ("tags", "venues"):
         name = f"{VOCAB_DIR}/{kind}.yaml"
-        path = root / name
-        data = load_config(root, name, "vocabulary.schema.json", required=True)
+        path = resolve(root, name)
+        data = load_config(root, name, "vocabulary.schema.json", required=True, packaged=True)
         if not isinstance(data, dict) or kind not in data:
             raise ConfigError(f"{path}: expected a top-level '{kind}:' list")
         seen: dict[str, Term] = {}
