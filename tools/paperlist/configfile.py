@@ -31,14 +31,42 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=16)
 def _validator(path: str, _stamp: int) -> jsonschema.protocols.Validator:
-    import jsonschema  # only when a config file exists: the one-file dupes path stays lean
-
     try:
         schema = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as e:
         raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
     except (OSError, ValueError) as e:
         raise ConfigError(f"cannot read the schema {path}: {e}") from e
+    return _compile(schema, path)
+
+
+def read_schema(root: Path, schema_name: str) -> dict[str, Any]:
+    """The JSON of ``schema/<schema_name>`` (see :func:`schema_path`); ConfigError when unreadable."""
+    path = schema_path(root, schema_name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read the schema {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: not a valid JSON Schema: not an object")
+    return data
+
+
+@lru_cache(maxsize=16)
+def _compiled(text: str, source: str) -> jsonschema.protocols.Validator:
+    return _compile(json.loads(text), source)
+
+
+def validator_for(schema: dict[str, Any], source: str) -> jsonschema.protocols.Validator:
+    """A validator for a schema built in memory (the paper schema narrowed by a list's settings)."""
+    return _compiled(json.dumps(schema, sort_keys=True), source)
+
+
+def _compile(schema: Any, path: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # only when a config file exists: the one-file dupes path stays lean
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
