@@ -4,7 +4,7 @@ vocabulary does not know the same way (untagged), not one by the tag and one by 
 from __future__ import annotations
 
 from paperlist.output.entries import entry_from
-from paperlist.output.render import VenueYear, _sections
+from paperlist.output.render import BILINGUAL, VenueYear, _sections
 from paperlist.output.site.data import SitePaper, order
 from paperlist.project.vocab import Term, Vocabulary
 
@@ -28,7 +28,7 @@ def test_a_paper_whose_first_tag_is_unknown_is_untagged_in_the_readme_and_on_the
     stray = _entry("papers/cvpr2021/a.yaml", "A stray", ["not-in-vocab", "detection"])
     assert stray.primary_tag(vocab.tags) == "" and known.primary_tag(vocab.tags) == "detection"
 
-    sections = _sections(VenueYear("CVPR", 2021, "CVPR"), [known, seg, stray], vocab)
+    sections = _sections(VenueYear("CVPR", 2021, "CVPR"), [known, seg, stray], vocab, BILINGUAL)
     readme_order = [title for s in sections for text in s.entries
                     for title in ("A stray", "B detector", "C segmenter") if title in text]
     assert sections[-1].anchor.endswith("untagged") and "A stray" in "".join(sections[-1].entries)

@@ -90,7 +90,11 @@ def test_files_outside_papers_are_refused(tmp_path: Path) -> None:
     assert report["findings"][0]["message"].startswith("not a paper file")
 
 
-def test_missing_project_files_are_a_usage_error(tmp_path: Path) -> None:
+def test_a_broken_own_schema_is_a_usage_error(tmp_path: Path) -> None:
+    # No schema/ at all is fine (the packaged one applies); a list's own broken copy is not.
+    assert run_cli(tmp_path, "validate").returncode == 0
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "paper.schema.json").write_text("{not json", encoding="utf-8")
     result = run_cli(tmp_path, "validate")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "paper.schema.json" in result.stderr

@@ -11,7 +11,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,12 @@ from jsonschema.exceptions import ValidationError
 
 from paperlist.findings import Finding, Report
 from paperlist.project import keys
-from paperlist.project.configfile import schema_validator
+from paperlist.project.configfile import read_schema, schema_path, validator_for
+from paperlist.project.defaults import resolve
 from paperlist.project.index import Codec, derive, fingerprint
 from paperlist.project.loader import PAPERS_DIR, PaperFile, relpath
 from paperlist.project.papers import Papers, is_paper_path, paper_paths
+from paperlist.project.settings import SETTINGS_FILE, ListSettings, check_settings, load_settings
 from paperlist.project.vocab import SCHEMA_DIR, VOCAB_DIR, Vocabulary
 
 _PARALLEL_MIN = 1500  # below this, starting worker processes costs more than it saves
@@ -40,9 +42,12 @@ _MOJIBAKE = re.compile(r"[A-Za-z][\u3400-\u9fff][A-Za-z]")
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I)
 
 
-def paper_validator(root: Path) -> jsonschema.protocols.Validator:
-    # The paper schema is the project's own: no silent fallback to the packaged copy.
-    return schema_validator(root, "paper.schema.json", packaged_fallback=False)
+def paper_validator(root: Path, settings: ListSettings | None = None) -> jsonschema.protocols.Validator:
+    """The list's own schema/paper.schema.json when it has one, else the packaged one, narrowed by
+    its settings (fields required and allowed, no venue in a list without venues)."""
+    settings = settings or load_settings(root)
+    return validator_for(settings.paper_schema(read_schema(root, "paper.schema.json")),
+                         str(schema_path(root, "paper.schema.json")))
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,13 @@ class Checker:
     root: Path
     validator: jsonschema.protocols.Validator
     vocab: Vocabulary
+    settings: ListSettings = field(default_factory=ListSettings)
 
     @classmethod
     def for_root(cls, root: Path) -> Checker:
-        return cls(root=root, validator=paper_validator(root), vocab=Vocabulary.load(root))
+        settings = load_settings(root)
+        return cls(root=root, validator=paper_validator(root, settings), vocab=Vocabulary.load(root),
+                   settings=settings)
 
     def check(self, pf: PaperFile) -> list[Finding]:
         """All findings for one loaded file (its load findings included)."""
@@ -98,7 +106,7 @@ class Checker:
                                check=check, message=message, **kw))
 
         venue = data.get("venue")
-        if isinstance(venue, str) and venue not in self.vocab.venues:
+        if isinstance(venue, str) and self.settings.has_venues and venue not in self.vocab.venues:
             known = self.vocab.resolve_venue(venue)
             hint = f"use venue: {known}" if known else "known venues: " + ", ".join(self.vocab.venues)
             add(("venue",), f"unknown venue {venue!r}", check="vocabulary", hint=hint,
@@ -126,9 +134,10 @@ class Checker:
 
         title = data.get("title")
         year = data.get("year")
-        if (isinstance(title, str) and venue in self.vocab.venues and isinstance(year, int)
+        placed = venue in self.vocab.venues if self.settings.has_venues else True
+        if (isinstance(title, str) and placed and isinstance(year, int)
                 and not isinstance(year, bool) and 1980 <= year <= 2099):
-            out.extend(self._location(pf, title, venue, year))
+            out.extend(self._location(pf, title, venue if self.settings.has_venues else None, year))
 
         authors = data.get("authors")
         if isinstance(authors, list):
@@ -158,17 +167,18 @@ class Checker:
                 message_zh="arXiv 链接请写成 arxiv: 编号")
         return out
 
-    def _location(self, pf: PaperFile, title: str, venue: str, year: int) -> list[Finding]:
+    def _location(self, pf: PaperFile, title: str, venue: str | None, year: int) -> list[Finding]:
         rel = pf.rel
         parts = rel.split("/")
         expected = keys.expected_path(venue, year, title)
         folder = keys.folder_name(venue, year)
         problems: list[str] = []
         if len(parts) != 3 or parts[0] != PAPERS_DIR:
-            problems.append("paper files live at papers/<venue><year>/<key>.yaml")
+            problems.append(f"paper files live at papers/{'<venue>' if venue else ''}<year>/<key>.yaml")
         else:
             if parts[1] != folder:
-                problems.append(f"venue {venue} and year {year} belong in folder papers/{folder}/")
+                problems.append(f"venue {venue} and year {year} belong in folder papers/{folder}/" if venue else
+                                f"year {year} belongs in folder papers/{folder}/")
             stem = parts[2].removesuffix(".yaml")
             if not keys.key_matches(stem, title):
                 problems.append(f"the file name must be the title's key: {keys.paper_key(title)}.yaml")
@@ -332,7 +342,7 @@ def _pattern_message(where: str, field: str | None, path: list[str | int], value
             return f"doi must be the bare DOI: {shown}", f"write doi: {json.dumps(bare)}"
         return f"{shown} is not a DOI (10.NNNN/…)", None
     if field == "venue":
-        return f"{shown} is not a venue id (CVPR, ICCV …)", None
+        return f"{shown} is not a venue id (an upper-case id from vocab/venues.yaml)", None
     if path and (field == "url" or field in ("paper", "project", "video") or
                  (len(path) >= 2 and path[-2] == "code")):
         if isinstance(value, str) and ":" in value and not value.lower().startswith(("http:", "https:")):
@@ -381,10 +391,11 @@ def validate_papers(papers: Papers, checker: Checker | None = None) -> Report:
 def _inputs(root: Path) -> str:
     """A hash of everything besides the file that its findings depend on (schema, vocabularies)."""
     parts: list[bytes] = []
-    for rel in (f"{SCHEMA_DIR}/paper.schema.json", f"{SCHEMA_DIR}/vocabulary.schema.json",
-                f"{VOCAB_DIR}/tags.yaml", f"{VOCAB_DIR}/venues.yaml"):
+    topics = load_settings(root).topics
+    for rel in (f"{SCHEMA_DIR}/paper.schema.json", f"{SCHEMA_DIR}/vocabulary.schema.json", topics,
+                f"{VOCAB_DIR}/venues.yaml", SETTINGS_FILE):
         try:
-            parts.append((root / rel).read_bytes())
+            parts.append(resolve(root, rel).read_bytes())
         except OSError:
             parts.append(b"-")
     return fingerprint(*parts)
@@ -437,5 +448,11 @@ class ValidateSettings:
 
 
 def run_validate(settings: ValidateSettings) -> Report:
-    """``paperlist validate`` without the command line: the Report its reporters print."""
+    """``paperlist validate`` without the command line: the Report its reporters print.
+
+    Bad list settings are findings (paperlist.yaml, line, column) and the papers are not checked
+    against them: every paper's verdict depends on them."""
+    problems = check_settings(settings.root)
+    if problems:
+        return Report(problems, files=0)
     return validate(settings.root, list(settings.files) or None, jobs=settings.jobs)

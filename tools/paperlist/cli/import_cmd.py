@@ -60,7 +60,7 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--venue", required=True, help="Venue id from vocab/venues.yaml, e.g. CVPR.")
+@click.option("--venue", help="Venue id from the list's venues (paperlist.yaml); not in a list without venues.")
 @click.option("--year", required=True, type=int, help="Conference year, e.g. 2021.")
 @click.option("--dry-run", is_flag=True, help="Parse, plan and report; write nothing.")
 @click.option("--accept-loss", is_flag=True,
@@ -89,8 +89,9 @@ def import_command(ctx: Ctx, paths: tuple[Path, ...], venue: str, year: int, dry
       paperlist import lists/cvpr2021.md --venue CVPR --year 2021 --dry-run
       paperlist import sections/ --venue ICCV --year 2023 --map my-categories.yaml
     """
-    if not (ctx.root / "vocab").is_dir():
-        raise ExitError(f"{ctx.root}: no vocab/ folder here; pass --root the project folder")
+    if not any((ctx.root / marker).exists() for marker in ("paperlist.yaml", "papers", "vocab")):
+        raise ExitError(f"{ctx.root}: no paperlist.yaml, papers/ or vocab/ here; pass --root the project folder "
+                        "(or run `paperlist init` first)")
     result = run_import(ImportSettings(ctx.root, list(paths), venue, year, dry_run=dry_run, accept_loss=accept_loss,
                                          mapping=mapping))
     if fmt == "json":

@@ -62,9 +62,10 @@ def _http(value: Any) -> str | None:
 
 
 def entry_from(rel: str, data: dict[str, Any]) -> ListEntry | None:
-    """A ListEntry, or None when the file lacks what a README line needs (title, venue, year)."""
-    title, venue, year = _str(data.get("title")), _str(data.get("venue")), data.get("year")
-    if not title or not venue or not isinstance(year, int) or isinstance(year, bool):
+    """A ListEntry, or None when the file lacks what a README line needs (title and year; venue ""
+    in a list without venues, where validate refuses a paper that names one)."""
+    title, venue, year = _str(data.get("title")), _str(data.get("venue")) or "", data.get("year")
+    if not title or not isinstance(year, int) or isinstance(year, bool):
         return None
     raw_links = data.get("links")
     links: dict[str, Any] = raw_links if isinstance(raw_links, dict) else {}
@@ -133,11 +134,11 @@ def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None, sna
                      meanwhile=meanwhile, snap=snap)
     for path, (entry, problem) in zip(paths, derived.values, strict=True):
         if entry is None:
-            msg = "not rendered: the file does not load as a paper with title, venue and year"
+            msg = "not rendered: the file does not load as a paper with title and year"
             if problem:
                 msg += f" ({problem})"
             skipped.append(Finding(file=relpath(path, root), severity="warning", check="render", message=msg,
-                                   message_zh="未渲染：文件无法作为论文加载（需要 title、venue、year）"))
+                                   message_zh="未渲染：文件无法作为论文加载（需要 title、year）"))
         else:
             entries.append(entry)
     return entries, skipped, len(paths)

@@ -40,14 +40,15 @@ from paperlist.infra.textrules import scrub
 from paperlist.output.entries import ListEntry, load_entries, splice
 from paperlist.output.markers import README
 from paperlist.project.configfile import SCHEMA_DIR
+from paperlist.project.defaults import packaged
 from paperlist.project.index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from paperlist.project.keys import folder_name
 from paperlist.project.loader import PAPERS_DIR
-from paperlist.project.settings import SETTINGS_FILE, load_settings
+from paperlist.project.settings import DEFAULT_PAGE_BUDGET, SETTINGS_FILE, load_settings
 from paperlist.project.vocab import VOCAB_DIR, Vocabulary
 
 LISTS_DIR = "lists"
-PAGE_BUDGET = 400_000  # bytes: a page that would pass this is split
+PAGE_BUDGET = DEFAULT_PAGE_BUDGET  # bytes: a page that would pass this is split (page_budget in paperlist.yaml)
 HARD_LIMIT = 500_000  # bytes: no generated file may reach this (GitHub cuts a README at 512,000)
 ENTRY_MAX = 8_000  # bytes: a longer entry (a hostile file) is shown as title + link to its YAML
 MAX_AUTHORS = 6
@@ -66,50 +67,68 @@ def _bytes(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class Words:
+    """The generated text's language: Chinese beside English (``languages: [en, zh]``), or English only."""
+
+    chinese: bool = True
+    venues: bool = True  # False: a topic list, its pages are years
+
+    def __call__(self, both: str, en: str) -> str:
+        return both if self.chinese else en
+
+
+BILINGUAL = Words()
+
+
 # -- one paper -------------------------------------------------------------------------------------
 
 
-def _links(e: ListEntry, vocab: Vocabulary) -> list[str]:
+def _links(e: ListEntry, vocab: Vocabulary, w: Words) -> list[str]:
     def link(label: str, url: str) -> str:
         return f"[{label}]({md_url(url)})"
 
     out: list[str] = []
     if e.arxiv:
-        out.append(link("📄 论文 Paper", f"https://arxiv.org/abs/{e.arxiv}"))
+        out.append(link(w("📄 论文 Paper", "📄 Paper"), f"https://arxiv.org/abs/{e.arxiv}"))
     elif e.paper:
-        out.append(link("📄 论文 Paper", e.paper))
+        out.append(link(w("📄 论文 Paper", "📄 Paper"), e.paper))
     for i, url in enumerate(e.code):
-        out.append(link("💻 代码 Code" + (f" {i + 1}" if len(e.code) > 1 else ""), url))
+        out.append(link(w("💻 代码 Code", "💻 Code") + (f" {i + 1}" if len(e.code) > 1 else ""), url))
     if e.project:
-        out.append(link("🌐 项目 Project", e.project))
+        out.append(link(w("🌐 项目 Project", "🌐 Project"), e.project))
     if e.video:
-        out.append(link("🎬 视频 Video", e.video))
+        out.append(link(w("🎬 视频 Video", "🎬 Video"), e.video))
     for i, (_title, url) in enumerate(e.readings):
-        out.append(link("📖 解读 Reading" + (f" {i + 1}" if len(e.readings) > 1 else ""), url))
+        out.append(link(w("📖 解读 Reading", "📖 Reading") + (f" {i + 1}" if len(e.readings) > 1 else ""), url))
     others = [vocab.tags[t] for t in e.tags[1:] if t in vocab.tags]
     if others:
-        out.append("🏷️ " + ", ".join(_tag_label(t.zh, t.en) for t in others))
+        out.append("🏷️ " + ", ".join(_tag_label(t.zh, t.en, w.chinese) for t in others))
     return out
 
 
 @lru_cache(maxsize=4096)
-def _tag_label(zh: str, en: str) -> str:
-    return f"{md_text(zh)} {md_text(en)}"
+def _tag_label(zh: str, en: str, chinese: bool = True) -> str:
+    return f"{md_text(zh)} {md_text(en)}" if chinese else md_text(en)
 
 
-def entry_text(e: ListEntry, n: int, vocab: Vocabulary) -> str:
+def _topic_label(zh: str, en: str, w: Words) -> str:
+    return f"{md_text(zh)} · {md_text(en)}" if w.chinese else md_text(en)
+
+
+def entry_text(e: ListEntry, n: int, vocab: Vocabulary, w: Words = BILINGUAL) -> str:
     """One numbered list item (several lines), ending in a newline; never more than ENTRY_MAX bytes."""
     head = f"{n}. **{md_text(e.title)}**"
     if e.presentation:
         head += f" `{md_text(e.presentation.capitalize())}`"
     lines = [head + "  "]
-    if e.title_zh:
+    if e.title_zh and w.chinese:
         lines.append(f"   {md_text(e.title_zh)}  ")
     if e.authors:
         # One escape for the joined names: ", " holds nothing to escape, so this equals escaping each.
         shown = md_text(", ".join(e.authors[:MAX_AUTHORS]))
         lines.append(f"   *{shown}{' et al.' if len(e.authors) > MAX_AUTHORS else ''}*  ")
-    links = _links(e, vocab)
+    links = _links(e, vocab, w)
     if links:
         lines.append("   " + " · ".join(links))
     text = "\n".join(lines) + "\n"
@@ -179,10 +198,10 @@ class VenueYear:
 
     @property
     def title(self) -> str:
-        return f"{self.name} {self.year}"
+        return f"{self.name} {self.year}".strip()  # a list without venues: the year alone
 
 
-def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary) -> list[Section]:
+def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, w: Words) -> list[Section]:
     tag_order = {t: i for i, t in enumerate(vocab.tags)}
     groups: dict[tuple[bool, str], list[ListEntry]] = defaultdict(list)
     for e in entries:
@@ -191,12 +210,12 @@ def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary) ->
     out: list[Section] = []
     for workshop, tag in sorted(groups, key=lambda k: (k[0], tag_order.get(k[1], len(tag_order)), k[1])):
         term = vocab.tags.get(tag)
-        label = f"{md_text(term.zh)} · {md_text(term.en)}" if term else "未分类 · Untagged"
+        label = _topic_label(term.zh, term.en, w) if term else w("未分类 · Untagged", "Untagged")
         parts = [vy.name, str(vy.year)] + (["workshops"] if workshop else []) + [tag or "untagged"]
-        section = Section(_anchor(*parts), ("研讨会 Workshops · " if workshop else "") + label)
+        section = Section(_anchor(*parts), (w("研讨会 Workshops · ", "Workshops · ") if workshop else "") + label)
         papers = sorted(groups[(workshop, tag)], key=lambda e: (e.title.casefold(), e.rel))
         for i, e in enumerate(papers, 1):
-            text = entry_text(e, i, vocab)
+            text = entry_text(e, i, vocab, w)
             section.entries.append(text)
             section.sizes.append(_bytes(text))
         out.append(section)
@@ -204,6 +223,7 @@ def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary) ->
 
 
 def _head(title: str, nav: str, counts: str) -> str:
+    # Both marker lines whatever the languages: render and check recognise their pages by the first.
     return f"{MARK}\n{MARK_ZH}\n\n# {title}\n\n{nav}\n\n{counts}\n\n"
 
 
@@ -273,22 +293,24 @@ class PageInfo:
     where: Mapping[str, str]  # section anchor -> file#anchor, relative to lists/
 
 
-def _counts(n: int, code: int, oral: int) -> str:
-    text = f"**{n:,}** papers · 篇论文 · **{code:,}** with code · 有代码"
-    return text + (f" · **{oral:,}** oral · 口头报告" if oral else "")
+def _counts(n: int, code: int, oral: int, w: Words = BILINGUAL) -> str:
+    text = w(f"**{n:,}** papers · 篇论文 · **{code:,}** with code · 有代码",
+             f"**{n:,}** papers · **{code:,}** with code")
+    return text + (w(f" · **{oral:,}** oral · 口头报告", f" · **{oral:,}** oral") if oral else "")
 
 
 def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None,
-                     budget: int = PAGE_BUDGET) -> tuple[dict[str, str], PageInfo]:
+                     budget: int = PAGE_BUDGET, words: Words = BILINGUAL) -> tuple[dict[str, str], PageInfo]:
     """The file(s) of one venue-year: {path: text}, and what the README links to."""
-    sections = _sections(vy, entries, vocab)
+    w = words
+    sections = _sections(vy, entries, vocab, w)
     code = sum(1 for e in entries if e.code)
     oral = sum(1 for e in entries if (e.presentation or "").lower() == "oral")
-    counts = _counts(len(entries), code, oral)
-    site = f" · [🔎 搜索 Search]({md_url(site_url)})" if site_url else ""
+    counts = _counts(len(entries), code, oral, w)
+    site = f" · [{w('🔎 搜索 Search', '🔎 Search')}]({md_url(site_url)})" if site_url else ""
     index = f"{LISTS_DIR}/{vy.stem}.md"
-    nav = f"[← 总览 Overview](../{README}){site}"
-    contents = "## 目录 · Contents\n\n"
+    nav = f"[{w('← 总览 Overview', '← Overview')}](../{README}){site}"
+    contents = w("## 目录 · Contents\n\n", "## Contents\n\n")
     wholes = [Chunk(s, 0, len(s.entries)) for s in sections]
     single = (_head(vy.title, nav, counts) + contents + "".join(c.toc_line() for c in wholes) + "\n"
               + "".join(c.body() for c in wholes))
@@ -297,24 +319,25 @@ def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabul
         return {index: single}, PageInfo(vy, index, len(entries), code, oral, 1, where)
 
     def part_head(i: int, total: int, n: int) -> str:
-        prev = f" · [← 上一部分 Previous]({vy.stem}-{i - 1}.md)" if i > 1 else ""
-        nxt = f" · [下一部分 Next →]({vy.stem}-{i + 1}.md)" if i < total else ""
+        prev = f" · [{w('← 上一部分 Previous', '← Previous')}]({vy.stem}-{i - 1}.md)" if i > 1 else ""
+        nxt = f" · [{w('下一部分 Next →', 'Next →')}]({vy.stem}-{i + 1}.md)" if i < total else ""
         nav = f"[↑ {md_text(vy.title)}]({vy.stem}.md){prev}{nxt}"
-        return _head(f"{vy.title} · {i}/{total}", nav, f"**{n:,}** papers in this part · 本部分论文") + contents
+        return _head(f"{vy.title} · {i}/{total}", nav,
+                     w(f"**{n:,}** papers in this part · 本部分论文", f"**{n:,}** papers in this part")) + contents
 
     # The largest head a part can have (numbers of any width up to these), so packing can count on it.
     parts = _pack(sections, budget, _bytes(part_head(99_999, 100_000, 10**9)))
     files: dict[str, str] = {}
     where_map: dict[str, str] = {}
     lines = [_head(vy.title, nav, counts),
-             f"This list is split into {len(parts)} parts to stay readable on GitHub. · "
-             f"本列表分为 {len(parts)} 部分，以便在 GitHub 上完整显示。\n\n"]
+             f"This list is split into {len(parts)} parts to stay readable on GitHub."
+             + w(f" · 本列表分为 {len(parts)} 部分，以便在 GitHub 上完整显示。", "") + "\n\n"]
     for i, chunks in enumerate(parts, 1):
         name = f"{vy.stem}-{i}.md"
         n = sum(c.end - c.start for c in chunks)
         files[f"{LISTS_DIR}/{name}"] = (part_head(i, len(parts), n) + "".join(c.toc_line() for c in chunks) + "\n"
                                         + "".join(c.body() for c in chunks))
-        lines.append(f"### [第 {i} 部分 · Part {i}]({name}) ({n:,})\n\n")
+        lines.append(f"### [{w(f'第 {i} 部分 · Part {i}', f'Part {i}')}]({name}) ({n:,})\n\n")
         lines += [c.toc_line(name) for c in chunks]
         lines.append("\n")
         for c in chunks:
@@ -340,7 +363,7 @@ def _venue_years(entries: Iterable[ListEntry], vocab: Vocabulary) -> dict[VenueY
     out: dict[VenueYear, list[ListEntry]] = {}
     for (venue, year), group in by_key.items():
         term = vocab.venues.get(venue)
-        out[VenueYear(venue, year, term.id if term else venue)] = group
+        out[VenueYear(venue, year, term.id if term else venue)] = group  # venue "": a list without venues
     return out
 
 
@@ -349,24 +372,24 @@ def _date(epoch: int) -> str:
 
 
 def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos: Mapping[VenueYear, PageInfo],
-            vocab: Vocabulary) -> list[str]:
-    out = ["### 最新收录 · Latest additions", ""]
+            vocab: Vocabulary, w: Words = BILINGUAL) -> list[str]:
+    out = [w("### 最新收录 · Latest additions", "### Latest additions"), ""]
     if added is None:
-        return [*out, "*Not a git checkout: the dates papers were added come from git history.* · "
-                      "*非 git 仓库：收录日期取自 git 历史。*", ""]
+        return [*out, "*Not a git checkout: the dates papers were added come from git history.*"
+                + w(" · *非 git 仓库：收录日期取自 git 历史。*", ""), ""]
     dated = [(added[e.rel], e) for e in entries if e.rel in added]
     if not dated:
-        return [*out, "*No committed papers yet.* · *尚无已提交的论文。*", ""]
+        return [*out, "*No committed papers yet.*" + w(" · *尚无已提交的论文。*", ""), ""]
     by_day: dict[str, Counter[VenueYear]] = defaultdict(Counter)
     vys = {e.rel: vy for vy, es in _venue_years(entries, vocab).items() for e in es}
     for when, e in dated:
         by_day[_date(when)][vys[e.rel]] += 1
-    out += ["| 日期 Date (UTC) | 论文 Papers | 会议 Where |", "|---|---:|---|"]
+    out += [w("| 日期 Date (UTC) | 论文 Papers | 会议 Where |", "| Date (UTC) | Papers | Where |"), "|---|---:|---|"]
     for day in sorted(by_day, reverse=True)[:LATEST_DATES]:
         where = " · ".join(f"[{md_text(vy.title)}]({LISTS_DIR}/{vy.stem}.md) {n:,}"
                            for vy, n in sorted(by_day[day].items(), key=lambda kv: (-kv[1], kv[0].stem)))
         out.append(f"| {day} | {sum(by_day[day].values()):,} | {where} |")
-    out += ["", "最近收录 · Most recent:", ""]
+    out += ["", w("最近收录 · Most recent:", "Most recent:"), ""]
     dated.sort(key=lambda p: (-p[0], -p[1].year, p[1].venue, p[1].title.casefold(), p[1].rel))
     for when, e in dated[:LATEST_PAPERS]:
         vy = vys[e.rel]
@@ -379,61 +402,73 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
 
 def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None = None,
           added: Mapping[str, int] | None = None, screenshot: bool = False,
-          budget: int = PAGE_BUDGET) -> Generated:
+          budget: int = PAGE_BUDGET, words: Words = BILINGUAL) -> Generated:
     """Every generated text from the loaded entries: the README block and each page. Pure and deterministic.
 
     ``added`` maps a paper's path to the time it was first committed (None: no git history);
     ``screenshot`` says whether docs/site-screenshot.png exists.
     """
+    w = words
     groups = _venue_years(entries, vocab)
     ordered = sorted(groups, key=lambda vy: (-vy.year, vy.name.lower()))
     pages: dict[str, str] = {}
     infos: dict[VenueYear, PageInfo] = {}
     for vy in ordered:
-        files, info = build_venue_year(vy, groups[vy], vocab, site_url=site_url, budget=budget)
+        files, info = build_venue_year(vy, groups[vy], vocab, site_url=site_url, budget=budget, words=w)
         pages.update(files)
         infos[vy] = info
     code = sum(1 for e in entries if e.code)
+    kind = ("conference pages", "会议页面") if w.venues else ("year pages", "年份页面")
     out = [
         "<!-- Generated by `paperlist render` from papers/: edit the YAML files, not this overview. -->",
         "<!-- 本节由 `paperlist render` 根据 papers/ 生成：请修改 YAML 文件，不要直接编辑此处。 -->",
         "",
-        f"**{len(entries):,}** papers · 篇论文 · **{code:,}** with code · 有代码 · "
-        f"**{len(ordered):,}** conference pages · 会议页面",
+        w(f"**{len(entries):,}** papers · 篇论文 · **{code:,}** with code · 有代码 · "
+          f"**{len(ordered):,}** {kind[0]} · {kind[1]}",
+          f"**{len(entries):,}** papers · **{code:,}** with code · **{len(ordered):,}** {kind[0]}"),
         "",
         "<!-- paperlist:site -->",
     ]
+    facets = "topic, venue, year, code" if w.venues else "topic, year, code"
     if site_url:
-        out.append(f"🔎 **[Search and filter the list · 搜索与筛选]({md_url(site_url)})**: by title (English or "
-                   "Chinese), author, topic, venue, year, code. · 按标题（中英文）、作者、主题、会议、年份、代码检索。")
+        out.append(w(f"🔎 **[Search and filter the list · 搜索与筛选]({md_url(site_url)})**: by title (English or "
+                     f"Chinese), author, {facets}. · 按标题（中英文）、作者、主题、会议、年份、代码检索。",
+                     f"🔎 **[Search and filter the list]({md_url(site_url)})**: by title, author, {facets}."))
     else:
-        out.append("🔎 *The searchable site is not published yet (set `site_url` in paperlist.yaml).* · "
-                   "*可搜索的网站尚未发布（在 paperlist.yaml 中设置 `site_url`）。*")
+        out.append("🔎 *The searchable site is not published yet (set `site_url` in paperlist.yaml).*"
+                   + w(" · *可搜索的网站尚未发布（在 paperlist.yaml 中设置 `site_url`）。*", ""))
     if screenshot:
         target = md_url(site_url) if site_url else SCREENSHOT
-        out += ["", f"[![The paperlist site · 论文列表网站]({SCREENSHOT})]({target})"]
-    out += ["<!-- /paperlist:site -->", "", "### 会议 · Conferences", "",
-            "| 会议 Conference | 论文 Papers | 有代码 With code | 口头报告 Oral |", "|---|---:|---:|---:|"]
+        out += ["", f"[![{w('The paperlist site · 论文列表网站', 'The paperlist site')}]({SCREENSHOT})]({target})"]
+    if w.venues:
+        out += ["<!-- /paperlist:site -->", "", w("### 会议 · Conferences", "### Conferences"), "",
+                w("| 会议 Conference | 论文 Papers | 有代码 With code | 口头报告 Oral |",
+                  "| Conference | Papers | With code | Oral |"), "|---|---:|---:|---:|"]
+    else:
+        out += ["<!-- /paperlist:site -->", "", w("### 年份 · Years", "### Years"), "",
+                w("| 年份 Year | 论文 Papers | 有代码 With code | 口头报告 Oral |",
+                  "| Year | Papers | With code | Oral |"),
+                "|---|---:|---:|---:|"]
     for vy in ordered:
         info = infos[vy]
-        split = f" ({info.parts} parts · 部分)" if info.parts > 1 else ""
+        split = f" ({info.parts} {w('parts · 部分', 'parts')})" if info.parts > 1 else ""
         out.append(f"| [{md_text(vy.title)}]({info.file}){split} | {info.papers:,} | {info.code:,} | {info.oral:,} |")
     out += [""]
-    out += _latest(entries, added, infos, vocab)
+    out += _latest(entries, added, infos, vocab, w)
     tag_total: Counter[str] = Counter()
     tag_code: Counter[str] = Counter()
     for e in entries:
         primary = e.primary_tag(vocab.tags)
         tag_total[primary] += 1
         tag_code[primary] += bool(e.code)
-    out += ["### 主题 · Topics", "",
-            "Each paper counted once, under its first topic. · 每篇论文按其第一个主题计一次。", "",
-            "| 主题 Topic | 论文 Papers | 有代码 With code |", "|---|---:|---:|"]
+    out += [w("### 主题 · Topics", "### Topics"), "",
+            "Each paper counted once, under its first topic." + w(" · 每篇论文按其第一个主题计一次。", ""), "",
+            w("| 主题 Topic | 论文 Papers | 有代码 With code |", "| Topic | Papers | With code |"), "|---|---:|---:|"]
     for tag in [*vocab.tags, ""]:
         if not tag_total[tag]:
             continue
         term = vocab.tags.get(tag)
-        label = f"{md_text(term.zh)} · {md_text(term.en)}" if term else "未分类 · Untagged"
+        label = _topic_label(term.zh, term.en, w) if term else w("未分类 · Untagged", "Untagged")
         if site_url and term:
             label = f"[{label}]({md_url(site_url)}?tag={md_url(tag)})"
         out.append(f"| {label} | {tag_total[tag]:,} | {tag_code[tag]:,} |")
@@ -449,7 +484,7 @@ def _stale(file: str, message: str, message_zh: str) -> Finding:
                    hint="run `paperlist render` and commit the result", hint_zh="请运行 `paperlist render` 并提交结果")
 
 
-def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) -> Report:
+def render_all(root: Path, *, check: bool = False, budget: int | None = None) -> Report:
     """Regenerate README.md's overview and every page under lists/ (or, with ``check``, only compare).
 
     Pages that should no longer exist (a venue-year whose papers are gone, parts after a split
@@ -467,7 +502,7 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
     # run saw, and every generated file still holds what that run wrote, there is nothing to do.
     # One listing of the work tree serves both the key and the loading below.
     snap = snapshot(root) if cachedir.cache_dir(root) is not None else None
-    key = _memo_key(root, budget, snap)
+    key = _memo_key(root, budget or 0, snap)
     if key is not None:
         done = _unchanged(root, current, memo_get(root, _MEMO, key), check)
         if done is not None:
@@ -480,7 +515,8 @@ def render_all(root: Path, *, check: bool = False, budget: int = PAGE_BUDGET) ->
     entries, skipped, files = load_entries(root, meanwhile=meanwhile, snap=snap)
     vocab, settings = inputs["vocab"], inputs["settings"]
     generated = build(entries, vocab, site_url=settings.site_url, added=inputs["added"],
-                      screenshot=(root / SCREENSHOT).is_file(), budget=budget)
+                      screenshot=(root / SCREENSHOT).is_file(), budget=budget or settings.page_budget,
+                      words=Words(chinese=settings.chinese, venues=settings.has_venues))
     # Defence in depth: whatever bypassed validation, no generated page carries a control character.
     wanted = {README: splice(current, scrub(generated.readme_block)),
               **{rel: scrub(text) for rel, text in generated.pages.items()}}
@@ -565,8 +601,11 @@ def _memo_key(root: Path, budget: int, snap: Snapshot | None) -> str | None:
                                 str((root / SCREENSHOT).is_file())]
     inputs = [root / SETTINGS_FILE]
     for folder in (VOCAB_DIR, SCHEMA_DIR):
+        # The list's own files, else the packaged defaults render falls back to (defaults.resolve).
         with contextlib.suppress(OSError):
             inputs += sorted(p for p in (root / folder).iterdir())
+        with contextlib.suppress(OSError):
+            inputs += sorted(p for p in packaged(folder).iterdir())
     for path in inputs:
         parts.append(path.name)
         try:

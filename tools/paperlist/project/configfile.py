@@ -3,7 +3,9 @@
 ``vocab/tags.yaml``, ``vocab/venues.yaml``, ``linkcheck.yaml``, ``paperlist.yaml`` and
 ``not-duplicates.yaml`` are YAML a pull request can edit, so they go through the same guarded
 loader as paper files (no tags, no aliases, no bombs, positions kept) and then their JSON Schema
-in ``schema/`` (the project's copy, else the one packaged with the tool). A problem names the
+in ``schema/`` (the project's copy, else the one packaged with the tool: ``defaults.resolve``). A
+file a list need not have (``packaged=True``: the vocabularies) falls back to its packaged default
+the same way. A problem names the
 file, line and column: as findings (:func:`read_config`) or as one ConfigError
 (:func:`load_config`) for files without which a command cannot run.
 """
@@ -19,25 +21,52 @@ from typing import TYPE_CHECKING, Any
 
 from paperlist.errors import ConfigError
 from paperlist.findings import Finding
+from paperlist.project.defaults import DATA, resolve
 from paperlist.project.loader import load_paper
 
 SCHEMA_DIR = "schema"
 if TYPE_CHECKING:
     import jsonschema
 
-_PACKAGED = Path(__file__).resolve().parents[3]  # the tool's own checkout (schema/ beside tools/)
-
 
 @lru_cache(maxsize=16)
 def _validator(path: str, _stamp: int) -> jsonschema.protocols.Validator:
-    import jsonschema  # only when a config file exists: the one-file dupes path stays lean
-
     try:
         schema = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as e:
         raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
     except (OSError, ValueError) as e:
         raise ConfigError(f"cannot read the schema {path}: {e}") from e
+    return _compile(schema, path)
+
+
+def read_schema(root: Path, schema_name: str) -> dict[str, Any]:
+    """The JSON of ``schema/<schema_name>`` (see :func:`schema_path`); ConfigError when unreadable."""
+    path = schema_path(root, schema_name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: missing (is --root the project folder?)") from e
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read the schema {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: not a valid JSON Schema: not an object")
+    return data
+
+
+@lru_cache(maxsize=16)
+def _compiled(text: str, source: str) -> jsonschema.protocols.Validator:
+    return _compile(json.loads(text), source)
+
+
+def validator_for(schema: dict[str, Any], source: str) -> jsonschema.protocols.Validator:
+    """A validator for a schema built in memory (the paper schema narrowed by a list's settings)."""
+    return _compiled(json.dumps(schema, sort_keys=True), source)
+
+
+def _compile(schema: Any, path: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # only when a config file exists: the one-file dupes path stays lean
+
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     try:
         cls.check_schema(schema)
@@ -69,12 +98,14 @@ def _inline_refs(node: Any, schema: dict[str, Any], depth: int = 0) -> Any:
     return node
 
 
-def schema_validator(root: Path, schema_name: str, *, packaged_fallback: bool = True) -> jsonschema.protocols.Validator:
-    """The validator for ``schema/<schema_name>``: the project's copy, else (``packaged_fallback``)
-    the one packaged with the tool."""
-    path = Path(root) / SCHEMA_DIR / schema_name
-    if packaged_fallback and not path.is_file():  # a project without its own copy gets the packaged rules
-        path = _PACKAGED / SCHEMA_DIR / schema_name
+def schema_path(root: Path, schema_name: str) -> Path:
+    """``schema/<schema_name>``: the project's copy, else the one packaged with the tool."""
+    return resolve(root, f"{SCHEMA_DIR}/{schema_name}")
+
+
+def schema_validator(root: Path, schema_name: str) -> jsonschema.protocols.Validator:
+    """The validator for ``schema/<schema_name>`` (see :func:`schema_path`)."""
+    path = schema_path(root, schema_name)
     try:
         stamp = path.stat().st_mtime_ns
     except OSError as e:
@@ -83,20 +114,21 @@ def schema_validator(root: Path, schema_name: str, *, packaged_fallback: bool = 
 
 
 def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
-                required: bool = False) -> tuple[Any, list[Finding]]:
+                required: bool = False, packaged: bool = False) -> tuple[Any, list[Finding]]:
     """``(data, findings)`` for ``<root>/<name>``: ``default`` and no findings when it is absent
-    (a ConfigError when ``required``); data None when it has errors.
+    (a ConfigError when ``required``); data None when it has errors. With ``packaged``, an absent
+    file is read from the tool's packaged default of the same name instead.
 
     The answer is kept in the content-addressed index under the hash of the file, its schema,
     this code and the jsonschema release: a run whose configuration has not changed neither
     parses it nor imports jsonschema (a tenth of a second per command)."""
     root = Path(root)
-    path = root / name
+    path = resolve(root, name) if packaged else root / name
     if not path.exists() and not path.is_symlink():
         if required:
             raise ConfigError(f"{path}: missing (is --root the project folder?)")
         return default, []
-    key = _answer_key(root, path, schema_name)
+    key = _answer_key(root, path, name, schema_name)
     if key is not None:
         from paperlist.project.index import memo_get
 
@@ -114,20 +146,17 @@ def read_config(root: Path, name: str, schema_name: str, *, default: Any = None,
     return data, findings
 
 
-def _answer_key(root: Path, path: Path, schema_name: str) -> str | None:
+def _answer_key(root: Path, path: Path, name: str, schema_name: str) -> str | None:
     """The hash of everything read_config's answer depends on; None when it cannot be named
     (the file is not a plain readable file, or the schema or jsonschema cannot be found)."""
     from paperlist.project.index import code_fingerprint, fingerprint
 
-    schema = Path(root) / SCHEMA_DIR / schema_name
-    if not schema.is_file():
-        schema = _PACKAGED / SCHEMA_DIR / schema_name
+    schema = schema_path(root, schema_name)
     release = _jsonschema_release()
     try:
         if release is None or path.is_symlink():
             return None
-        return fingerprint(code_fingerprint(), str(path.relative_to(root)), path.read_bytes(), schema.read_bytes(),
-                           release)
+        return fingerprint(code_fingerprint(), name, path.read_bytes(), schema.read_bytes(), release)
     except (OSError, ValueError):
         return None
 
@@ -147,7 +176,7 @@ def _jsonschema_release() -> str | None:
 
 
 def _read_config(root: Path, path: Path, name: str, schema_name: str, default: Any) -> tuple[Any, list[Finding]]:
-    pf = load_paper(path, root)
+    pf = load_paper(path, root if path == root / name else DATA)
     if pf.text is not None and all(not ln.strip() or ln.lstrip().startswith("#") for ln in pf.text.splitlines()):
         return default, []  # empty, or only comments: the defaults
     findings = [f if f.check != "schema" else Finding(f.file, f.severity, "config", f"{name} must be a mapping of "
@@ -172,9 +201,10 @@ def _read_config(root: Path, path: Path, name: str, schema_name: str, default: A
     return (None if findings else pf.data), findings
 
 
-def load_config(root: Path, name: str, schema_name: str, *, default: Any = None, required: bool = False) -> Any:
+def load_config(root: Path, name: str, schema_name: str, *, default: Any = None, required: bool = False,
+                packaged: bool = False) -> Any:
     """The data of ``<root>/<name>``, validated; ConfigError ``name:line:col: problem`` when it is not."""
-    data, findings = read_config(root, name, schema_name, default=default, required=required)
+    data, findings = read_config(root, name, schema_name, default=default, required=required, packaged=packaged)
     if findings:
         f = findings[0]
         where = f" (line {f.line}, column {f.column})" if f.line else ""

@@ -1,4 +1,5 @@
-"""The file-name rule: ``papers/<venue><year>/<key>.yaml``, the key being the title's slug.
+"""The file-name rule: ``papers/<venue><year>/<key>.yaml`` (``papers/<year>/<key>.yaml`` in a list
+without venues), the key being the title's slug.
 
 A slug is readable in a PR diff ("zooming-slow-mo-fast-and-accurate-…"), stable (it only
 changes when the title does) and unique within a venue-year folder: two different papers
@@ -46,9 +47,10 @@ def key_matches(stem: str, title: str) -> bool:
     return bool(m and m.group("key") == key)
 
 
-def folder_name(venue: str, year: int) -> str:
-    return f"{venue.lower()}{year}"
+def folder_name(venue: str | None, year: int) -> str:
+    """``cvpr2021`` for a venue-year; ``2021`` in a list without venues."""
+    return f"{venue.lower()}{year}" if venue else str(year)
 
 
-def expected_path(venue: str, year: int, title: str) -> str:
+def expected_path(venue: str | None, year: int, title: str) -> str:
     return f"papers/{folder_name(venue, year)}/{paper_key(title)}.yaml"

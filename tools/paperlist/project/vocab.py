@@ -1,7 +1,7 @@
 """Controlled vocabularies (tags and venues): data files with English and Chinese names and aliases.
 
-``vocab/tags.yaml`` and ``vocab/venues.yaml`` are validated against
-``schema/vocabulary.schema.json``; aliases let the importer map a list's category heading
+``vocab/tags.yaml`` and ``vocab/venues.yaml`` (the list's own, else the tool's packaged defaults)
+are validated against ``schema/vocabulary.schema.json``; aliases let the importer map a list's category heading
 ("目标检测", "Object Tracking(目标跟踪)") onto a tag id.
 """
 
@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from paperlist.errors import ConfigError
-from paperlist.project.configfile import load_config
+from paperlist.project.configfile import load_config, schema_path
+from paperlist.project.defaults import resolve
 
 VOCAB_DIR = "vocab"
 SCHEMA_DIR = "schema"
@@ -63,31 +64,69 @@ class Vocabulary:
 
     @classmethod
     def load(cls, root: Path) -> Vocabulary:
-        return _load_cached(str(Path(root).resolve()), _stamp(root))
+        """The list's vocabulary: its topics file (``topics:`` in paperlist.yaml) and the venues its
+        settings name, from its own ``vocab/`` or the packaged defaults."""
+        from .settings import load_settings
+
+        settings = load_settings(root)
+        return _load_cached(str(Path(root).resolve()), settings.topics, repr(settings.venues),
+                            _stamp(root, settings.topics))
 
 
-def _stamp(root: Path) -> tuple[float, ...]:
-    files = [root / VOCAB_DIR / "tags.yaml", root / VOCAB_DIR / "venues.yaml",
-             root / SCHEMA_DIR / "vocabulary.schema.json"]
+def _stamp(root: Path, topics: str) -> tuple[float, ...]:
+    files = [resolve(root, topics), resolve(root, VENUES_FILE), schema_path(root, "vocabulary.schema.json")]
     return tuple(f.stat().st_mtime_ns if f.exists() else -1 for f in files)
 
 
+VENUES_FILE = f"{VOCAB_DIR}/venues.yaml"
+
+
+def _term(item: dict[str, Any]) -> Term:
+    known = {"id", "en", "zh", "aliases"}
+    # An English-only vocabulary has no zh: the English name stands in wherever a Chinese one is asked for.
+    return Term(item["id"], item["en"], item.get("zh") or item["en"], tuple(item.get("aliases", ())),
+                {k: v for k, v in item.items() if k not in known})
+
+
+def _read_terms(root: Path, name: str, kind: str, *, required: bool) -> dict[str, Term]:
+    path = resolve(root, name)
+    data = load_config(root, name, "vocabulary.schema.json", required=required, packaged=True)
+    if data is None and not required:
+        return {}
+    if not isinstance(data, dict) or kind not in data:
+        raise ConfigError(f"{path}: expected a top-level '{kind}:' list")
+    seen: dict[str, Term] = {}
+    for item in data[kind]:
+        if item["id"] in seen:
+            raise ConfigError(f"{path}: duplicate id {item['id']!r}")
+        seen[item["id"]] = _term(item)
+    return seen
+
+
 @lru_cache(maxsize=8)
-def _load_cached(root_str: str, _stamp: tuple[float, ...]) -> Vocabulary:
+def _load_cached(root_str: str, topics: str, venues_repr: str, _stamp: tuple[float, ...]) -> Vocabulary:
+    from paperlist.project.settings import load_settings
+
     root = Path(root_str)
-    terms: dict[str, dict[str, Term]] = {}
-    for kind in ("tags", "venues"):
-        name = f"{VOCAB_DIR}/{kind}.yaml"
-        path = root / name
-        data = load_config(root, name, "vocabulary.schema.json", required=True)
-        if not isinstance(data, dict) or kind not in data:
-            raise ConfigError(f"{path}: expected a top-level '{kind}:' list")
-        seen: dict[str, Term] = {}
-        for item in data[kind]:
-            if item["id"] in seen:
-                raise ConfigError(f"{path}: duplicate id {item['id']!r}")
-            known = {"id", "en", "zh", "aliases"}
-            seen[item["id"]] = Term(item["id"], item["en"], item["zh"], tuple(item.get("aliases", ())),
-                                    {k: v for k, v in item.items() if k not in known})
-        terms[kind] = seen
-    return Vocabulary(tags=terms["tags"], venues=terms["venues"])
+    tags = _read_terms(root, topics, "tags", required=True)
+    chosen = load_settings(root).venues
+    if chosen == ():  # a topic list: no venues, and the venue vocabulary is not even read
+        return Vocabulary(tags=tags, venues={})
+    catalogue = _read_terms(root, VENUES_FILE, "venues", required=chosen is None)
+    if chosen is None:
+        return Vocabulary(tags=tags, venues=catalogue)
+    venues: dict[str, Term] = {}
+    for item in chosen:
+        if isinstance(item, dict):  # a venue written out in paperlist.yaml
+            venues[item["id"]] = _term(item)
+        elif item in catalogue:
+            venues[item] = catalogue[item]
+        else:
+            raise ConfigError(f"paperlist.yaml: venue {item!r} is not in {VENUES_FILE}; write it out as "
+                              f"{{id: {item}, en: <its name>}} or add it there")
+    return Vocabulary(tags=tags, venues=venues)
+
+
+def known_venue_ids(root: Path) -> set[str]:
+    """The venue ids of the venue vocabulary (the list's own, else the packaged one)."""
+    return set(_read_terms(Path(root), VENUES_FILE, "venues", required=False))

@@ -30,6 +30,7 @@ from paperlist.infra.arxiv import ArxivClient, ArxivError, ArxivPaper
 from paperlist.infra.textrules import BadChar, find_bad_char
 from paperlist.project import keys, writer
 from paperlist.project.loader import PaperFile, load_paper, load_text
+from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Term, Vocabulary, normalize_label
 
 MAX_IDS = 20  # one request, one form: a batch bigger than this is a list import, not a contribution
@@ -257,9 +258,13 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
     if problems:
         raise UsageError("; ".join(problems))
     vocab = Vocabulary.load(root)
+    shown = load_settings(root)
     plan = Plan(root=root)
+    if request.venue and not shown.has_venues:
+        raise UsageError(f"--venue {request.venue}: this list has no venues (venues: [] in paperlist.yaml)")
     venue_id = (vocab.resolve_venue(request.venue) or request.venue) if request.venue else None
-    folder = f"papers/{keys.folder_name(venue_id, request.year)}/" if venue_id and request.year else "papers/"
+    placed = request.year is not None and (venue_id is not None or not shown.has_venues)
+    folder = f"papers/{keys.folder_name(venue_id, request.year)}/" if placed and request.year else "papers/"
 
     # 1. arXiv ids: syntax first (no request for what cannot be an id), then one batched look-up.
     ids: list[str] = []
@@ -320,7 +325,7 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
                       "project": request.project},
             "tags": [vocab.resolve_tag(t) or t for t in request.tags],
         }
-        drafts.append((paper, data))
+        drafts.append((paper, shown.trim(data)))
 
     # 3. Listed already: an edit that adds the request's links, or a refusal naming the file.
     new_drafts: list[tuple[PlannedPaper, dict[str, Any]]] = []
@@ -333,14 +338,14 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
     # 4. New papers: text, in-memory validation, duplicates against the list and each other.
     pfs: list[PaperFile] = []
     taken: set[str] = set()
-    if new_drafts and (venue_id is None or request.year is None):
+    if new_drafts and not placed:
         names = ", ".join(p.arxiv or repr(p.title) for p, _ in new_drafts)
-        plan.findings.append(_finding(folder, f"{names}: not on the list yet, so --venue and --year are needed "
-                                              "(e.g. --venue CVPR --year 2021); nothing written",
-                                      f"{names} 尚未收录，需要指定 --venue 和 --year；未写入", check="new"))
+        need, need_zh = ("--venue and --year are", "--venue 和 --year") if shown.has_venues else ("--year is", "--year")
+        plan.findings.append(_finding(folder, f"{names}: not on the list yet, so {need} needed; nothing written",
+                                      f"{names} 尚未收录，需要指定 {need_zh}；未写入", check="new"))
         return plan
     for paper, data in new_drafts:
-        assert venue_id is not None and request.year is not None  # checked just above
+        assert request.year is not None  # checked just above
         texts = [("title", data["title"]), *(("author", a) for a in data["authors"])]
         bad = [(name, p) for name, value in texts if (p := _text_problem(value)) is not None]
         rel = _free_path(root, venue_id, request.year, data["title"] or "untitled", taken)
@@ -382,7 +387,7 @@ def _about_source(f: Finding, paper: PlannedPaper) -> Finding:
                    hint_zh=f.hint_zh or "请用 --title（和 --author）自行填写")
 
 
-def _free_path(root: Path, venue: str, year: int, title: str, taken: set[str]) -> str:
+def _free_path(root: Path, venue: str | None, year: int, title: str, taken: set[str]) -> str:
     base = keys.expected_path(venue, year, title).removesuffix(".yaml")
     rel, n = f"{base}.yaml", 2
     while (root / rel).exists() or rel in taken:  # a different paper with the same title: -2, -3 …

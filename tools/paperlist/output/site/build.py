@@ -20,6 +20,7 @@ from paperlist.output.entries import entry_from
 from paperlist.output.site import data
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers, paper_paths
+from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Vocabulary
 
 MARKER = ".paperlist-site"
@@ -67,10 +68,10 @@ def load_site_papers(root: Path) -> tuple[list[data.SitePaper], list[Finding], i
     skipped = list(findings)
     for rel, paper, problem in map_papers(root, _site_paper, paths):
         if paper is None:
-            msg = "not on the site: the file does not load as a paper with title, venue and year"
+            msg = "not on the site: the file does not load as a paper with title and year"
             skipped.append(Finding(file=rel, severity="warning", check="site",
                                    message=msg + (f" ({problem})" if problem else ""),
-                                   message_zh="未收录到网站：文件无法作为论文加载（需要 title、venue、year）"))
+                                   message_zh="未收录到网站：文件无法作为论文加载（需要 title、year）"))
         else:
             papers.append(paper)
     return papers, skipped, len(paths)
@@ -99,7 +100,7 @@ def run_site(settings: SiteSettings) -> Report:
     _check_out(out, root)
     vocab = Vocabulary.load(root)
     papers, skipped, files = load_site_papers(root)
-    site = data.build(papers, vocab)
+    site = data.build(papers, vocab, load_settings(root))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = 0

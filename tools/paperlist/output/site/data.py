@@ -29,6 +29,7 @@ from typing import Any
 
 from paperlist.output.entries import ListEntry
 from paperlist.output.site.tokens import fnv1a, shard_of, tokens
+from paperlist.project.settings import ListSettings
 from paperlist.project.vocab import Vocabulary
 
 CHUNK = 100                 # papers per text file: a result page of 50 touches few files
@@ -128,8 +129,9 @@ def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:
     return out
 
 
-def build(site_papers: Iterable[SitePaper], vocab: Vocabulary) -> SiteData:
-    """Every data file of the site, deterministic for the same papers and vocabulary."""
+def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSettings | None = None) -> SiteData:
+    """Every data file of the site, deterministic for the same papers, vocabulary and settings."""
+    settings = settings or ListSettings()
     ordered = order(site_papers, vocab)
     papers = [p.entry for p in ordered]
     venues = sorted({e.venue for e in papers},
@@ -190,7 +192,10 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary) -> SiteData:
                     "zh": vocab_venues[v].zh if v in vocab_venues else v} for v in venues],
         "years": years,
         "tags": [{"id": t, "en": vocab_tags[t].en, "zh": vocab_tags[t].zh} for t in tags],
-        "presentations": list(PRESENTATIONS),
+        "presentations": list(PRESENTATIONS) if settings.has_venues else [],
+        # What the list is (paperlist.yaml): the page's heading, its languages, whether it has venues.
+        "list": {"title": settings.title, "description": settings.description,
+                 "languages": list(settings.languages), "venues": settings.has_venues},
     }
     files["data/meta.json"] = _dumps(meta)
     return SiteData(files=files, papers=len(papers), version=str(meta["version"]))

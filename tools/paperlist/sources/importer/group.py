@@ -23,7 +23,7 @@ class PaperGroup:
     readings_only: bool = False
 
 
-def new_paper(entry: ListEntry, venue: str, year: int) -> dict[str, Any]:
+def new_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, Any]:
     return {
         "title": entry.title, "title_zh": entry.title_zh, "authors": list(entry.authors), "venue": venue,
         "year": year, "track": entry.track, "presentation": entry.presentation, "arxiv": entry.arxiv,
@@ -33,7 +33,7 @@ def new_paper(entry: ListEntry, venue: str, year: int) -> dict[str, Any]:
     }
 
 
-def reading_paper(entry: ListEntry, venue: str, year: int) -> dict[str, Any]:
+def reading_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, Any]:
     assert entry.reading is not None
     view = new_paper(entry, venue, year)
     view["links"]["readings"] = [dict(entry.reading), *view["links"]["readings"]]
@@ -140,7 +140,7 @@ class Index:
             self.by_title.setdefault(key, group)
 
 
-def group_entries(entries: list[ListEntry], venue: str, year: int) -> tuple[list[PaperGroup], list[ListEntry]]:
+def group_entries(entries: list[ListEntry], venue: str | None, year: int) -> tuple[list[PaperGroup], list[ListEntry]]:
     """Merge entries naming the same paper; returns the groups and the reading entries whose paper is
     not in these lists."""
     groups: list[PaperGroup] = []

@@ -109,7 +109,7 @@ def clean_paper(paper: dict[str, Any]) -> dict[str, Any]:
 
 
 class Planner:
-    def __init__(self, root: Path, venue: str, year: int) -> None:
+    def __init__(self, root: Path, venue: str | None, year: int) -> None:
         self.root = root
         self.venue, self.year = venue, year
         self.folder = keys.folder_name(venue, year)

@@ -14,6 +14,7 @@ from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report, Severity
 from paperlist.infra.textrules import find_bad_char
 from paperlist.project.loader import relpath
+from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Vocabulary, normalize_label
 from paperlist.sources.importer import parse
 from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_entries, reading_paper
@@ -33,7 +34,7 @@ class ImportSettings:
 
     root: Path
     paths: Sequence[Path]
-    venue: str
+    venue: str | None
     year: int
     dry_run: bool = False
     accept_loss: bool = False
@@ -70,7 +71,7 @@ class SourceReport:
 
 @dataclass
 class ImportResult:
-    venue: str
+    venue: str | None
     year: int
     dry_run: bool
     accept_loss: bool = False
@@ -252,9 +253,17 @@ def run_import(settings: ImportSettings) -> ImportResult:
     """
     root = Path(settings.root)
     vocab = Vocabulary.load(root)
-    venue = settings.venue if settings.venue in vocab.venues else vocab.resolve_venue(settings.venue)
-    if venue is None:
-        raise UsageError(f"unknown venue {settings.venue!r}; known: {', '.join(vocab.venues)}")
+    listed = load_settings(root)
+    venue: str | None = None
+    if not listed.has_venues:
+        if settings.venue:
+            raise UsageError(f"--venue {settings.venue}: this list has no venues (venues: [] in paperlist.yaml)")
+    elif not settings.venue:
+        raise UsageError(f"--venue is needed: one of {', '.join(vocab.venues)}")
+    else:
+        venue = settings.venue if settings.venue in vocab.venues else vocab.resolve_venue(settings.venue)
+        if venue is None:
+            raise UsageError(f"unknown venue {settings.venue!r}; known: {', '.join(vocab.venues)}")
     if not 1980 <= settings.year <= 2099:
         raise UsageError(f"year {settings.year} is out of range")
     mapping = load_mapping(settings.mapping, vocab) if settings.mapping else {}
@@ -290,6 +299,8 @@ def run_import(settings: ImportSettings) -> ImportResult:
         u.label = u.label[:200]
 
     groups, orphans = group_entries(entries, venue, settings.year)
+    for g in groups:  # what this list does not show is not written (a title_zh in an English-only list)
+        g.paper = listed.trim(g.paper)
     planner = Planner(root, venue, settings.year)
     for entry in orphans:
         if planner.target_of(entry.arxiv) is not None:
@@ -332,7 +343,7 @@ def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, list[str], 
             result.lost.append(Lost(source, line, pid, reason))
 
 
-def _orphan_group(entry: ListEntry, venue: str, year: int, result: ImportResult) -> PaperGroup:
+def _orphan_group(entry: ListEntry, venue: str | None, year: int, result: ImportResult) -> PaperGroup:
     """A reading whose paper appears nowhere else: the paper is still recorded, under the best title the
     reading gives, so that its arXiv id is not lost. A later import that lists the paper merges into it."""
     assert entry.reading is not None

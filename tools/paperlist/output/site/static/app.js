@@ -146,12 +146,12 @@ async function showMore() {
 // -- facets ------------------------------------------------------------------------------------------
 function facetGroups() {
   const m = engine.meta;
-  const both = (o) => (lang === "zh" ? [o.zh, o.en] : [o.en, o.zh]);
+  const both = (o) => (o.zh === o.en ? [o.en] : lang === "zh" ? [o.zh, o.en] : [o.en, o.zh]);
   return [
-    { key: "venue", legend: s.venue, items: m.venues.map((v) => ({ value: v.id, label: [v.id], title: lang === "zh" ? v.zh : v.en })) },
+    ...(m.list && m.list.venues === false ? [] : [{ key: "venue", legend: s.venue, items: m.venues.map((v) => ({ value: v.id, label: [v.id], title: lang === "zh" ? v.zh : v.en })) }]),
     { key: "year", legend: s.year, items: m.years.map((y) => ({ value: String(y), label: [String(y)] })) },
     { key: "code", legend: s.code, items: [{ value: "1", label: [s.hasCode] }] },
-    { key: "pres", legend: s.presentation, items: m.presentations.map((p) => ({ value: p, label: [s.pres[p]] })) },
+    ...(m.presentations.length === 0 ? [] : [{ key: "pres", legend: s.presentation, items: m.presentations.map((p) => ({ value: p, label: [s.pres[p]] })) }]),
     { key: "tag", legend: s.topic, items: m.tags.map((t) => ({ value: t.id, label: both(t) })) },
   ];
 }
@@ -274,6 +274,22 @@ function cycleTheme() {
   applyTheme(next);
 }
 
+// The list's own name and languages (paperlist.yaml, carried in meta.json): an English-only list
+// has no language switch, and its heading is its title, not the tool's default.
+function adoptList(list) {
+  if (!list) return;
+  const langs = list.languages || ["en", "zh"];
+  if (!langs.includes(lang)) lang = langs[0];
+  $("lang").hidden = langs.length < 2;
+  for (const code of Object.keys(STRINGS)) {
+    const title = (list.title && (list.title[code] || list.title.en)) || null;
+    const about = (list.description && (list.description[code] || list.description.en)) || null;
+    if (title) Object.assign(STRINGS[code], { heading: title, title: `paperlist · ${title}` });
+    if (about) STRINGS[code].tagline = about;
+  }
+  applyLang();
+}
+
 // -- start ---------------------------------------------------------------------------------------------
 async function main() {
   applyLang();
@@ -284,6 +300,7 @@ async function main() {
     $("count").textContent = `${s.failed} (${err.message})`;
     return;
   }
+  adoptList(engine.meta.list);
   state = readUrl();
   $("q").value = state.q;
   buildFacets();

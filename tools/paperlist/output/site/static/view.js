@@ -107,7 +107,7 @@ export function paperArticle(rec, ctx) {
     const t = m.tags[engine.tagFlat[k]];
     // A real link (shareable, keyboard-usable): the topic across all years and venues.
     const chip = el("a", { class: "tag", href: `?tag=${encodeURIComponent(t.id)}`, "data-tag": t.id, lang: lang === "zh" ? "zh" : "en" });
-    chip.append(highlighted(lang === "zh" ? `${t.zh} · ${t.en}` : `${t.en} · ${t.zh}`, terms));
+    chip.append(highlighted(t.zh === t.en ? t.en : lang === "zh" ? `${t.zh} · ${t.en}` : `${t.en} · ${t.zh}`, terms));
     facts.append(chip);
   }
   art.append(facts);
