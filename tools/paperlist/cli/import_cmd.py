@@ -22,7 +22,8 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
     ]
     for s in result.sources[:limit]:
         recall = f"{100 * s.ids_out / s.ids_in:.1f} %" if s.ids_in else "-"
-        lines.append(f"  {s.source}: {s.entries} entries, paper ids {s.ids_out}/{s.ids_in} kept ({recall}); "
+        records = f"{s.records} records, " if s.format in ("json", "csv", "tsv") else ""
+        lines.append(f"  {s.source}: {records}{s.entries} entries, paper ids {s.ids_out}/{s.ids_in} kept ({recall}); "
                      f"lines: {s.ledger.get('field', 0)} fields, {s.ledger.get('structure', 0)} structure, "
                      f"{s.ledger.get('skipped', 0)} skipped")
     if len(result.sources) > limit:
@@ -36,6 +37,7 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
         if len(rows) > limit:
             lines.append(f"  ... and {len(rows) - limit} more (--verbose or --format json lists all)")
 
+    section("MALFORMED INPUT (nothing was imported)", [f"{f.source}:{f.line}: {f.reason}" for f in result.fatal])
     section("LOST paper ids" + (" (accepted)" if result.accept_loss else ""),
             [f"{lo.source}:{lo.line}: {lo.pid}: {lo.why}" for lo in result.lost])
     section("no entry found in", result.empty)
@@ -60,40 +62,53 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--venue", help="Venue id from the list's venues (paperlist.yaml); not in a list without venues.")
-@click.option("--year", required=True, type=int, help="Conference year, e.g. 2021.")
+@click.option("--venue", help="Venue id from the list's venues (paperlist.yaml; JSON/CSV records may name their own); "
+              "not in a list without venues.")
+@click.option("--year", type=int, help="Conference year, e.g. 2021 (JSON/CSV records may name their own).")
 @click.option("--dry-run", is_flag=True, help="Parse, plan and report; write nothing.")
 @click.option("--accept-loss", is_flag=True,
               help="Exit 0 even when paper ids of the input reach no paper file (they are still listed).")
-@click.option("--map", "mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="YAML file of 'category label: tag id' lines for categories vocab/tags.yaml does not know.")
+@click.option("--map", "maps", multiple=True, metavar="FILE|KEY=FIELD,...",
+              help="A map file (YAML/JSON: 'category label: tag id' lines, or sections 'categories:' and "
+                   "'fields:'), or KEY=FIELD pairs naming the paper field of a JSON/CSV key (title, authors, "
+                   "presentation, arxiv, paper, code, project, category, venue, year, ignore, ...). Repeatable.")
 @click.option("-v", "--verbose", is_flag=True, help="List everything (text format shows 20 of each).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a readable summary; json: the shared findings shape, the full import lists under "
                    "meta.import.")
 @pass_ctx
 @handle_errors
-def import_command(ctx: Ctx, paths: tuple[Path, ...], venue: str, year: int, dry_run: bool,  # noqa: PLR0917
-                   accept_loss: bool, mapping: Path | None, verbose: bool, fmt: str) -> None:
-    """Import hand-written paper lists (Markdown or text files, or folders of them) into papers/.
+def import_command(ctx: Ctx, paths: tuple[Path, ...], venue: str | None, year: int | None,  # noqa: PLR0917
+                   dry_run: bool, accept_loss: bool, maps: tuple[str, ...], verbose: bool, fmt: str) -> None:
+    """Import paper lists into papers/: hand-written Markdown or text (files or folders), or
+    structured records (a JSON array of objects, CSV or TSV with a header row).
 
     Every non-blank line ends as a field of an entry, structure (headings, tables of contents,
     badges) or skipped with a reason; every arXiv id, CVF/ECVA paper URL and DOI of the input
-    must reach a paper file. Existing files are only ever added to.
+    (and every record's title) must reach a paper file. Existing files are only ever added to.
 
-    Exit 0 when done, 1 when a paper id was lost (unless --accept-loss) or a list with text
-    gave no entry, 2 on bad usage (unknown venue, not a text file).
+    Exit 0 when done, 1 when a paper id was lost (unless --accept-loss), a list with text gave
+    no entry, or structured input is malformed (nothing is written then), 2 on bad usage
+    (unknown venue, not a text file).
 
     \b
     Examples:
       paperlist import lists/cvpr2021.md --venue CVPR --year 2021 --dry-run
       paperlist import sections/ --venue ICCV --year 2023 --map my-categories.yaml
+      paperlist import cvpr2019.json --venue CVPR --year 2019
+      paperlist import export.csv --venue ECCV --year 2022 --map "Paper Title=title,Authors=authors"
     """
     if not any((ctx.root / marker).exists() for marker in ("paperlist.yaml", "papers", "vocab")):
         raise ExitError(f"{ctx.root}: no paperlist.yaml, papers/ or vocab/ here; pass --root the project folder "
                         "(or run `paperlist init` first)")
+    files = [m for m in maps if "=" not in m]
+    if len(files) > 1:
+        raise ExitError("--map: one map file at a time (KEY=FIELD pairs may be given besides it)")
+    if files and not Path(files[0]).is_file():
+        raise ExitError(f"--map: {files[0]}: no such file (a field map is written KEY=FIELD)")
     result = run_import(ImportSettings(ctx.root, list(paths), venue, year, dry_run=dry_run, accept_loss=accept_loss,
-                                         mapping=mapping))
+                                         mapping=Path(files[0]) if files else None,
+                                         fields=tuple(m for m in maps if "=" in m)))
     if fmt == "json":
         sys.stdout.write(json.dumps(result.to_report().to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

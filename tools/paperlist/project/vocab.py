@@ -66,7 +66,7 @@ class Vocabulary:
     def load(cls, root: Path) -> Vocabulary:
         """The list's vocabulary: its topics file (``topics:`` in paperlist.yaml) and the venues its
         settings name, from its own ``vocab/`` or the packaged defaults."""
-        from .settings import load_settings
+        from paperlist.project.settings import load_settings
 
         settings = load_settings(root)
         return _load_cached(str(Path(root).resolve()), settings.topics, repr(settings.venues),

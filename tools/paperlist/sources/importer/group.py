@@ -25,8 +25,9 @@ class PaperGroup:
 
 def new_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, Any]:
     return {
-        "title": entry.title, "title_zh": entry.title_zh, "authors": list(entry.authors), "venue": venue,
-        "year": year, "track": entry.track, "presentation": entry.presentation, "arxiv": entry.arxiv,
+        "title": entry.title, "title_zh": entry.title_zh, "authors": list(entry.authors),
+        "venue": entry.venue or venue, "year": entry.year or year, "track": entry.track,
+        "presentation": entry.presentation, "arxiv": entry.arxiv, "doi": entry.doi,
         "links": {"paper": entry.paper, "code": list(entry.code), "project": entry.project, "video": entry.video,
                   "readings": list(entry.readings), "other": list(entry.other)},
         "tags": list(entry.tags),
@@ -42,7 +43,7 @@ def reading_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, A
 
 def absorb(paper: dict[str, Any], other: dict[str, Any]) -> None:
     """In-memory union of two views of one paper (first value wins, lists are unions)."""
-    for key in ("title_zh", "track", "presentation", "arxiv"):
+    for key in ("title_zh", "track", "presentation", "arxiv", "doi"):
         if not paper.get(key) and other.get(key):
             paper[key] = other[key]
     if not paper.get("authors") and other.get("authors"):
@@ -115,17 +116,18 @@ def _compute_title_keys(title: str) -> list[str]:
 
 
 class Index:
-    """Groups by arXiv id and by title key."""
+    """Groups by arXiv id and by title key (within one venue-year: one title at two conferences is two
+    papers until the duplicate check says otherwise)."""
 
     def __init__(self) -> None:
         self.by_arxiv: dict[str, PaperGroup] = {}
-        self.by_title: dict[str, PaperGroup] = {}
+        self.by_title: dict[tuple[str | None, int, str], PaperGroup] = {}
 
-    def find(self, arxiv: str | None, title: str) -> PaperGroup | None:
+    def find(self, arxiv: str | None, title: str, where: tuple[str | None, int]) -> PaperGroup | None:
         if arxiv and arxiv in self.by_arxiv:
             return self.by_arxiv[arxiv]
         for key in title_keys(title):
-            group = self.by_title.get(key)
+            group = self.by_title.get((*where, key))
             if group is None:
                 continue
             if arxiv and group.paper.get("arxiv") and group.paper["arxiv"] != arxiv:
@@ -136,8 +138,9 @@ class Index:
     def add(self, group: PaperGroup) -> None:
         if group.paper.get("arxiv"):
             self.by_arxiv.setdefault(group.paper["arxiv"], group)
+        where = (group.paper.get("venue"), group.paper["year"])
         for key in title_keys(group.paper["title"]):
-            self.by_title.setdefault(key, group)
+            self.by_title.setdefault((*where, key), group)
 
 
 def group_entries(entries: list[ListEntry], venue: str | None, year: int) -> tuple[list[PaperGroup], list[ListEntry]]:
@@ -150,8 +153,8 @@ def group_entries(entries: list[ListEntry], venue: str | None, year: int) -> tup
         if entry.reading is not None:
             readings.append(entry)
             continue
-        group = index.find(entry.arxiv, entry.title)
         view = new_paper(entry, venue, year)
+        group = index.find(entry.arxiv, entry.title, (view.get("venue"), view["year"]))
         if group is None:
             group = PaperGroup(view, [(entry.source, entry.line)])
             groups.append(group)
@@ -161,7 +164,7 @@ def group_entries(entries: list[ListEntry], venue: str | None, year: int) -> tup
         index.add(group)
     orphans: list[ListEntry] = []
     for entry in readings:
-        group = index.find(entry.arxiv, entry.title)
+        group = index.find(entry.arxiv, entry.title, (entry.venue or venue, entry.year or year))
         if group is None:
             orphans.append(entry)
             continue

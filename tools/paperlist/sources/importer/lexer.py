@@ -22,10 +22,15 @@ LATIN = re.compile(r"[A-Za-z]")
 URL = re.compile(r"https?://[^\s<>\"'\]\[()（）,，]+(?:\([^\s()]*\)[^\s<>\"'\]\[()（）,，]*)*")
 # Link text may hold one level of brackets (a badge image); the URL may hold a stray space
 # ("https://github. com/…").
+# Not after "!": a standalone image ("![Oral](https://img.shields.io/…)") is a badge, not a link of
+# the paper (its URL is the badge picture). An image inside a link ("[![GitHub](…)](repo)") is.
 MD_LINK = re.compile(
-    r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
+    r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*"
     r"(?P<url>[^()\s](?:[^()\s]|\s(?![\s)])|\([^()\s]*\)|\((?![^()\s]*\)))*)\s*\)")
 IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
+_STANDALONE_IMAGE = re.compile(r"(?<!\[)!\[(?P<alt>[^\[\]]*)\]\([^()\s]*\)")
+# Words a marker line may hold besides shortcodes, badges and links: how the paper was presented.
+PRESENTATION_WORD = re.compile(r"^(?:oral|spotlight|highlight|poster)$", re.I)
 _EMPTY_LINK = re.compile(r"\[[^\[\]]*\]\(\s*\)")
 _FULLWIDTH_CLOSE = re.compile(r"(\]\(\s*https?://[^\s)）]*)）")
 BR = re.compile(r"<br\s*/?>", re.I)
@@ -49,7 +54,7 @@ SEPARATORS = re.compile(r"[|｜/,，;；\s]+")
 class Line:
     no: int
     text: str  # anchors removed, tabs folded, stripped
-    kind: str = "text"  # blank heading label links url text long toc badges markup html code table-*
+    kind: str = "text"  # blank heading label links url marker text long toc badges markup html code table-*
     level: int = 0
 
 
@@ -96,9 +101,41 @@ def split_parts(raw: str) -> list[str]:
         text = _HTML_TAG.sub(" ", _ANCHOR_TAG.sub("", part))
         text = _FULLWIDTH_CLOSE.sub(r"\1)", _EMPTY_LINK.sub("", text)).replace("<>", " ")
         text = text.replace("\t", " ").replace("\u3000", " ").strip()
+        if "![" in text:
+            unbadged = unbadge(text)
+            text = unbadged if unbadged.strip(" |｜") else text  # images only: kept, a badges line
         if text:
             parts.append(text)
     return parts
+
+
+def unbadge(text: str) -> str:
+    """Standalone badge images out of a line: one that says how the paper was presented
+    (``![Oral](…shields.io/badge/Oral-red)``) becomes that word, any other becomes a space (its
+    URL is a picture, never a link of the paper). Images inside links are left to the link."""
+    def repl(m: re.Match[str]) -> str:
+        alt = m.group("alt").strip()
+        return f" {alt} " if PRESENTATION_WORD.match(alt) else " "
+
+    return _STANDALONE_IMAGE.sub(repl, text).strip()
+
+
+def marker_words(body: str) -> list[str] | None:
+    """The words of a *marker line* (``:open_mouth:oral:star:[code](…):house:[project](…)``, a row of
+    badges with an Oral badge): what is left once shortcodes, images and links are gone, when that
+    is only presentation words; None when the line says anything else (a title, prose)."""
+    links = list(MD_LINK.finditer(body))
+    if not (links or EMOJI.search(body) or IMAGE.search(body)):
+        return None
+    for m in links:
+        text = clean_text(IMAGE.sub(" ", EMOJI.sub(" ", m.group("text"))))
+        if text and not is_label(text):
+            return None  # "[Title](url)": a link that names something
+    rest = _LINK_LEFTOVER.sub(" ", IMAGE.sub(" ", MD_LINK.sub(" ", EMOJI.sub(" ", body))))
+    words = rest.split()
+    if not words:
+        return None  # links or badges only: the line kinds "links" and "badges" say so already
+    return words if all(PRESENTATION_WORD.match(w) for w in words) else None
 
 
 def classify(no: int, text: str) -> Line:
@@ -127,6 +164,10 @@ def classify(no: int, text: str) -> Line:
     lm = LABEL_LINE.match(body)
     if lm and is_label(lm.group("label")):
         line.kind = "label"
+        return line
+    raw_body = strip_bullet(text).strip()
+    if marker_words(raw_body):
+        line.kind = "marker"  # shortcodes or badges with a presentation word: they annotate the entry above
         return line
     if links:
         rest = MD_LINK.sub("", body)

@@ -28,6 +28,9 @@ class ListEntry:
     readings: list[dict[str, str]] = field(default_factory=list)
     other: list[dict[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    doi: str | None = None
+    venue: str | None = None  # a structured record may name its own venue and year (else the import's)
+    year: int | None = None
     presentation: str | None = None
     track: str | None = None
     reading: dict[str, str] | None = None  # set for the entries of a reading section
@@ -37,6 +40,16 @@ class ListEntry:
     title_link: bool = False  # the title was the text of a link ("[Title](url)")
     lines: list[int] = field(default_factory=list)
     categories: list[tuple[str, int]] = field(default_factory=list)  # labels not mapped yet
+
+    def keep_extra_arxiv(self) -> list[str]:
+        """A paper file has one arXiv id: keep each other arXiv link as ``links.other`` rather than
+        lose it; returns one note per link kept, for the report."""
+        notes = []
+        for aid in self.extra_arxiv:
+            self.other.append({"title": "arXiv", "url": f"https://arxiv.org/abs/{aid}"})
+            notes.append(f"a second arXiv id {aid} kept as links.other (first: {self.arxiv})")
+        self.extra_arxiv = []
+        return notes
 
     def add_url(self, url: str, label_kind: str | None, label: str = "") -> bool:
         """Put a URL where it belongs: by what the URL is, and by its label only when the URL cannot

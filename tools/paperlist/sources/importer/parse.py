@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from paperlist.sources.importer import lexer, markdown, urls
+from paperlist.sources.importer import lexer, markdown, precision, urls
 from paperlist.sources.importer.ledger import FIELD, SKIPPED, STRUCTURE, Ledger
 from paperlist.sources.importer.lexer import (
     CJK,
@@ -102,6 +102,7 @@ class Parser:
         # category, never a paper title, even when no tag is mapped to it yet.
         self.toc_names: set[str] = set()
         self.blank_after_entry = False
+        self.headings = precision.Headings(self.ledger.source_lines)
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -161,6 +162,8 @@ class Parser:
                 self._mark(line.no, STRUCTURE, "images and badges")
             elif kind in ("label", "links", "url"):
                 self._link_line(line)
+            elif kind == "marker":
+                self._marker(line)
             else:
                 self._text_line(idx, line)
         self._close()
@@ -172,6 +175,14 @@ class Parser:
         if entry is None:
             return
         why = self._drop_reason(entry)
+        if why is None:
+            why = precision.judge(entry, self.ledger.source_lines[entry.line - 1], self.headings,
+                                  toc_names=self.toc_names, resolve=self.resolve)
+            if why is not None:  # every refused entry is reported with its line, links or not
+                self.unparsed.append(Unparsed(self.source, entry.line, entry.title[:200], why))
+                for no in entry.lines:
+                    self._mark(no, SKIPPED, why)
+                return
         for no in entry.lines:
             self._mark(no, SKIPPED if why else FIELD, why or f"entry at line {entry.line}")
         if why:
@@ -179,11 +190,8 @@ class Parser:
                 self.unparsed.append(Unparsed(self.source, entry.line,
                                               self.ledger.source_lines[entry.line - 1][:200], why))
             return
-        for aid in entry.extra_arxiv:
-            # A paper file has one arXiv id; keep the other link rather than lose it, and say so.
-            entry.other.append({"title": "arXiv", "url": f"https://arxiv.org/abs/{aid}"})
-            self.notes.append(Unparsed(self.source, entry.line, entry.title,
-                                       f"a second arXiv id {aid} kept as links.other (first: {entry.arxiv})"))
+        for note in entry.keep_extra_arxiv():
+            self.notes.append(Unparsed(self.source, entry.line, entry.title, note))
         self.entries.append(entry)
 
     def _drop_reason(self, entry: ListEntry) -> str | None:
@@ -480,6 +488,9 @@ class Parser:
 
     def _assign_tags(self, entry: ListEntry, inline: list[str], no: int) -> None:
         labels = [(lbl, no) for lbl in inline]
+        if self.categories and all(lexer.PRESENTATION_WORD.match(lbl.strip()) for lbl, _ in labels):
+            # "Title ![Oral](badge)": how it was presented says nothing about its topic
+            labels.append(self.categories[max(self.categories)])
         if not labels and self.categories:
             labels = [self.categories[max(self.categories)]]
         for label, line_no in labels:
@@ -538,6 +549,20 @@ class Parser:
                 entry.add_url(m.group("url"), urls.READING, clean_text(m.group("text")) or "论文解读")
             else:
                 self._apply_link(entry, m.group("text"), m.group("url"))
+
+    def _marker(self, line: Line) -> None:
+        """``:open_mouth:oral:star:[code](…):house:[project](…)``: shortcodes and badges under a title
+        annotate that entry (presentation, code, project, video); they never start one."""
+        entry = self.current
+        body = strip_bullet(line.text).strip()
+        if entry is None:
+            self._links_outside(line, "marker line outside any entry (shortcodes, badges)")
+            return
+        entry.lines.append(line.no)
+        for word in lexer.marker_words(body) or []:
+            entry.presentation = entry.presentation or word.lower()
+        for m in MD_LINK.finditer(body):
+            self._apply_link(entry, m.group("text"), m.group("url"))
 
     @staticmethod
     def _looks_like_paper_link(line: Line) -> bool:

@@ -111,8 +111,7 @@ def clean_paper(paper: dict[str, Any]) -> dict[str, Any]:
 class Planner:
     def __init__(self, root: Path, venue: str | None, year: int) -> None:
         self.root = root
-        self.venue, self.year = venue, year
-        self.folder = keys.folder_name(venue, year)
+        self.venue, self.year = venue, year  # the import's; a record may name its own (paper["venue"])
         self.existing = ExistingPapers.load(root)
         self.checker = Checker.for_root(root)
         self.plan = Plan()
@@ -124,10 +123,11 @@ class Planner:
 
     def add_group(self, group: PaperGroup) -> None:
         paper = clean_paper(group.paper)
+        folder = keys.folder_name(paper.get("venue"), paper["year"])
         target = self.existing.by_arxiv.get(paper.get("arxiv") or "")
         if target is None and not group.readings_only:
             for key in title_keys(paper["title"]):
-                target = self.existing.by_title.get((self.folder, key))
+                target = self.existing.by_title.get((folder, key))
                 if target is not None and paper.get("arxiv") and self._arxiv_of(target) not in (None, paper["arxiv"]):
                     target = None  # same title, another arXiv id: a different paper
                 if target is not None:
@@ -148,7 +148,7 @@ class Planner:
         return [f.message for f in self.checker.check(load_text(text, rel)) if f.severity == "error"]
 
     def _add(self, paper: dict[str, Any], group: PaperGroup) -> None:
-        rel = self._free_path(paper["title"])
+        rel = self._free_path(paper)
         fast = emit.fast_text(paper)
         pf = load_text(fast, rel) if fast is not None else None
         if fast is not None and pf is not None and pf.data == emit.plain_data(paper):
@@ -169,7 +169,7 @@ class Planner:
         if paper.get("arxiv"):
             self.existing.by_arxiv[paper["arxiv"]] = rel
         for key in title_keys(paper["title"]):
-            self.existing.by_title.setdefault((self.folder, key), rel)
+            self.existing.by_title.setdefault((keys.folder_name(paper.get("venue"), paper["year"]), key), rel)
 
     def _merge(self, rel: str, paper: dict[str, Any], group: PaperGroup) -> None:
         first = group.lines[0]
@@ -220,11 +220,11 @@ class Planner:
             self.plan.unchanged.remove(write)
         self.plan.final[rel] = doc
 
-    def _free_path(self, title: str) -> str:
+    def _free_path(self, paper: dict[str, Any]) -> str:
         def used(rel: str) -> bool:
             return rel in self._taken or os.path.lexists(self.root / rel)  # a dangling symlink is taken too
 
-        base = keys.expected_path(self.venue, self.year, title)
+        base = keys.expected_path(paper.get("venue"), paper["year"], paper["title"])
         if not used(base):
             return base
         stem = base.removesuffix(".yaml")

@@ -25,11 +25,12 @@ _DOI = re.compile(r"(?:doi\.org/|\bdoi:\s?)(10\.\d{4,9}/[^\s\"'<>()\[\]]{1,200})
 
 @dataclass(frozen=True)
 class PaperId:
-    kind: str  # arxiv | cvf | ecva | doi
+    kind: str  # arxiv | cvf | ecva | doi | title (structured records: each record's title key)
     value: str
 
     def __str__(self) -> str:
-        return {"arxiv": "arXiv ", "cvf": "CVF paper ", "ecva": "ECVA paper ", "doi": "DOI "}[self.kind] + self.value
+        return {"arxiv": "arXiv ", "cvf": "CVF paper ", "ecva": "ECVA paper ", "doi": "DOI ",
+                "title": "title "}[self.kind] + self.value
 
 
 def ids_in(text: str) -> Iterator[PaperId]:

@@ -12,20 +12,24 @@ import yaml
 
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report, Severity
+from paperlist.infra import identity
 from paperlist.infra.textrules import find_bad_char
 from paperlist.project.loader import relpath
 from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Vocabulary, normalize_label
-from paperlist.sources.importer import parse
+from paperlist.sources.importer import formats, parse
+from paperlist.sources.importer.formats import ReadContext, SourceOutput
+from paperlist.sources.importer.formats.listtext import MARKDOWN, MAX_LIST_BYTES
+from paperlist.sources.importer.formats.records import add_field, parse_field_map
 from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_entries, reading_paper
-from paperlist.sources.importer.ledger import SKIPPED, Ledger, SkippedRun
+from paperlist.sources.importer.ledger import SKIPPED, SkippedRun
 from paperlist.sources.importer.lexer import CJK, title_like
 from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
 from paperlist.sources.importer.plan import Plan, PlannedWrite, Planner, apply_plan
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
 
-MAX_INPUT_BYTES = 10 * 1024 * 1024  # a whole conference is 1.5 MB; ten times that is not a list
-LIST_SUFFIXES = (".md", ".markdown", ".txt")
+MAX_INPUT_BYTES = MAX_LIST_BYTES
+LIST_SUFFIXES = formats.suffixes()
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,12 @@ class ImportSettings:
 
     root: Path
     paths: Sequence[Path]
-    venue: str | None
-    year: int
+    venue: str | None  # None: every structured record names its own (a hand-written list needs it)
+    year: int | None
     dry_run: bool = False
     accept_loss: bool = False
-    mapping: Path | None = None
+    mapping: Path | None = None  # a map file: category labels -> tags, and/or "fields:" for records
+    fields: tuple[str, ...] = ()  # "key=field,…" for structured input (--map key=field)
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Lost:
 @dataclass
 class SourceReport:
     source: str
+    format: str = "markdown"
+    records: int = 0
     entries: int = 0
     ids_in: int = 0
     ids_out: int = 0
@@ -65,14 +72,15 @@ class SourceReport:
     unaccounted: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.source, "entries": self.entries, "ids_in": self.ids_in, "ids_out": self.ids_out,
+        return {"file": self.source, "format": self.format, "records": self.records, "entries": self.entries,
+                "ids_in": self.ids_in, "ids_out": self.ids_out,
                 "ledger": self.ledger, "skipped": [r.to_dict() for r in self.skipped]}
 
 
 @dataclass
 class ImportResult:
     venue: str | None
-    year: int
+    year: int | None
     dry_run: bool
     accept_loss: bool = False
     sources: list[SourceReport] = field(default_factory=list)
@@ -84,6 +92,7 @@ class ImportResult:
     notes: list[Unparsed] = field(default_factory=list)
     lost: list[Lost] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)  # sources with text and no entry
+    fatal: list[Unparsed] = field(default_factory=list)  # malformed input: nothing was planned or written
 
     @property
     def entries(self) -> int:
@@ -95,7 +104,7 @@ class ImportResult:
 
     def exit_code(self) -> int:
         """1 when the import lost a paper id (unless accepted) or read a list and found nothing in it."""
-        if self.empty or (self.lost and not self.accept_loss):
+        if self.fatal or self.empty or (self.lost and not self.accept_loss):
             return 1
         return 0
 
@@ -111,13 +120,18 @@ class ImportResult:
             "notes": [n.to_dict() for n in self.notes],
             "lost": [lo.to_dict() for lo in self.lost],
             "empty": self.empty,
+            "fatal": [f.to_dict() for f in self.fatal],
         }
 
     def to_report(self) -> Report:
         """The shared findings shape: errors for lost ids and empty inputs, warnings for what was skipped
         holding paper links or could not be mapped; the full lists under ``meta.import``."""
         loss_severity: Severity = "warning" if self.accept_loss else "error"
-        findings = [Finding(file=lo.source, line=lo.line, severity=loss_severity, check="import-recall",
+        findings = [Finding(file=f.source, line=f.line, severity="error", check="import-input",
+                            message=f"{f.reason}; nothing was imported",
+                            message_zh=f"输入有误（{f.reason}），未导入任何内容",
+                            hint="fix the file (or split it) and import again") for f in self.fatal]
+        findings += [Finding(file=lo.source, line=lo.line, severity=loss_severity, check="import-recall",
                             message=f"{lo.pid} is not in the list after the import: {lo.why}",
                             message_zh=f"{lo.pid} 未能导入：{lo.why}",
                             hint="fix the list line or import with --accept-loss")
@@ -147,7 +161,7 @@ def list_files(paths: Sequence[Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in LIST_SUFFIXES)
             if not found:
-                raise UsageError(f"{p}: no .md or .txt list in this folder")
+                raise UsageError(f"{p}: no list or records file ({', '.join(LIST_SUFFIXES)}) in this folder")
             out += found
         elif p.is_file():
             out.append(p)
@@ -156,11 +170,11 @@ def list_files(paths: Sequence[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def read_list(path: Path) -> str:
+def read_list(path: Path, max_bytes: int = MAX_INPUT_BYTES) -> str:
     try:
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise UsageError(f"{path}: {size // (1024 * 1024)} MiB, larger than {MAX_INPUT_BYTES // (1024 * 1024)} "
+        if size > max_bytes:
+            raise UsageError(f"{path}: {size // (1024 * 1024)} MiB, larger than {max_bytes // (1024 * 1024)} "
                              "MiB; is this a paper list?")
         raw = path.read_bytes()
     except OSError as e:
@@ -178,19 +192,31 @@ def read_list(path: Path) -> str:
 
 def load_mapping(path: Path, vocab: Vocabulary) -> dict[str, str]:
     """A category → tag mapping file: ``{category label: tag id}`` (YAML), checked against the vocabulary."""
+    return load_map_file(path, vocab)[0]
+
+
+def load_map_file(path: Path, vocab: Vocabulary) -> tuple[dict[str, str], dict[str, str]]:
+    """A map file (YAML or JSON): plain ``category label: tag`` lines, or the sections ``categories:``
+    (the same) and ``fields:`` (``source key: paper field``, for JSON/CSV records)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise UsageError(f"{path}: cannot read the mapping: {e}") from e
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a mapping of 'category label: tag id' lines")
+    fields: dict[str, str] = {}
+    if data and set(data) <= {"fields", "categories"} and all(isinstance(v, dict) or v is None
+                                                                for v in data.values()):
+        for key, target in (data.get("fields") or {}).items():
+            add_field(fields, str(key), str(target), origin=str(path))
+        data = data.get("categories") or {}
     out: dict[str, str] = {}
     for label, tag in data.items():
         resolved = vocab.resolve_tag(str(tag)) if tag is not None else None
         if resolved is None:
             raise UsageError(f"{path}: {label!r} maps to {tag!r}, which is not a tag in vocab/tags.yaml")
         out[normalize_label(str(label))] = resolved
-    return out
+    return out, fields
 
 
 class _Tagger:
@@ -258,56 +284,71 @@ def run_import(settings: ImportSettings) -> ImportResult:
     if not listed.has_venues:
         if settings.venue:
             raise UsageError(f"--venue {settings.venue}: this list has no venues (venues: [] in paperlist.yaml)")
-    elif not settings.venue:
-        raise UsageError(f"--venue is needed: one of {', '.join(vocab.venues)}")
-    else:
+    elif settings.venue is not None:
         venue = settings.venue if settings.venue in vocab.venues else vocab.resolve_venue(settings.venue)
         if venue is None:
             raise UsageError(f"unknown venue {settings.venue!r}; known: {', '.join(vocab.venues)}")
-    if not 1980 <= settings.year <= 2099:
+    if settings.year is not None and not 1980 <= settings.year <= 2099:
         raise UsageError(f"year {settings.year} is out of range")
-    mapping = load_mapping(settings.mapping, vocab) if settings.mapping else {}
+    mapping, fields = load_map_file(settings.mapping, vocab) if settings.mapping else ({}, {})
+    fields.update(parse_field_map(settings.fields))
     files = list_files(settings.paths)
+    readers = [(path, formats.reader_for(path) or MARKDOWN) for path in files]
+    if ((listed.has_venues and venue is None) or settings.year is None) and any(
+            not r.structured for _, r in readers):
+        need = "--venue and --year are" if listed.has_venues else "--year is"
+        raise UsageError(f"{need} needed for a hand-written list (only JSON/CSV records may name their own)")
     folder_given = any(p.is_dir() for p in settings.paths)
     result = ImportResult(venue=venue, year=settings.year, dry_run=settings.dry_run, accept_loss=settings.accept_loss)
     tagger = _Tagger(vocab, mapping)
     entries: list[ListEntry] = []
-    inputs: list[tuple[str, list[str], Ledger, int]] = []
-    for path in files:
-        text = read_list(path)
+    inputs: list[tuple[str, SourceOutput]] = []
+    for path, reader in readers:
         source = relpath(path, root)
+        if reader.structured and path.stat().st_size > reader.max_bytes:
+            mib = path.stat().st_size // (1024 * 1024)
+            result.fatal.append(Unparsed(source, 1, "", f"{mib} MiB, larger than {reader.max_bytes // (1024 * 1024)} "
+                                                        "MiB: not read"))
+            result.sources.append(SourceReport(source, format=reader.name))
+            continue
+        text = read_list(path, reader.max_bytes)
         section = re.sub(r"[-_]+", " ", path.stem) if folder_given else None
-        parser = parse.Parser(text, source, tagger.resolve, markdown_input=path.suffix.lower() != ".txt",
-                              section=section, refused=refuse_bad_lines(text))
-        out = parser.run()
+        out = reader.read(text, ReadContext(source, tagger.resolve, vocab, fields, section,
+                                            refuse_bad_lines(text) if not reader.structured else {}))
+        result.fatal += out.fatal
+        kept = _with_venue(out, venue, settings.year, source, needs_venue=listed.has_venues)
         count = 0
-        for entry in out.entries:
+        for entry in kept:
             tagger.tag(entry)
             entries.append(entry)
             count += entry.reading is None
         result.unparsed += out.unparsed
         result.notes += out.notes
-        report = SourceReport(source, entries=count, ledger=out.ledger.counts(), skipped=out.ledger.skipped_runs(),
+        report = SourceReport(source, format=reader.name, records=out.records, entries=count,
+                              ledger=out.ledger.counts(), skipped=out.ledger.skipped_runs(),
                               unaccounted=out.ledger.unaccounted())
         result.sources.append(report)
-        if count == 0 and not any(e.source == source for e in entries) and any(ln.strip() for ln in
-                                                                                 out.ledger.source_lines):
+        if count == 0 and not out.fatal and not any(e.source == source for e in entries) and (
+                any(ln.strip() for ln in out.ledger.source_lines) and not (reader.structured and out.unparsed)):
             result.empty.append(source)
-        inputs.append((source, out.ledger.source_lines, out.ledger, count))
+        inputs.append((source, out))
     result.unmapped = sorted(tagger.unmapped.values(), key=lambda u: -u.count)
     for u in result.unmapped:
         u.label = u.label[:200]
+    if result.fatal:
+        return result  # malformed input: nothing is planned, nothing is written
 
-    groups, orphans = group_entries(entries, venue, settings.year)
+    default_year = settings.year or 0
+    groups, orphans = group_entries(entries, venue, default_year)
     for g in groups:  # what this list does not show is not written (a title_zh in an English-only list)
         g.paper = listed.trim(g.paper)
-    planner = Planner(root, venue, settings.year)
+    planner = Planner(root, venue, default_year)
     for entry in orphans:
         if planner.target_of(entry.arxiv) is not None:
-            groups.append(PaperGroup(reading_paper(entry, venue, settings.year), [(entry.source, entry.line)],
+            groups.append(PaperGroup(reading_paper(entry, venue, default_year), [(entry.source, entry.line)],
                                      readings_only=True))
         else:
-            groups.append(_orphan_group(entry, venue, settings.year, result))
+            groups.append(_orphan_group(entry, venue, default_year, result))
     for group in groups:
         planner.add_group(group)
     plan = planner.plan
@@ -318,22 +359,44 @@ def run_import(settings: ImportSettings) -> ImportResult:
     return result
 
 
-def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, list[str], Ledger, int]],
-           planner: Planner) -> None:
-    """Every paper id of the inputs must be in a paper file the import leaves behind."""
+def _with_venue(out: SourceOutput, venue: str | None, year: int | None, source: str, *,
+                needs_venue: bool = True) -> list[ListEntry]:
+    """Entries with a venue and a year (their own or the import's); the others are refused, with their line."""
+    kept: list[ListEntry] = []
+    for entry in out.entries:
+        if (entry.venue or venue or not needs_venue) and (entry.year or year):
+            kept.append(entry)
+            continue
+        why = "no venue or year: the record names none and --venue/--year were not given"
+        for no in entry.lines:
+            out.ledger.marks[no] = (SKIPPED, why)
+        out.unparsed.append(Unparsed(source, entry.line, entry.title[:120], why))
+    return kept
+
+
+def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, SourceOutput]], planner: Planner) -> None:
+    """Every paper id of the inputs must be in a paper file the import leaves behind; for records, every
+    title too (a record reached a file when its title is there or a planned write names its line)."""
     out_ids: set[PaperId] = set()
     for paper in plan.final.values():
         out_ids |= ids_of_paper(paper)
-    for source, lines, ledger, _count in inputs:
-        found = ids_by_line(lines)
+        title = paper.get("title") if isinstance(paper, dict) else None
+        if isinstance(title, str):
+            out_ids |= {PaperId("title", identity.title_key(title))}
+    reached = {where for w in [*plan.writes, *plan.unchanged] for where in w.lines}
+    for source, out in inputs:
+        ledger = out.ledger
+        found = out.ids if out.ids is not None else ids_by_line(ledger.source_lines)
         report = next(s for s in result.sources if s.source == source)
         report.ids_in = len(found)
-        report.ids_out = sum(1 for pid in found if pid in out_ids)
+        kept = 0
         for pid, line in found.items():
-            if pid in out_ids:
+            if pid in out_ids or (pid.kind == "title" and (source, line) in reached):
+                kept += 1
                 continue
             if pid.kind == "arxiv" and planner.target_of(pid.value) is not None and planner.target_of(
                     pid.value) in plan.final:
+                kept += 1
                 continue
             status, why = ledger.why(line)
             if status == SKIPPED:
@@ -341,6 +404,7 @@ def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, list[str], 
             else:
                 reason = f"line {line} was read as {status} ({why}) but the id reached no paper file"
             result.lost.append(Lost(source, line, pid, reason))
+        report.ids_out = kept
 
 
 def _orphan_group(entry: ListEntry, venue: str | None, year: int, result: ImportResult) -> PaperGroup:
