@@ -74,6 +74,11 @@ def test_quirks_quoted_titles_doi_affiliation_marks_and_session_prefixes(project
     body = got["BodySLAM: Joint Camera Localisation, Mapping, and Human Motion Tracking"]  # '"BodySLAM: …"'
     assert body["doi"] == "10.1007/978-3-031-19842-7_38"  # from the Springer chapter URL
     assert body["links"]["paper"].endswith("136990648.pdf")
+    # the source's DOI URL has a stray space before the chapter number: the chapter, not the book
+    sliding = got["A Sliding Window Scheme for Online Temporal Action Localization"]
+    assert sliding["doi"] == "10.1007/978-3-031-19830-4_37"
+    assert got["Fashionformer: A Simple, Effective and Unified Baseline for Human Fashion Segmentation and "
+               "Recognition"]["doi"] == "10.1007/978-3-031-19836-6_31"
     env = next(v for k, v in got.items() if k.startswith("Environment-agnostic"))
     assert env["authors"][-1] == "Sujith Ravi"  # "Sujith Ravi[2]"
     krause = next(v for k, v in got.items() if k.startswith("A Hierarchical Approach"))

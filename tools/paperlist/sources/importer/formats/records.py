@@ -228,6 +228,10 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
             result.notes.append(f"arxiv {raw_arxiv!r} is not an arXiv id; left out")
     raw_doi = first("doi")
     if raw_doi:
+        if re.match(r"https?://", raw_doi.strip(), re.I):
+            # a URL holds no spaces: "…/10.1007/978-3-031-19830-4 _27" is the chapter _27 with a stray
+            # space, and cut at the space it would be the whole book (every paper of a volume one DOI)
+            raw_doi = re.sub(r"\s+", "", raw_doi)
         m = _DOI_IN.search(raw_doi)
         entry.doi = m.group(1).rstrip(".,;") if m and len(m.group(1)) <= 200 else None
     _links(entry, by_field, result)
