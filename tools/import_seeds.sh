@@ -23,4 +23,10 @@ run "$c/amusi-CVPR2023.md" --venue CVPR --year 2023 --accept-loss
 # --accept-loss: the ICCV list hides three rows in HTML comments (<!-- | GaFET … | -->); the import still
 # names each (file, line, arXiv id) and every other id of the 54 files reaches a paper file.
 run "$c/ryumin-ICCV2023" --venue ICCV --year 2023 --accept-loss
+# A decade of proceedings (papercopilot/paperlists JSON, see the corpus README): one file per
+# venue-year, the file name says which (cvpr2013.json -> CVPR 2013).
+for f in "$c"/papercopilot/*.json; do
+  stem="$(basename "$f" .json)"
+  run "$f" --venue "$(printf '%s' "${stem%????}" | tr '[:lower:]' '[:upper:]')" --year "${stem: -4}"
+done
 "$paperlist" --root "$here" validate
