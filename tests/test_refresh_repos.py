@@ -314,3 +314,109 @@ def test_cli_summary_and_json(tmp_path: Path) -> None:
     assert out == json.loads((tmp_path / "s.json").read_text())
     assert out["archived"] == ["octo/a"] and out["gone"] == ["octo/gone"] and out["queries"] == 1
     assert out["points"] == 1 and out["stopped_for_budget"] is False and out["shard"] == "1/1"
+
+
+# -- what readers see: pages and site ----------------------------------------------------------------
+def _entry(stars: int, *, archived: bool = False, pushed: str = "2026-11-01") -> dict[str, Any]:
+    return {"archived": archived, "branch": "main", "checked": "2026-12-07", "disabled": False, "license": "MIT",
+            "pushed": pushed, "stars": stars}
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_pages_show_stars_and_archived_and_follow_new_data(tmp_path: Path) -> None:
+    root = project(tmp_path, {"cvpr2020": ["octo/popular", "octo/frozen", "octo/unknown"]})
+    (root / ".gitignore").write_text(".paperlist-cache/\n")
+    repodata.save_folder(root, "data/repos", "cvpr2020", {"octo/popular": _entry(12345),
+                                                        "octo/frozen": _entry(7, archived=True)})
+    _git(root, "init", "--quiet")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "papers")
+    r = run_cli(root, "render")
+    assert r.returncode == 0, r.stderr
+    page = (root / "lists" / "cvpr2020.md").read_text()
+    popular = next(line for line in page.splitlines() if "octo/popular" in line)
+    frozen = next(line for line in page.splitlines() if "octo/frozen" in line)
+    unknown = next(line for line in page.splitlines() if "octo/unknown" in line)
+    assert "(https://github.com/octo/popular) ⭐ 12k" in popular and "archived" not in popular
+    assert "⭐ 7 🗄️ 已归档 archived" in frozen
+    assert "⭐" not in unknown
+    # New data alone (no paper changed) must reach the pages: render's memo is keyed by it too.
+    repodata.save_folder(root, "data/repos", "cvpr2020", {"octo/popular": _entry(99),
+                                                        "octo/frozen": _entry(7, archived=True)})
+    r = run_cli(root, "render")
+    assert r.returncode == 0 and "1 file(s) updated" in r.stdout, r.stdout
+    assert "(https://github.com/octo/popular) ⭐ 99" in (root / "lists" / "cvpr2020.md").read_text()
+
+
+def test_site_data_carries_stars_lazily_and_stale_code_sparsely(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from paperlist.cli import main
+
+    root = project(tmp_path, {"cvpr2020": ["octo/a", "octo/b", "octo/c", "octo/d"]})
+    repodata.save_folder(root, "data/repos", "cvpr2020", {
+        "octo/a": _entry(10), "octo/b": _entry(500, archived=True), "octo/c": _entry(3, pushed="2023-01-01")})
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["--root", str(root), "site", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "data/meta.json").read_text())
+    facets = json.loads((out / "data/facets.json").read_text())
+    stars = json.loads((out / "data/stars.json").read_text())
+    records = json.loads((out / "data/p/0.json").read_text())
+    assert meta["repos"] is True and len(stars) == 4
+    by_code = {rec[6][0].rsplit("/", 1)[1]: (n, rec) for n, rec in enumerate(records)}
+    assert stars[by_code["a"][0]] == 10 and stars[by_code["b"][0]] == 500 and stars[by_code["d"][0]] == 0
+    assert sorted(facets["stale"]) == sorted([by_code["b"][0], by_code["c"][0]])  # archived; no push for 2 years
+    assert by_code["b"][1][11] == [[500, 1, 1]] and len(by_code["d"][1]) == 11  # unknown: no extra field
+
+
+def test_site_page_shows_stars_sorts_by_them_and_filters_stale_code(tmp_path: Path) -> None:
+    from test_site import _need_browser
+
+    _need_browser()
+    from click.testing import CliRunner
+    from playwright.sync_api import expect, sync_playwright
+
+    from paperlist.cli import main
+    from support.sitebrowser import guard, launch, serve
+
+    root = project(tmp_path, {"cvpr2020": ["octo/a", "octo/b", "octo/c", "octo/d"]})
+    repodata.save_folder(root, "data/repos", "cvpr2020", {
+        "octo/a": _entry(10), "octo/b": _entry(1500, archived=True), "octo/c": _entry(3, pushed="2023-01-01")})
+    out = tmp_path / "site"
+    assert CliRunner().invoke(main, ["--root", str(root), "site", "--out", str(out)]).exit_code == 0
+    with serve(out) as url, sync_playwright() as pw:
+        browser = launch(pw)
+        context = browser.new_context(locale="en-US")
+        guard(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        fetched: list[str] = []
+        page.on("request", lambda req: fetched.append(req.url))
+        page.goto(url)
+        page.wait_for_selector("#results[aria-busy=false] #list > li")
+        assert not any("stars.json" in u for u in fetched), "the first view must not fetch the stars file"
+        art = page.locator("#list article", has_text="octo b")
+        assert art.locator(".stars").inner_text().strip() == "★ 1.5k"
+        assert art.locator(".archived").inner_text() == "archived"
+        assert page.inner_text("label[for='f-stale-1']") == "Archived or no activity for 2 years (2)"
+        page.select_option("#sort", "stars")
+        page.wait_for_selector("#results[aria-busy=false]")
+        page.wait_for_selector("#list > li:first-child h3:has-text('octo b')")
+        titles = [t.strip() for t in page.locator("#list h3").all_inner_texts()]
+        assert [t.split(" of cvpr2020 ")[1] for t in titles] == ["octo b", "octo a", "octo c", "octo d"]
+        assert "sort=stars" in page.url and any("stars.json" in u for u in fetched)
+        page.check("#f-stale-1")
+        expect(page.locator("#list > li")).to_have_count(2)
+        assert "stale=1" in page.url and page.inner_text("#count") == "2 of 4 papers"
+        titles = [t.strip() for t in page.locator("#list h3").all_inner_texts()]
+        assert [t.split(" of cvpr2020 ")[1] for t in titles] == ["octo b", "octo c"]
+        assert errors == []
+        browser.close()
