@@ -173,12 +173,95 @@ def measure(papers: list[Paper], expect: Model, shards: int) -> tuple[int, int, 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+FIRST_VIEW = ("data/meta.json", "data/facets.json", "data/p/0.json")
+
+
+def _sizes(site: Path, names: list[str]) -> tuple[int, int]:
+    import gzip
+
+    raw = sum((site / n).stat().st_size for n in names)
+    return raw, sum(len(gzip.compress((site / n).read_bytes(), 9)) for n in names)
+
+
+def real_list(source: Path) -> bool:
+    """``paperlist refresh repos`` (the command, in a subprocess) on a copy of a real list against a
+    stand-in that knows every repository it links; then the site's first-view data before and after."""
+    import os
+    import subprocess
+
+    from paperlist.infra import identity
+    from paperlist.project.loader import discover, load_paper
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-refresh-real-"))
+    try:
+        root = tmp / "list"
+        root.mkdir()
+        for name in ("papers", "schema", "vocab"):
+            if (source / name).is_dir():
+                shutil.copytree(source / name, root / name)
+        for name in ("paperlist.yaml", "README.md"):
+            if (source / name).is_file():
+                shutil.copy(source / name, root / name)
+        shutil.rmtree(root / "data", ignore_errors=True)
+        repos: set[str] = set()
+        paths, _ = discover(root)
+        for path in paths:
+            pf = load_paper(path, root)
+            links = pf.data.get("links") if isinstance(pf.data, dict) else None
+            for url in (links.get("code") or []) if isinstance(links, dict) else []:
+                repo = identity.github_repo(url) if isinstance(url, str) else None
+                if repo:
+                    repos.add(repo)
+        env = {**os.environ, "PAPERLIST_NO_CACHE": "1"}
+
+        def site(out: Path) -> None:
+            r = subprocess.run([sys.executable, "-m", "paperlist", "--root", str(root), "site", "--out", str(out)],
+                               env=env, capture_output=True, text=True, check=False)
+            if r.returncode != 0:
+                raise SystemExit(f"site: {r.stderr[-500:]}")
+
+        site(tmp / "before")
+        with FakeGitHub() as gh:
+            gh.graphql_limit = gh.graphql_remaining = ACTIONS_POINTS_PER_HOUR
+            for i, r in enumerate(sorted(repos)):
+                # Stars spread over five orders of magnitude; one in 30 archived, one in 9 idle for years.
+                gh.add_repo(r, stars=int(10 ** ((i * 7919 % 1000) / 200)), archived=i % 30 == 0,
+                            pushed_at="2021-03-01T00:00:00Z" if i % 9 == 0 else "2026-11-20T00:00:00Z")
+            start = time.perf_counter()
+            r = subprocess.run([sys.executable, "-m", "paperlist", "--root", str(root), "refresh", "repos",
+                                "--format", "json"], env={**env, "GITHUB_TOKEN": "bench", "GITHUB_API_URL": gh.url},
+                               capture_output=True, text=True, check=False)
+            wall = time.perf_counter() - start
+        if r.returncode not in (0, 1):
+            raise SystemExit(f"refresh: exit {r.returncode}: {r.stderr[-800:]}")
+        import json
+
+        out = json.loads(r.stdout)
+        expected = math.ceil(len(repos) / MAX_BATCH)
+        data_bytes = sum(p.stat().st_size for p in (root / "data" / "repos").glob("*.json"))
+        print(f"\nReal list ({source}): {out['counts']['papers']:,} papers, {len(repos):,} GitHub repositories")
+        print(f"  refresh repos: {out['queries']:,} queries (model {expected:,}), {out['points']:,} points, "
+              f"{out['counts']['checked']:,} checked, {len(out['archived']):,} archived, wall {wall:.1f} s; "
+              f"data/repos {data_bytes:,} bytes in {len(list((root / 'data' / 'repos').glob('*.json')))} files")
+        site(tmp / "after")
+        b, a = _sizes(tmp / "before", list(FIRST_VIEW)), _sizes(tmp / "after", list(FIRST_VIEW))
+        stars = _sizes(tmp / "after", ["data/stars.json"])
+        print(f"  site first-view data (meta + facets + first chunk): before {b[0]:,} B raw / {b[1]:,} B gzip, "
+              f"after {a[0]:,} B raw / {a[1]:,} B gzip (+{a[1] - b[1]:,} B gzip); data/stars.json, fetched only "
+              f"to sort by stars: {stars[0]:,} B raw / {stars[1]:,} B gzip")
+        return out["queries"] == expected and out["counts"]["checked"] == len(repos)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--run", default="1000,10000", help="sizes also run against the stand-in (comma-separated)")
     ap.add_argument("--shards", type=int, default=4, help="jobs of the scheduled matrix")
     ap.add_argument("--arxiv", type=int, default=1000,
                     help="papers whose arXiv fetch is run against the stand-in arXiv (0: none; 3 s a request)")
+    ap.add_argument("--real", type=Path, default=None,
+                    help="also refresh a copy of this real list against the stand-in and measure its site data")
     args = ap.parse_args()
     run_sizes = {int(x) for x in args.run.split(",") if x}
     usable = ACTIONS_POINTS_PER_HOUR - FLOOR
@@ -218,6 +301,8 @@ def main() -> int:
         print(f"  model {m.arxiv_requests:,} requests, ≥ {m.arxiv_wall:.0f} s; measured {requests:,} requests in "
               f"{wall:.1f} s  {'yes' if ok else 'NO'}")
         failed |= not ok
+    if args.real is not None:
+        failed |= not real_list(args.real)
     return 1 if failed else 0
 
 
