@@ -129,6 +129,37 @@ def test_budget_stop_then_the_next_run_resumes_without_asking_again(tmp_path: Pa
     assert any("left for the next run" in f.message for f in first.findings)
 
 
+def test_a_used_up_budget_mid_run_stops_cleanly_and_keeps_what_was_answered(tmp_path: Path) -> None:
+    names = {f"cvpr{2000 + i}": [f"o{i}/r{j}" for j in range(100)] for i in range(3)}
+    root = project(tmp_path, names)
+    with FakeGitHub() as gh:
+        for repos in names.values():
+            for r in repos:
+                gh.add_repo(r)
+        gh.graphql_remaining = 2  # and no floor: the third query meets GitHub's RATE_LIMITED
+        result = run_refresh_repos(settings(root, gh, budget_floor=0))
+    assert result.stopped_for_budget and result.queries == 2 and result.counts["left"] == 100
+    assert [len(data(root, f)) for f in sorted(names)] == [100, 100, 0]
+    assert result.exit_code == 0  # the next run resumes; nothing is wrong
+
+
+def test_a_hand_edited_data_file_is_not_trusted(tmp_path: Path) -> None:
+    root = project(tmp_path, {"cvpr2020": ["octo/a", "octo/b"]})
+    path = root / "data" / "repos" / "cvpr2020.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"octo/a": {"checked": "2026-13-45", "stars": 1, "archived": False,
+                                           "disabled": False}, "../x": {"checked": "2026-12-07", "gone": True},
+                                "octo/b": {"checked": "2026-12-07", "stars": "many", "archived": False,
+                                           "disabled": False}}))
+    loaded, findings = repodata.load_folder(root, "data/repos", "cvpr2020")
+    assert loaded == {} and findings and "3 entries" in findings[0].message
+    with FakeGitHub() as gh:
+        gh.add_repo("octo/a", stars=1)
+        gh.add_repo("octo/b", stars=2)
+        result = run_refresh_repos(settings(root, gh))
+    assert result.counts["checked"] == 2 and data(root, "cvpr2020")["octo/b"]["stars"] == 2
+
+
 def test_partial_failure_keeps_what_was_learned_and_leaves_the_rest(tmp_path: Path) -> None:
     names = {"cvpr2020": [f"a/r{j}" for j in range(100)], "cvpr2021": [f"b/r{j}" for j in range(100)]}
     root = project(tmp_path, names)

@@ -95,9 +95,12 @@ def repos_command(ctx: Ctx, *, shard: str | None, budget_floor: int, max_age: in
     result = run_refresh_repos(settings)
     payload = result.to_dict()
     if summary is not None:
-        summary.parent.mkdir(parents=True, exist_ok=True)
-        summary.write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                           encoding="utf-8")
+        try:
+            summary.parent.mkdir(parents=True, exist_ok=True)
+            summary.write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                               encoding="utf-8")
+        except OSError as e:
+            raise ExitError(f"--summary {summary}: cannot write it ({e.strerror or e})") from e
     if fmt == "json":
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     else:

@@ -37,6 +37,16 @@ STALE_DAYS = 730  # "no activity for 2 years": no push this long before the chec
 _KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38})/[a-z0-9._-]{1,100}$")
 _FOLDER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def _is_date(value: Any) -> bool:
+    if not (isinstance(value, str) and _DATE.match(value)):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 _FIELDS = ("stars", "archived", "disabled", "pushed", "branch", "license", "checked", "moved_to", "gone")
 
 RepoEntry = dict[str, Any]
@@ -65,7 +75,7 @@ def _clean_entry(value: Any) -> RepoEntry | None:
     if not isinstance(value, dict) or set(value) - set(_FIELDS):
         return None
     checked = value.get("checked")
-    if not (isinstance(checked, str) and _DATE.match(checked)):
+    if not _is_date(checked):
         return None
     out: RepoEntry = {"checked": checked}
     if value.get("gone") is True:
@@ -80,7 +90,7 @@ def _clean_entry(value: Any) -> RepoEntry | None:
             return None
         out[flag] = value[flag]
     pushed = value.get("pushed")
-    if pushed is not None and not (isinstance(pushed, str) and _DATE.match(pushed)):
+    if pushed is not None and not _is_date(pushed):
         return None
     out["pushed"] = pushed
     for text in ("branch", "license"):

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 
 def parse_shard(text: str) -> tuple[int, int]:
-    """``"2/4"`` → ``(2, 4)`` (1-based: 1/4 … 4/4); ValueError when malformed."""
+    """``"2/4"`` → ``(2, 4)`` (1-based: 1/4 … 4/4); ValueError when malformed. At most 256 shards:
+    a GitHub Actions matrix runs at most 256 jobs. (``--shard`` of ``links`` and ``refresh``.)"""
     k_s, sep, n_s = text.partition("/")
     if not sep:
         raise ValueError("expected I/N, e.g. 1/4")
