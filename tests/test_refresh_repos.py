@@ -205,9 +205,10 @@ def test_a_long_secondary_limit_stops_the_run_instead_of_stalling(tmp_path: Path
 
 def test_network_down_changes_nothing_and_exits_3(tmp_path: Path) -> None:
     root = project(tmp_path, {"cvpr2020": ["octo/a", "octo/b"]})
-    repodata.save_folder(root, "data/repos", "cvpr2020", {"octo/a": {
-        "archived": False, "branch": "main", "checked": "2026-01-01", "disabled": False, "license": "MIT",
-        "pushed": "2025-12-01", "stars": 1}})
+    old = {"archived": False, "branch": "main", "checked": "2026-01-01", "disabled": False, "license": "MIT",
+           "pushed": "2025-12-01", "stars": 1}
+    # octo/unlinked is no longer in any paper: a run that could check nothing must not even prune it.
+    repodata.save_folder(root, "data/repos", "cvpr2020", {"octo/a": old, "octo/unlinked": old})
     before = tree_digest(root)
     env = {**os.environ, "GITHUB_TOKEN": "t", "GITHUB_GRAPHQL_URL": "http://127.0.0.1:9/graphql"}
     import subprocess
