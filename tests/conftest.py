@@ -44,3 +44,4 @@ def _offline_services(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     for var in ("GITHUB_API_URL", "PAPERLIST_ARXIV_API", "PAPERLIST_GITHUB_WEB"):
         monkeypatch.setenv(var, CLOSED)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GITHUB_GRAPHQL_URL", raising=False)  # Actions sets it: it would point past the fakes

@@ -21,7 +21,17 @@ hold afterwards. It imitates the behaviours that matter for correctness, not all
 - 422 for an issue or comment body over 65,536 characters;
 - ``fail_next_post_after_processing``: the next POST is carried out, then answered with 502
   (the half-processed request that makes naive clients post twice);
-- rate-limit headers on every answer, and ``rate_limit_remaining`` to simulate exhaustion.
+- rate-limit headers on every answer, and ``rate_limit_remaining`` to simulate exhaustion;
+- ``POST /graphql``: the aliased batch query of ``paperlist refresh repos``
+  (``r0: repository(owner: $o0, name: $n0) {…}`` with variables, plus ``rateLimit {…}``), parsed
+  and answered field by field: a renamed repository answers under its new ``nameWithOwner``, a
+  missing one is ``null`` with a ``NOT_FOUND`` error for its alias, as GitHub does. The GraphQL budget
+  (``graphql_remaining``) goes down by each query's cost (1 point for up to 100 repositories, no
+  connections); at 0 the answer is GitHub's ``RATE_LIMITED`` error. ``graphql_script`` queues special
+  answers for the next queries: ``("502", None)``, ``("secondary", "2")`` (403 with Retry-After 2),
+  ``("429", "1")``, ``("huge", None)`` (a 50 MB body without Content-Length), ``("huge-length", None)``
+  (a 50 MB Content-Length); ``graphql_override[repo]`` replaces one repository's answer object
+  (hostile names, a string star count); every query's asked names are in ``graphql_queries``.
 
 Usage::
 
@@ -57,6 +67,8 @@ class Repo:
     pushed_at: str = "2024-01-01T00:00:00Z"
     default_branch: str = "main"
     renamed_to: str | None = None  # GitHub answers 301 to /repositories/{id} for the old name
+    disabled: bool = False
+    license: str | None = "MIT"
 
     def to_json(self, base: str) -> dict[str, Any]:
         owner, name = self.full_name.split("/", 1)
@@ -100,6 +112,13 @@ class FakeGitHub:
         self.rate_limit_remaining = 1000
         self.token_required = True
         self.git_dir: str | None = None  # a bare repository whose branches are the PRs' heads
+        self.graphql_limit = 5000
+        self.graphql_remaining = 5000
+        self.graphql_reset_at = "2030-01-01T00:00:00Z"
+        self.graphql_script: list[tuple[str, str | None]] = []
+        self.graphql_override: dict[str, Any] = {}
+        self.graphql_queries: list[list[str]] = []  # the owner/name asked, per query answered
+        self.graphql_posts = 0  # every POST /graphql, answered or not
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -126,7 +145,8 @@ class FakeGitHub:
             return self.state.next_id
 
     def add_repo(self, full_name: str, *, archived: bool = False, stars: int = 0,
-                 renamed_to: str | None = None, pushed_at: str = "2024-01-01T00:00:00Z") -> Repo:
+                 renamed_to: str | None = None, pushed_at: str = "2024-01-01T00:00:00Z",
+                 disabled: bool = False, license: str | None = "MIT", default_branch: str = "main") -> Repo:
         """Register a repository; with ``renamed_to`` the old name redirects to the new one."""
         with self.lock:
             if renamed_to is not None:
@@ -134,7 +154,8 @@ class FakeGitHub:
                 repo = Repo(id=target.id, full_name=full_name, renamed_to=renamed_to)
             else:
                 repo = Repo(id=self._new_id(), full_name=full_name, archived=archived,
-                            stargazers_count=stars, pushed_at=pushed_at)
+                            stargazers_count=stars, pushed_at=pushed_at, disabled=disabled, license=license,
+                            default_branch=default_branch)
             self.state.repos[full_name.lower()] = repo
             self.state.issues.setdefault(full_name.lower(), {})
             self.state.pulls.setdefault(full_name.lower(), {})
@@ -354,7 +375,114 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self._handle("GET")
 
         def do_POST(self) -> None:
+            if urlsplit(self.path).path == "/graphql":
+                self._graphql()
+                return
             self._handle("POST")
+
+        # -- GraphQL -----------------------------------------------------------------------
+        def _graphql_send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+            raw = json.dumps(payload).encode()
+            self.send_response(status)
+            all_headers = {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(raw)),
+                           "X-RateLimit-Limit": str(fake.graphql_limit),
+                           "X-RateLimit-Remaining": str(max(fake.graphql_remaining, 0)),
+                           "X-RateLimit-Resource": "graphql", **(headers or {})}
+            for k, v in all_headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def _graphql_huge(self, with_length: bool) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if with_length:
+                self.send_header("Content-Length", str(50 * 1024 * 1024))
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            chunk = b" " * (1024 * 1024)
+            try:
+                self.wfile.write(b'{"data": {"padding": "')
+                for _ in range(50):
+                    self.wfile.write(chunk)
+                self.wfile.write(b'"}}')
+            except OSError:
+                pass  # the client hung up, as it should
+
+        def _graphql(self) -> None:
+            body = self._body()
+            with fake.lock:
+                fake.graphql_posts += 1
+                if not (self.headers.get("Authorization") or "").lower().startswith("bearer "):
+                    self._graphql_send(401, {"message": "Bad credentials"})
+                    return
+                step = fake.graphql_script.pop(0) if fake.graphql_script else None
+                if step is not None:
+                    kind, arg = step
+                    if kind == "502":
+                        self._graphql_send(502, {"message": "Server Error"})
+                        return
+                    if kind == "secondary":
+                        self._graphql_send(403, {"message": "You have exceeded a secondary rate limit. Please "
+                                                            "wait a few minutes before you try again."},
+                                           {"Retry-After": arg or "60"})
+                        return
+                    if kind == "429":
+                        self._graphql_send(429, {"message": "Too Many Requests"}, {"Retry-After": arg or "1"})
+                        return
+                    if kind in ("huge", "huge-length"):
+                        self._graphql_huge(kind == "huge-length")
+                        return
+                if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+                    self._graphql_send(400, {"message": "Problems parsing JSON"})
+                    return
+                status, payload = self._graphql_answer(body["query"], body.get("variables") or {})
+            self._graphql_send(status, payload)
+
+        def _graphql_answer(self, query: str, variables: dict[str, Any]) -> tuple[int, Any]:
+            asks = re.findall(r"(\w+)\s*:\s*repository\(\s*owner\s*:\s*\$(\w+)\s*,\s*name\s*:\s*\$(\w+)\s*\)",
+                              query)
+            # GitHub's formula: connections' requests / 100, at least 1; this query asks no connection.
+            cost = 1
+            if fake.graphql_remaining < cost:
+                return 200, {"errors": [{"type": "RATE_LIMITED",
+                                         "message": "API rate limit exceeded for installation ID 1."}]}
+            fake.graphql_remaining -= cost
+            data: dict[str, Any] = {}
+            errors: list[dict[str, Any]] = []
+            asked: list[str] = []
+            for alias, ov, nv in asks:
+                owner, name = variables.get(ov), variables.get(nv)
+                full = f"{owner}/{name}"
+                asked.append(full)
+                key = full.lower()
+                if key in fake.graphql_override:
+                    data[alias] = fake.graphql_override[key]
+                    continue
+                repo = fake.state.repos.get(key)
+                while repo is not None and repo.renamed_to is not None:
+                    repo = fake.state.repos.get(repo.renamed_to.lower())
+                if repo is None:
+                    data[alias] = None
+                    errors.append({"type": "NOT_FOUND", "path": [alias], "locations": [{"line": 2, "column": 3}],
+                                   "message": f"Could not resolve to a Repository with the name '{full}'."})
+                    continue
+                data[alias] = {
+                    "nameWithOwner": repo.full_name, "stargazerCount": repo.stargazers_count,
+                    "isArchived": repo.archived, "isDisabled": repo.disabled, "pushedAt": repo.pushed_at,
+                    "defaultBranchRef": {"name": repo.default_branch} if repo.default_branch else None,
+                    "licenseInfo": {"spdxId": repo.license} if repo.license else None,
+                }
+            fake.graphql_queries.append(asked)
+            if "rateLimit" in query:
+                data["rateLimit"] = {"cost": cost, "remaining": fake.graphql_remaining,
+                                     "limit": fake.graphql_limit, "resetAt": fake.graphql_reset_at}
+            out: dict[str, Any] = {"data": data}
+            if errors:
+                out["errors"] = errors
+            return 200, out
 
         def do_PATCH(self) -> None:
             self._handle("PATCH")

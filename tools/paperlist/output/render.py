@@ -36,6 +36,7 @@ from paperlist.infra import cachedir
 from paperlist.infra.escape import md_text, md_url
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import PushResult, added_times, publish
+from paperlist.infra.identity import github_repo
 from paperlist.infra.textrules import scrub
 from paperlist.output.entries import ListEntry, load_entries, splice
 from paperlist.output.markers import README
@@ -44,7 +45,8 @@ from paperlist.project.defaults import packaged
 from paperlist.project.index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
 from paperlist.project.keys import folder_name
 from paperlist.project.loader import PAPERS_DIR
-from paperlist.project.settings import DEFAULT_PAGE_BUDGET, SETTINGS_FILE, load_settings
+from paperlist.project.repodata import RepoData, data_files
+from paperlist.project.settings import DEFAULT_PAGE_BUDGET, DEFAULT_REPO_DATA, SETTINGS_FILE, load_settings
 from paperlist.project.vocab import VOCAB_DIR, Vocabulary
 
 LISTS_DIR = "lists"
@@ -84,7 +86,34 @@ BILINGUAL = Words()
 # -- one paper -------------------------------------------------------------------------------------
 
 
-def _links(e: ListEntry, vocab: Vocabulary, w: Words) -> list[str]:
+NO_REPOS = RepoData({})
+
+
+def stars_text(n: int) -> str:
+    """``987``, ``1.2k``, ``12k``, ``3.4M``: short enough to sit beside a link."""
+    if n < 1000:
+        return str(n)
+    if n < 10_000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
+
+
+def _code_note(e: ListEntry, url: str, repos: RepoData, w: Words) -> str:
+    """`` ⭐ 1.2k`` and ``· archived`` after a code link, from data/repos (nothing when unknown)."""
+    facts = repos.facts(e.rel.split("/")[1] if e.rel.count("/") >= 2 else "", github_repo(url))
+    if facts is None:
+        return ""
+    if facts.gone:
+        return w(" (仓库已不存在 gone)", " (gone)")
+    note = f" ⭐ {stars_text(facts.stars or 0)}"
+    if facts.archived:
+        note += w(" 🗄️ 已归档 archived", " 🗄️ archived")
+    return note
+
+
+def _links(e: ListEntry, vocab: Vocabulary, w: Words, repos: RepoData = NO_REPOS) -> list[str]:
     def link(label: str, url: str) -> str:
         return f"[{label}]({md_url(url)})"
 
@@ -94,7 +123,8 @@ def _links(e: ListEntry, vocab: Vocabulary, w: Words) -> list[str]:
     elif e.paper:
         out.append(link(w("📄 论文 Paper", "📄 Paper"), e.paper))
     for i, url in enumerate(e.code):
-        out.append(link(w("💻 代码 Code", "💻 Code") + (f" {i + 1}" if len(e.code) > 1 else ""), url))
+        out.append(link(w("💻 代码 Code", "💻 Code") + (f" {i + 1}" if len(e.code) > 1 else ""), url)
+                   + (_code_note(e, url, repos, w) if repos else ""))
     if e.project:
         out.append(link(w("🌐 项目 Project", "🌐 Project"), e.project))
     if e.video:
@@ -116,7 +146,7 @@ def _topic_label(zh: str, en: str, w: Words) -> str:
     return f"{md_text(zh)} · {md_text(en)}" if w.chinese else md_text(en)
 
 
-def entry_text(e: ListEntry, n: int, vocab: Vocabulary, w: Words = BILINGUAL) -> str:
+def entry_text(e: ListEntry, n: int, vocab: Vocabulary, w: Words = BILINGUAL, repos: RepoData = NO_REPOS) -> str:
     """One numbered list item (several lines), ending in a newline; never more than ENTRY_MAX bytes."""
     head = f"{n}. **{md_text(e.title)}**"
     if e.presentation:
@@ -128,7 +158,7 @@ def entry_text(e: ListEntry, n: int, vocab: Vocabulary, w: Words = BILINGUAL) ->
         # One escape for the joined names: ", " holds nothing to escape, so this equals escaping each.
         shown = md_text(", ".join(e.authors[:MAX_AUTHORS]))
         lines.append(f"   *{shown}{' et al.' if len(e.authors) > MAX_AUTHORS else ''}*  ")
-    links = _links(e, vocab, w)
+    links = _links(e, vocab, w, repos)
     if links:
         lines.append("   " + " · ".join(links))
     text = "\n".join(lines) + "\n"
@@ -201,7 +231,8 @@ class VenueYear:
         return f"{self.name} {self.year}".strip()  # a list without venues: the year alone
 
 
-def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, w: Words) -> list[Section]:
+def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, w: Words,
+              repos: RepoData = NO_REPOS) -> list[Section]:
     tag_order = {t: i for i, t in enumerate(vocab.tags)}
     groups: dict[tuple[bool, str], list[ListEntry]] = defaultdict(list)
     for e in entries:
@@ -215,7 +246,7 @@ def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, w:
         section = Section(_anchor(*parts), (w("研讨会 Workshops · ", "Workshops · ") if workshop else "") + label)
         papers = sorted(groups[(workshop, tag)], key=lambda e: (e.title.casefold(), e.rel))
         for i, e in enumerate(papers, 1):
-            text = entry_text(e, i, vocab, w)
+            text = entry_text(e, i, vocab, w, repos)
             section.entries.append(text)
             section.sizes.append(_bytes(text))
         out.append(section)
@@ -300,10 +331,11 @@ def _counts(n: int, code: int, oral: int, w: Words = BILINGUAL) -> str:
 
 
 def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None,
-                     budget: int = PAGE_BUDGET, words: Words = BILINGUAL) -> tuple[dict[str, str], PageInfo]:
+                     budget: int = PAGE_BUDGET, words: Words = BILINGUAL,
+                     repos: RepoData = NO_REPOS) -> tuple[dict[str, str], PageInfo]:
     """The file(s) of one venue-year: {path: text}, and what the README links to."""
     w = words
-    sections = _sections(vy, entries, vocab, w)
+    sections = _sections(vy, entries, vocab, w, repos)
     code = sum(1 for e in entries if e.code)
     oral = sum(1 for e in entries if (e.presentation or "").lower() == "oral")
     counts = _counts(len(entries), code, oral, w)
@@ -402,11 +434,12 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
 
 def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None = None,
           added: Mapping[str, int] | None = None, screenshot: bool = False,
-          budget: int = PAGE_BUDGET, words: Words = BILINGUAL) -> Generated:
+          budget: int = PAGE_BUDGET, words: Words = BILINGUAL, repos: RepoData = NO_REPOS) -> Generated:
     """Every generated text from the loaded entries: the README block and each page. Pure and deterministic.
 
     ``added`` maps a paper's path to the time it was first committed (None: no git history);
-    ``screenshot`` says whether docs/site-screenshot.png exists.
+    ``screenshot`` says whether docs/site-screenshot.png exists; ``repos`` is data/repos (stars
+    and "archived" beside the code links).
     """
     w = words
     groups = _venue_years(entries, vocab)
@@ -414,7 +447,8 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
     pages: dict[str, str] = {}
     infos: dict[VenueYear, PageInfo] = {}
     for vy in ordered:
-        files, info = build_venue_year(vy, groups[vy], vocab, site_url=site_url, budget=budget, words=w)
+        files, info = build_venue_year(vy, groups[vy], vocab, site_url=site_url, budget=budget, words=w,
+                                       repos=repos)
         pages.update(files)
         infos[vy] = info
     code = sum(1 for e in entries if e.code)
@@ -514,9 +548,11 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
 
     entries, skipped, files = load_entries(root, meanwhile=meanwhile, snap=snap)
     vocab, settings = inputs["vocab"], inputs["settings"]
+    repos = RepoData.load(root, settings.repo_data)
+    skipped += repos.findings
     generated = build(entries, vocab, site_url=settings.site_url, added=inputs["added"],
                       screenshot=(root / SCREENSHOT).is_file(), budget=budget or settings.page_budget,
-                      words=Words(chinese=settings.chinese, venues=settings.has_venues))
+                      words=Words(chinese=settings.chinese, venues=settings.has_venues), repos=repos)
     # Defence in depth: whatever bypassed validation, no generated page carries a control character.
     wanted = {README: splice(current, scrub(generated.readme_block)),
               **{rel: scrub(text) for rel, text in generated.pages.items()}}
@@ -590,8 +626,9 @@ def _digest(text: str) -> str:
 
 def _memo_key(root: Path, budget: int, snap: Snapshot | None) -> str | None:
     """A hash of everything render reads: the papers (by content), the vocabulary, schemas and
-    settings (bytes), git history (HEAD), the screenshot's presence, the page budget and this
-    code. None when there is no cache (no ``snap``), or no commit to name the history by."""
+    settings (bytes), the repository data (data/repos, bytes), git history (HEAD), the screenshot's
+    presence, the page budget and this code. None when there is no cache (no ``snap``), or no commit
+    to name the history by."""
     if snap is None:
         return None
     head = git_head(root)
@@ -606,6 +643,11 @@ def _memo_key(root: Path, budget: int, snap: Snapshot | None) -> str | None:
             inputs += sorted(p for p in (root / folder).iterdir())
         with contextlib.suppress(OSError):
             inputs += sorted(p for p in packaged(folder).iterdir())
+    try:
+        repo_dir = load_settings(root).repo_data
+    except PaperlistError:
+        repo_dir = DEFAULT_REPO_DATA  # the run itself will report the settings
+    inputs += data_files(root, repo_dir)
     for path in inputs:
         parts.append(path.name)
         try:

@@ -24,6 +24,7 @@ SETTINGS_FILE = "paperlist.yaml"
 SETTINGS_SCHEMA = "paperlist.schema.json"
 LANGUAGES = ("en", "zh")  # the languages the tool ships labels for
 DEFAULT_TOPICS = "vocab/tags.yaml"
+DEFAULT_REPO_DATA = "data/repos"  # where `refresh repos` keeps stars and health (project.repodata)
 DEFAULT_PAGE_BUDGET = 400_000  # bytes: a page that would pass this is split
 # Every paper has these; a list with venues adds venue. The rest is the list's choice (fields).
 CORE_FIELDS = ("title", "year", "tags")
@@ -42,6 +43,7 @@ class ListSettings:
     topics: str = DEFAULT_TOPICS
     page_budget: int = DEFAULT_PAGE_BUDGET
     site_url: str | None = None
+    repo_data: str = DEFAULT_REPO_DATA
 
     @property
     def has_venues(self) -> bool:
@@ -105,7 +107,8 @@ def settings_from(raw: dict[str, Any]) -> ListSettings:
         allowed=tuple(fields["allowed"]) if fields.get("allowed") is not None else None,
         topics=raw.get("topics") or DEFAULT_TOPICS,
         page_budget=int(raw.get("page_budget") or DEFAULT_PAGE_BUDGET),
-        site_url=raw.get("site_url") or None)
+        site_url=raw.get("site_url") or None,
+        repo_data=(raw.get("repo_data") or DEFAULT_REPO_DATA).rstrip("/"))
 
 
 def load_settings(root: Path) -> ListSettings:

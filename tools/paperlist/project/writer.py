@@ -209,3 +209,47 @@ def _append_titled(links: CommentedMap, key: str, item: dict[str, str]) -> None:
 def write_atomic(path: Path, text: str) -> None:
     """A crash never leaves half a paper (newline="\n": the same bytes on every platform)."""
     fsutil.write_atomic(path, text)
+
+
+def moved_url(url: str, new_repo: str) -> str:
+    """``url`` pointing at ``new_repo`` (``Owner/name``): the owner and name replaced, the path below
+    the repository (``tree/main/sub``), query and fragment kept.
+
+    >>> moved_url("https://github.com/old/Thing/tree/master/smurf", "New/thing")
+    'https://github.com/New/thing/tree/master/smurf'
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    segs = parts.path.split("/")
+    # ["", owner, name, rest...]; the old name may carry ".git"
+    rest = segs[3:] if len(segs) > 3 else []
+    path = "/" + new_repo + ("/" + "/".join(rest) if rest else "")
+    return urlunsplit(("https", "github.com", path, parts.query, parts.fragment))
+
+
+def replace_code_repo(doc: Any, old_repo: str, new_repo: str) -> list[tuple[str, str]]:
+    """In a round-trip loaded paper, point every ``links.code`` URL of ``old_repo`` (lower-case
+    ``owner/name``) at ``new_repo``; a URL the list already holds under the new name is dropped
+    instead of doubled. Comments and the rest of the file stay as written. Returns (old, new) pairs
+    (new "" for a dropped one)."""
+    links = doc.get("links") if isinstance(doc, dict) else None
+    code = links.get("code") if isinstance(links, dict) else None
+    if not isinstance(code, list):
+        return []
+    changes: list[tuple[str, str]] = []
+    have = {url_key(u) for u in code if isinstance(u, str)}
+    i = 0
+    while i < len(code):
+        url = code[i]
+        if isinstance(url, str) and identity.github_repo(url) == old_repo.lower():
+            new = moved_url(url, new_repo)
+            if url_key(new) in have:
+                del code[i]
+                changes.append((url, ""))
+                continue
+            code[i] = new
+            have.add(url_key(new))
+            changes.append((url, new))
+        i += 1
+    return changes

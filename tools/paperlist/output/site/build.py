@@ -20,6 +20,7 @@ from paperlist.output.entries import entry_from
 from paperlist.output.site import data
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers, paper_paths
+from paperlist.project.repodata import RepoData
 from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Vocabulary
 
@@ -100,7 +101,10 @@ def run_site(settings: SiteSettings) -> Report:
     _check_out(out, root)
     vocab = Vocabulary.load(root)
     papers, skipped, files = load_site_papers(root)
-    site = data.build(papers, vocab, load_settings(root))
+    list_settings = load_settings(root)
+    repos = RepoData.load(root, list_settings.repo_data)
+    skipped += repos.findings
+    site = data.build(papers, vocab, list_settings, repos)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = 0

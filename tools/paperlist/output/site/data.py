@@ -14,7 +14,10 @@ HTML: the page puts every string in with ``textContent``. The layout (docs/site.
   ``tokens.shard_of``), fetched as the reader types; postings are delta-coded paper numbers with
   the fields the token occurs in packed into the low bits, written as a string of base-64
   varints (``varints``): about two characters a posting instead of four or five as numbers;
-- ``data/k/<n>.json``: paper key → number, fetched only to open a permalink.
+- ``data/k/<n>.json``: paper key → number, fetched only to open a permalink;
+- ``data/stars.json``: each paper's most-starred repository's stars (data/repos), fetched only when
+  the reader sorts by stars. The first view carries only the sparse list of papers whose code is
+  archived or inactive (``facets.stale``) and, in each paper's record, its code links' stars.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from paperlist.infra.identity import github_repo
 from paperlist.output.entries import ListEntry
 from paperlist.output.site.tokens import fnv1a, shard_of, tokens
+from paperlist.project.repodata import RepoData, RepoFacts
 from paperlist.project.settings import ListSettings
 from paperlist.project.vocab import Vocabulary
 
@@ -97,11 +102,26 @@ def order(entries: Iterable[SitePaper], vocab: Vocabulary) -> list[SitePaper]:
     return sorted(entries, key=key)
 
 
-def _record(p: SitePaper) -> list[Any]:
+def _code_facts(e: ListEntry, repos: RepoData) -> list[RepoFacts | None]:
+    folder = e.rel.split("/")[1] if e.rel.count("/") >= 2 else ""
+    return [repos.facts(folder, github_repo(u)) for u in e.code]
+
+
+def _record(p: SitePaper, facts: list[RepoFacts | None]) -> list[Any]:
     # Positions are the page's contract (search.js: FIELDS); None keeps them fixed and costs 4 bytes.
     e = p.entry
-    return [paper_key(e.rel), e.title, e.title_zh, list(e.authors), e.arxiv, e.paper, list(e.code),
-            e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other]]
+    rec: list[Any] = [paper_key(e.rel), e.title, e.title_zh, list(e.authors), e.arxiv, e.paper, list(e.code),
+                      e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other]]
+    if any(facts):
+        # Per code link: [stars, 1 when archived, 1 when stale] (null: not known); left out when nothing is.
+        rec.append([None if f is None else [f.stars, int(f.archived), int(f.stale)] for f in facts])
+    return rec
+
+
+def _stale(facts: list[RepoFacts | None]) -> bool:
+    """The paper's code is archived or inactive: every repository we know of is, and we know one."""
+    known = [f for f in facts if f is not None]
+    return bool(known) and all(f.stale for f in known)
 
 
 def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:
@@ -129,11 +149,15 @@ def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:
     return out
 
 
-def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSettings | None = None) -> SiteData:
-    """Every data file of the site, deterministic for the same papers, vocabulary and settings."""
+def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSettings | None = None,
+          repos: RepoData | None = None) -> SiteData:
+    """Every data file of the site, deterministic for the same papers, vocabulary, settings and
+    repository data."""
     settings = settings or ListSettings()
+    repos = repos or RepoData({})
     ordered = order(site_papers, vocab)
     papers = [p.entry for p in ordered]
+    facts = [_code_facts(e, repos) if repos else [] for e in papers]
     venues = sorted({e.venue for e in papers},
                     key=lambda v: (list(vocab.venues).index(v) if v in vocab.venues else len(vocab.venues), v))
     years = sorted({e.year for e in papers}, reverse=True)
@@ -152,11 +176,18 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSet
         "pres": [pres_ix.get(e.presentation or "", 0) for e in papers],
         "workshop": [1 if e.track == "workshop" else 0 for e in papers],
     }
+    has_repos = any(f for fs in facts for f in fs)
+    if has_repos:
+        facets["stale"] = [n for n, fs in enumerate(facts) if _stale(fs)]  # sparse: most code is alive
     files: dict[str, bytes] = {"data/facets.json": _dumps(facets)}
+    if has_repos:
+        files["data/stars.json"] = _dumps([max((f.stars or 0 for f in fs if f is not None), default=0)
+                                           for fs in facts])
 
     chunks = max(1, math.ceil(len(papers) / CHUNK))
     for c in range(chunks):
-        files[f"data/p/{c}.json"] = _dumps([_record(p) for p in ordered[c * CHUNK:(c + 1) * CHUNK]])
+        lo = c * CHUNK
+        files[f"data/p/{c}.json"] = _dumps([_record(p, facts[lo + i]) for i, p in enumerate(ordered[lo:lo + CHUNK])])
 
     postings = _postings(papers)
     total = sum(len(p) for p in postings.values())
@@ -193,6 +224,7 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSet
         "years": years,
         "tags": [{"id": t, "en": vocab_tags[t].en, "zh": vocab_tags[t].zh} for t in tags],
         "presentations": list(PRESENTATIONS) if settings.has_venues else [],
+        "repos": has_repos,  # stars and code health known (data/repos): the page offers the sort and the facet
         # What the list is (paperlist.yaml): the page's heading, its languages, whether it has venues.
         "list": {"title": settings.title, "description": settings.description,
                  "languages": list(settings.languages), "venues": settings.has_venues},

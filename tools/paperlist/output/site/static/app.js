@@ -28,7 +28,7 @@ let generation = 0;
 let typing = false;
 
 function emptyState() {
-  return { q: "", venue: new Set(), year: new Set(), tag: new Set(), pres: new Set(), code: false };
+  return { q: "", venue: new Set(), year: new Set(), tag: new Set(), pres: new Set(), code: false, stale: false, sort: "" };
 }
 
 // -- URL <-> state ---------------------------------------------------------------------------------
@@ -43,6 +43,8 @@ function readUrl() {
     tag: known(p.getAll("tag"), m.tags.map((t) => t.id)),
     pres: known(p.getAll("presentation"), m.presentations),
     code: p.get("code") === "1",
+    stale: m.repos === true && p.get("stale") === "1",
+    sort: m.repos === true && p.get("sort") === "stars" ? "stars" : "",
   };
 }
 
@@ -53,7 +55,9 @@ function stateUrl(st) {
   for (const y of st.year) p.append("year", y);
   for (const t of st.tag) p.append("tag", t);
   if (st.code) p.set("code", "1");
+  if (st.stale) p.set("stale", "1");
   for (const x of st.pres) p.append("presentation", x);
+  if (st.sort) p.set("sort", st.sort);
   const qs = p.toString();
   return qs ? `?${qs}` : location.pathname;
 }
@@ -74,6 +78,7 @@ function filterIndexes() {
     tag: ix(state.tag, m.tags.map((t) => t.id)),
     pres: new Set([...state.pres].map((p) => m.presentations.indexOf(p) + 1).filter((i) => i > 0)),
     code: state.code,
+    stale: state.stale,
   };
 }
 
@@ -96,14 +101,27 @@ async function run() {
   const t1 = performance.now();
   const matched = engine.match(terms, shards);
   const res = engine.filter(matched, filterIndexes());
-  current = { ids: res.ids, terms };
+  let ids = res.ids;
+  if (state.sort === "stars") {
+    let stars;
+    try {
+      stars = await engine.stars();
+    } catch (err) {
+      if (gen === generation) $("count").textContent = `${s.failed} (${err.message})`;
+      $("results").setAttribute("aria-busy", "false");
+      return;
+    }
+    if (gen !== generation) return;
+    ids = engine.byStars(ids, stars);
+  }
+  current = { ids, terms };
   shown = PAGE;
   updateFacets(res.counts);
   $("count").textContent = res.ids.length ? s.count(res.ids.length, engine.n) : s.none;
   const t2 = performance.now();
   let recs;
   try {
-    recs = await engine.records(res.ids.slice(0, shown));
+    recs = await engine.records(ids.slice(0, shown));
   } catch (err) {
     if (gen === generation) $("count").textContent = `${s.failed} (${err.message})`;
     $("results").setAttribute("aria-busy", "false");
@@ -151,6 +169,7 @@ function facetGroups() {
     ...(m.list && m.list.venues === false ? [] : [{ key: "venue", legend: s.venue, items: m.venues.map((v) => ({ value: v.id, label: [v.id], title: lang === "zh" ? v.zh : v.en })) }]),
     { key: "year", legend: s.year, items: m.years.map((y) => ({ value: String(y), label: [String(y)] })) },
     { key: "code", legend: s.code, items: [{ value: "1", label: [s.hasCode] }] },
+    ...(m.repos === true ? [{ key: "stale", legend: s.health, items: [{ value: "1", label: [s.stale] }] }] : []),
     ...(m.presentations.length === 0 ? [] : [{ key: "pres", legend: s.presentation, items: m.presentations.map((p) => ({ value: p, label: [s.pres[p]] })) }]),
     { key: "tag", legend: s.topic, items: m.tags.map((t) => ({ value: t.id, label: both(t) })) },
   ];
@@ -177,7 +196,7 @@ function buildFacets() {
 function syncFacetChecks() {
   for (const box of document.querySelectorAll("#facets input[type=checkbox]")) {
     const key = box.dataset.facet;
-    box.checked = key === "code" ? state.code : state[key].has(box.value);
+    box.checked = key === "code" || key === "stale" ? state[key] : state[key].has(box.value);
   }
 }
 
@@ -189,6 +208,7 @@ function updateFacets(counts) {
     tag: (t) => counts.tag[m.tags.findIndex((x) => x.id === t)],
     pres: (p) => counts.pres[m.presentations.indexOf(p) + 1],
     code: () => counts.code,
+    stale: () => counts.stale,
   };
   for (const li of document.querySelectorAll("#facets li")) {
     const box = li.firstChild;
@@ -200,14 +220,14 @@ function updateFacets(counts) {
   for (const fs of document.querySelectorAll("#facets fieldset")) {
     fs.hidden = [...fs.querySelectorAll("li")].every((li) => li.hidden);
   }
-  $("clear").hidden = !(state.q || state.code || state.venue.size || state.year.size || state.tag.size || state.pres.size);
+  $("clear").hidden = !(state.q || state.code || state.stale || state.venue.size || state.year.size || state.tag.size || state.pres.size);
 }
 
 function onFacet(ev) {
   const box = ev.target;
   if (!(box instanceof HTMLInputElement) || !box.dataset.facet) return;
   const key = box.dataset.facet;
-  if (key === "code") state.code = box.checked;
+  if (key === "code" || key === "stale") state[key] = box.checked;
   else if (box.checked) state[key].add(box.value);
   else state[key].delete(box.value);
   typing = false;
@@ -244,6 +264,9 @@ function applyLang() {
   document.title = s.title;
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = s[node.dataset.i18n];
   $("q").placeholder = s.searchPlaceholder;
+  $("sort-label").textContent = s.sortLabel;
+  $("sort").options[0].textContent = s.sortDefault;
+  $("sort").options[1].textContent = s.sortStars;
   $("lang").textContent = s.language;
   $("lang").setAttribute("aria-label", s.languageLabel);
   $("lang").lang = lang === "zh" ? "en" : "zh";
@@ -303,6 +326,14 @@ async function main() {
   adoptList(engine.meta.list);
   state = readUrl();
   $("q").value = state.q;
+  $("sorting").hidden = engine.meta.repos !== true;
+  $("sort").value = state.sort;
+  $("sort").addEventListener("change", () => {
+    state.sort = $("sort").value === "stars" ? "stars" : "";
+    typing = false;
+    commit(true);
+    run();
+  });
   buildFacets();
   $("q").addEventListener("input", () => {
     state.q = $("q").value;
@@ -315,7 +346,7 @@ async function main() {
   $("facets").addEventListener("change", onFacet);
   $("more").addEventListener("click", showMore);
   $("clear").addEventListener("click", () => {
-    state = emptyState();
+    state = { ...emptyState(), sort: state.sort };
     $("q").value = "";
     syncFacetChecks();
     typing = false;
@@ -351,6 +382,7 @@ async function main() {
   window.addEventListener("popstate", () => {
     state = readUrl();
     $("q").value = state.q;
+    $("sort").value = state.sort;
     syncFacetChecks();
     typing = false;
     run();

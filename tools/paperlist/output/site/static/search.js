@@ -7,7 +7,7 @@ const TITLE = 1, TITLE_ZH = 2, AUTHOR = 4, ARXIV = 8;
 const W_TITLE = 3, W_ZH = 3, W_AUTHOR = 2, W_ARXIV = 6, W_TAG = 2, W_VENUE = 1;
 const PREFIX = 0.6;        // a word the reader is still typing counts a little less
 const MAX_EXPANSIONS = 300; // prefix words looked at per term (short prefixes match many)
-export const FIELDS = ["key", "title", "titleZh", "authors", "arxiv", "paper", "code", "project", "video", "readings", "other"];
+export const FIELDS = ["key", "title", "titleZh", "authors", "arxiv", "paper", "code", "project", "video", "readings", "other", "codeInfo"];
 
 // Postings are base-64 varints (data.py: varints): character code → 5-bit digit (+32 on a last digit).
 const VARINT = new Uint8Array(128);
@@ -66,6 +66,10 @@ export class Engine {
     this.code = Uint8Array.from(f.code);
     this.pres = Uint8Array.from(f.pres);
     this.workshop = Uint8Array.from(f.workshop);
+    // Papers whose code is archived or inactive (data/repos), sent sparse: most code is alive.
+    this.stale = new Uint8Array(n);
+    for (const id of f.stale || []) if (id >= 0 && id < n) this.stale[id] = 1;
+    this.staleCount = (f.stale || []).length;
     let total = 0;
     for (const t of f.tags) total += t.length;
     this.tagStart = new Uint32Array(n + 1);
@@ -129,6 +133,20 @@ export class Engine {
       FIELDS.forEach((name, j) => (rec[name] = row[j]));
       return rec;
     });
+  }
+
+  /** Each paper's stars (its most-starred repository), fetched the first time a reader sorts by them. */
+  stars() {
+    if (!this.starsP) {
+      this.starsP = this.json("data/stars.json").then((a) => Int32Array.from(a));
+      this.starsP.catch(() => (this.starsP = null));
+    }
+    return this.starsP;
+  }
+
+  /** ``ids`` most stars first; equal stars keep their order (rank, or the list's order). */
+  byStars(ids, stars) {
+    return Array.from(ids).map((id, i) => [id, i]).sort((a, b) => stars[b[0]] - stars[a[0]] || a[1] - b[1]).map((x) => x[0]);
   }
 
   /** Paper number for a permalink key, or -1. */
@@ -310,25 +328,27 @@ export class Engine {
     const anyV = f.venue.size === 0, anyY = f.year.size === 0, anyT = f.tag.size === 0, anyP = f.pres.size === 0;
     const counts = {
       venue: new Uint32Array(m.venues.length), year: new Uint32Array(m.years.length),
-      tag: new Uint32Array(m.tags.length), pres: new Uint32Array(m.presentations.length + 1), code: 0,
+      tag: new Uint32Array(m.tags.length), pres: new Uint32Array(m.presentations.length + 1), code: 0, stale: 0,
     };
     const out = [];
-    const { venue, year, code, pres, tagStart, tagFlat } = this;
+    const { venue, year, code, pres, tagStart, tagFlat, stale } = this;
     const visit = (id) => {
       const okV = anyV || vSel[venue[id]] === 1;
       const okY = anyY || ySel[year[id]] === 1;
       const okP = anyP || pSel[pres[id]] === 1;
       const okC = !f.code || code[id] === 1;
+      const okS = !f.stale || stale[id] === 1;
       let okT = anyT;
       if (!okT) for (let k = tagStart[id]; k < tagStart[id + 1]; k++) if (tSel[tagFlat[k]]) { okT = true; break; }
-      const fails = (okV ? 0 : 1) + (okY ? 0 : 1) + (okP ? 0 : 1) + (okC ? 0 : 1) + (okT ? 0 : 1);
+      const fails = (okV ? 0 : 1) + (okY ? 0 : 1) + (okP ? 0 : 1) + (okC ? 0 : 1) + (okT ? 0 : 1) + (okS ? 0 : 1);
       if (fails > 1) return;
       if (fails === 0) out.push(id);
-      if (okY && okP && okC && okT) counts.venue[venue[id]]++;
-      if (okV && okP && okC && okT) counts.year[year[id]]++;
-      if (okV && okY && okC && okT) counts.pres[pres[id]]++;
-      if (okV && okY && okP && okT && code[id]) counts.code++;
-      if (okV && okY && okP && okC) for (let k = tagStart[id]; k < tagStart[id + 1]; k++) counts.tag[tagFlat[k]]++;
+      if (okY && okP && okC && okT && okS) counts.venue[venue[id]]++;
+      if (okV && okP && okC && okT && okS) counts.year[year[id]]++;
+      if (okV && okY && okC && okT && okS) counts.pres[pres[id]]++;
+      if (okV && okY && okP && okT && okS && code[id]) counts.code++;
+      if (okV && okY && okP && okC && okT && stale[id]) counts.stale++;
+      if (okV && okY && okP && okC && okS) for (let k = tagStart[id]; k < tagStart[id + 1]; k++) counts.tag[tagFlat[k]]++;
     };
     if (matched) for (const id of matched.ids) visit(id);
     else for (let id = 0; id < n; id++) visit(id);

@@ -72,6 +72,14 @@ function extLink(label, url) {
 
 const MAX_AUTHORS = 12;
 
+/** 987, 1.2k, 12k, 3.4M (as the README pages write them). */
+export function shortCount(n) {
+  if (n < 1000) return String(n);
+  if (n < 10000) return `${(n / 1000).toFixed(1)}k`.replace(".0k", "k");
+  if (n < 1000000) return `${Math.floor(n / 1000)}k`;
+  return `${(n / 1000000).toFixed(1)}M`.replace(".0M", "M");
+}
+
 /** One paper as an <article>: title (a permalink), Chinese title, authors, facts, links. */
 export function paperArticle(rec, ctx) {
   const { engine, s, lang, terms, anchor } = ctx;
@@ -118,7 +126,19 @@ export function paperArticle(rec, ctx) {
     links.push(a);
   }
   if (rec.paper) links.push(extLink(s.links.paper, rec.paper));
-  rec.code.forEach((u, i) => links.push(extLink(rec.code.length > 1 ? `${s.links.code} ${i + 1}` : s.links.code, u)));
+  rec.code.forEach((u, i) => {
+    const a = extLink(rec.code.length > 1 ? `${s.links.code} ${i + 1}` : s.links.code, u);
+    const info = rec.codeInfo && rec.codeInfo[i];
+    if (a && Array.isArray(info) && Number.isInteger(info[0])) {
+      // Stars and "archived" from data/repos, as text beside the link.
+      const badge = el("span", { class: "stars", title: s.stars(info[0]), text: ` ★ ${shortCount(info[0])}` });
+      const wrap = el("span", { class: "code-link" }, a, badge);
+      if (info[1] === 1) wrap.append(" ", el("span", { class: "archived", text: s.archived }));
+      links.push(wrap);
+    } else {
+      links.push(a);
+    }
+  });
   if (rec.project) links.push(extLink(s.links.project, rec.project));
   if (rec.video) links.push(extLink(s.links.video, rec.video));
   rec.readings.forEach(([t, u], i) => {
