@@ -24,7 +24,7 @@ from paperlist.sources.importer.formats.records import add_field, parse_field_ma
 from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_entries, reading_paper
 from paperlist.sources.importer.ledger import SKIPPED, SkippedRun
 from paperlist.sources.importer.lexer import CJK, title_like
-from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
+from paperlist.sources.importer.model import SourceEntry, Unmapped, Unparsed
 from paperlist.sources.importer.plan import Plan, PlannedWrite, Planner, apply_plan
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
 
@@ -238,7 +238,7 @@ class _Tagger:
                 return tag
         return None
 
-    def tag(self, entry: ListEntry) -> None:
+    def tag(self, entry: SourceEntry) -> None:
         tags: list[str] = []
         missing = False
         for label, line in entry.categories:
@@ -301,7 +301,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     folder_given = any(p.is_dir() for p in settings.paths)
     result = ImportResult(venue=venue, year=settings.year, dry_run=settings.dry_run, accept_loss=settings.accept_loss)
     tagger = _Tagger(vocab, mapping)
-    entries: list[ListEntry] = []
+    entries: list[SourceEntry] = []
     inputs: list[tuple[str, SourceOutput]] = []
     for path, reader in readers:
         source = relpath(path, root)
@@ -360,9 +360,9 @@ def run_import(settings: ImportSettings) -> ImportResult:
 
 
 def _with_venue(out: SourceOutput, venue: str | None, year: int | None, source: str, *,
-                needs_venue: bool = True) -> list[ListEntry]:
+                needs_venue: bool = True) -> list[SourceEntry]:
     """Entries with a venue and a year (their own or the import's); the others are refused, with their line."""
-    kept: list[ListEntry] = []
+    kept: list[SourceEntry] = []
     for entry in out.entries:
         if (entry.venue or venue or not needs_venue) and (entry.year or year):
             kept.append(entry)
@@ -407,7 +407,7 @@ def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, SourceOutpu
         report.ids_out = kept
 
 
-def _orphan_group(entry: ListEntry, venue: str | None, year: int, result: ImportResult) -> PaperGroup:
+def _orphan_group(entry: SourceEntry, venue: str | None, year: int, result: ImportResult) -> PaperGroup:
     """A reading whose paper appears nowhere else: the paper is still recorded, under the best title the
     reading gives, so that its arXiv id is not lost. A later import that lists the paper merges into it."""
     assert entry.reading is not None

@@ -18,7 +18,7 @@ from paperlist.errors import UsageError
 from paperlist.infra import identity
 from paperlist.sources.importer import precision, urls
 from paperlist.sources.importer.lexer import clean_text
-from paperlist.sources.importer.model import ListEntry, Unparsed
+from paperlist.sources.importer.model import SourceEntry, Unparsed
 from paperlist.sources.importer.recall import PaperId, ids_in
 
 # The paper fields a source key can map to ("ignore": read, never imported).
@@ -143,7 +143,7 @@ def _url(text: str) -> str:
 
 @dataclass
 class RecordResult:
-    entry: ListEntry | None
+    entry: SourceEntry | None
     refused: str | None = None  # why the record is not imported (it stays in the ledger with this reason)
     notes: list[str] = field(default_factory=list)
     ids: set[PaperId] = field(default_factory=set)
@@ -177,7 +177,7 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
         if isinstance(value, (dict, list)) and len(repr(value)) > MAX_FIELD:
             raise _Fatal(f"record {number}: field {key!r} holds {len(repr(value)):,} characters "
                          f"(at most {MAX_FIELD:,})")
-    entry = ListEntry(source, line, numbered=True)
+    entry = SourceEntry(source, line, numbered=True)
     entry.lines.append(line)
     result = RecordResult(entry, ids=record_ids(record))
     ranked: dict[str, list[tuple[int, Any]]] = {}
@@ -253,7 +253,7 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
     return result
 
 
-def _links(entry: ListEntry, by_field: dict[str, list[Any]], result: RecordResult) -> None:
+def _links(entry: SourceEntry, by_field: dict[str, list[Any]], result: RecordResult) -> None:
     def texts(name: str) -> list[str]:
         out: list[str] = []
         for value in by_field.get(name, []):

@@ -1,0 +1,26 @@
+"""One definition per idea (issue 18, "the same idea solved several times"): these read the package's
+source, so a second copy of a type, an error or a domain constant fails here before it drifts."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parents[1] / "tools" / "paperlist"
+
+
+def _classes() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(PKG.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                out[node.name].append(str(path.relative_to(PKG)))
+    return out
+
+
+def test_list_entry_names_one_thing() -> None:
+    # The importer's parsed entry is a SourceEntry; ListEntry is a paper as the README lists it.
+    classes = _classes()
+    assert classes["ListEntry"] == ["output/entries.py"]
+    assert classes["SourceEntry"] == ["sources/importer/model.py"]
