@@ -66,14 +66,14 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
                    f"{s.matched!r}) — not added; add it if it fits / 未自动添加", err=True)
     if dry_run:
         for w in plan.writes:
-            sys.stdout.write(f"# {w.rel}: {w.message}\n{w.text}" if len(plan.writes) > 1 or w.kind == "edit"
+            sys.stdout.write(f"# {w.rel}: {w.note}\n{w.text}" if len(plan.writes) > 1 or w.kind == "modify"
                              else w.text)
     elif not result.written:
         if report.errors:
             click.echo("nothing written: fix the error(s) above / 未写入任何文件：请先修复上述错误", err=True)
     else:
         for w in plan.writes:
-            click.echo(f"wrote {w.rel}: {w.message} / {w.message_zh}", err=True)
+            click.echo(f"wrote {w.rel}: {w.note} / {w.note_zh}", err=True)
         click.echo(f"next / 下一步: git add {' '.join(result.written)} && git commit -m 'Add paper' && "
                    "paperlist check --base origin/main", err=True)
     raise SystemExit(result.exit_code)

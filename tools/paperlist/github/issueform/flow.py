@@ -181,7 +181,7 @@ def _build(settings: IssuePrSettings, repo: Repository, request: PaperRequest, w
     ev = settings.event
     branch = branch_for(ev.number)
     planned = plan_request(wt, request)
-    files = [reply.ProposedFile(w.rel, w.text, w.kind, w.note) for w in planned.writes]
+    files = planned.writes
     links = links_for(planned.report, server_url=settings.server_url, repository=settings.repository)
     if not planned.ok:
         result = FlowResult("refused", 1, [f"the paper does not pass validation ({planned.report.errors} error(s))"])

@@ -25,7 +25,7 @@ from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_ent
 from paperlist.sources.importer.ledger import SKIPPED, SkippedRun
 from paperlist.sources.importer.lexer import CJK, title_like
 from paperlist.sources.importer.model import SourceEntry, Unmapped, Unparsed
-from paperlist.sources.importer.plan import Plan, PlannedWrite, Planner, apply_plan
+from paperlist.sources.importer.plan import ImportedPaper, ImportPlan, Planner
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
 
 MAX_INPUT_BYTES = MAX_LIST_BYTES
@@ -84,9 +84,9 @@ class ImportResult:
     dry_run: bool
     accept_loss: bool = False
     sources: list[SourceReport] = field(default_factory=list)
-    added: list[PlannedWrite] = field(default_factory=list)
-    merged: list[PlannedWrite] = field(default_factory=list)
-    unchanged: list[PlannedWrite] = field(default_factory=list)
+    added: list[ImportedPaper] = field(default_factory=list)
+    merged: list[ImportedPaper] = field(default_factory=list)
+    unchanged: list[ImportedPaper] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     notes: list[Unparsed] = field(default_factory=list)
@@ -355,7 +355,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     result.unparsed += plan.refused
     _guard(result, plan, inputs, planner)
     result.added, result.merged, result.unchanged = plan.added, plan.merged, plan.unchanged
-    apply_plan(root, plan, dry_run=settings.dry_run)
+    plan.write_plan(root).apply(dry_run=settings.dry_run)  # raises StaleTarget, writing nothing
     return result
 
 
@@ -374,7 +374,7 @@ def _with_venue(out: SourceOutput, venue: str | None, year: int | None, source: 
     return kept
 
 
-def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, SourceOutput]], planner: Planner) -> None:
+def _guard(result: ImportResult, plan: ImportPlan, inputs: list[tuple[str, SourceOutput]], planner: Planner) -> None:
     """Every paper id of the inputs must be in a paper file the import leaves behind; for records, every
     title too (a record reached a file when its title is there or a planned write names its line)."""
     out_ids: set[PaperId] = set()
