@@ -43,3 +43,50 @@ def test_the_writers_write_only_through_the_plan() -> None:
         text = path.read_text(encoding="utf-8")
         for call in ("write_atomic", "write_text(", "write_bytes(", "os.replace", "fsutil"):
             assert call not in text, f"{path.relative_to(PKG)} writes with {call} instead of a WritePlan"
+
+
+def _sources() -> list[Path]:
+    """The package's code and the site's scripts (not the schema, which is the definition)."""
+    return [p for p in sorted(PKG.rglob("*")) if p.suffix in (".py", ".js") and p.name != "domain.py"]
+
+
+def _code(path: Path, line: str) -> str:
+    """The line without its comment (a comment may name two values as examples)."""
+    return line.split("//", maxsplit=1)[0] if path.suffix == ".js" else line.split(" # ", maxsplit=1)[0]
+
+
+def test_the_year_range_is_defined_only_by_the_schema() -> None:
+    import re
+
+    found = [f"{p.relative_to(PKG)}:{n}" for p in _sources()
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"(?<![\d.])(?:1980|2099|2100)(?![\d.])", line)]
+    assert found == [], f"a second definition of the year range: {found}"
+
+
+def test_the_presentation_values_are_listed_only_by_the_schema() -> None:
+    # A line naming two presentation values is a list of them (a Choice, a regex, a dict, a JS table).
+    import re
+
+    words = re.compile(r"\b(oral|spotlight|highlight|poster)\b", re.I)
+    found = [f"{p.relative_to(PKG)}:{n}: {line.strip()[:80]}" for p in _sources()
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if len({w.lower() for w in words.findall(_code(p, line))}) >= 2]
+    assert found == [], f"a second list of the presentation values: {found}"
+
+
+def test_the_papers_folder_is_named_once() -> None:
+    import re
+
+    found = [f"{p.relative_to(PKG)}:{n}" for p in _sources() if p.name != "keys.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             # a path built from the literal (messages may say "papers/"; that is prose)
+             if re.search(r"""PAPERS_DIR\s*=|/\s*["']papers["']|f["']papers/\{|\(["']papers/?["']\)""", line)]
+    assert found == [], found
+
+
+def test_the_first_tag_rule_is_written_once() -> None:
+    found = [f"{p.relative_to(PKG)}:{n}" for p in _sources() if p.name != "entries.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if "tags[0]" in line or "tags[:1]" in line]
+    assert found == [], f"a second first-tag rule (use ListEntry.primary_tag): {found}"

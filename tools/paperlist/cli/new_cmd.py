@@ -4,7 +4,8 @@ import sys
 
 import click
 
-from paperlist.cli.common import Ctx, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, handle_errors, pass_ctx, year_option
+from paperlist.domain import PRESENTATIONS
 from paperlist.output.reporting import REPORTERS
 
 
@@ -14,7 +15,7 @@ from paperlist.output.reporting import REPORTERS
                    "come from arXiv unless given.")
 @click.option("--title", help="The paper's title, for a paper without arXiv (or to override arXiv's).")
 @click.option("--venue", help="Venue id or name from vocab/venues.yaml, e.g. CVPR (needed for a new paper).")
-@click.option("--year", type=click.IntRange(1980, 2099), help="Year of the venue (needed for a new paper).")
+@year_option("Year of the venue (needed for a new paper).")
 @click.option("--author", "authors", multiple=True, help="Author name(s); repeat, or separate with commas.")
 @click.option("--tag", "tags", multiple=True,
               help="Tag id, English or Chinese name from vocab/tags.yaml; repeat for more (first = section). "
@@ -23,7 +24,7 @@ from paperlist.output.reporting import REPORTERS
 @click.option("--project", help="Project page URL; on a paper already listed, added to its file.")
 @click.option("--paper-url", help="The paper's URL when it is not on arXiv (e.g. CVF open access).")
 @click.option("--title-zh", help="Chinese title (中文标题).")
-@click.option("--presentation", type=click.Choice(["oral", "spotlight", "highlight", "poster"]))
+@click.option("--presentation", type=click.Choice(PRESENTATIONS))
 @click.option("--workshop", is_flag=True, help="A workshop paper.")
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @pass_ctx

@@ -260,7 +260,7 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         raise UsageError(f"--venue {request.venue}: this list has no venues (venues: [] in paperlist.yaml)")
     venue_id = (vocab.resolve_venue(request.venue) or request.venue) if request.venue else None
     placed = request.year is not None and (venue_id is not None or not shown.has_venues)
-    folder = f"papers/{keys.folder_name(venue_id, request.year)}/" if placed and request.year else "papers/"
+    folder = f"{keys.folder_path(venue_id, request.year)}/" if placed and request.year else f"{keys.PAPERS_DIR}/"
 
     # 1. arXiv ids: syntax first (no request for what cannot be an id), then one batched look-up.
     ids: list[str] = []

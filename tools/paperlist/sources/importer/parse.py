@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from paperlist.domain import ANNOTATION_WORDS, PRESENTATION_WORDS
 from paperlist.sources.importer import lexer, markdown, precision, urls
 from paperlist.sources.importer.ledger import FIELD, SKIPPED, STRUCTURE, Ledger
 from paperlist.sources.importer.lexer import (
@@ -37,8 +38,8 @@ from paperlist.sources.importer.recall import ids_in
 _CATEGORY_SPLIT = re.compile(r"\s*[/／;；+＋、,，]\s*")
 _TRAILING_VENUE = re.compile(
     r"\s*[(（\[]\s*(?:CVPR|ICCV|ECCV|WACV|NeurIPS|ICLR|ICML|AAAI)\s*['’-]?\s*\d{2,4}\s*"
-    r"(?:[|｜,，]?\s*(?P<kind>oral|spotlight|poster|workshop|highlight))?\s*[)）\]]\s*$", re.I)
-_PRESENTATION = re.compile(r"^\s*(oral|spotlight|highlight|poster)(?:\s+(?:paper|presentation))?\s*$", re.I)
+    rf"(?:[|｜,，]?\s*(?P<kind>{ANNOTATION_WORDS}))?\s*[)）\]]\s*$", re.I)
+_PRESENTATION = re.compile(rf"^\s*({PRESENTATION_WORDS})(?:\s+(?:paper|presentation))?\s*$", re.I)
 _INLINE_LABEL = re.compile(r"\s(?P<label>[^\s:：]{1,12})\s*[:：]\s*(?=https?://)")
 _DIGIT_SPLIT = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=\s|$|[,，;；])")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&)\s*")

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from paperlist.domain import year_problem
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report, Severity
 from paperlist.infra import identity
@@ -288,8 +289,8 @@ def run_import(settings: ImportSettings) -> ImportResult:
         venue = settings.venue if settings.venue in vocab.venues else vocab.resolve_venue(settings.venue)
         if venue is None:
             raise UsageError(f"unknown venue {settings.venue!r}; known: {', '.join(vocab.venues)}")
-    if settings.year is not None and not 1980 <= settings.year <= 2099:
-        raise UsageError(f"year {settings.year} is out of range")
+    if settings.year is not None and (said := year_problem(settings.year)):
+        raise UsageError(said[0])
     mapping, fields = load_map_file(settings.mapping, vocab) if settings.mapping else ({}, {})
     fields.update(parse_field_map(settings.fields))
     files = list_files(settings.paths)
