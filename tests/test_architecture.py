@@ -11,7 +11,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "tools" / "paperlist"
 # Lowest first; findings.py and errors.py are the shared vocabulary every layer uses.
 LAYERS = ["infra", "project", "checks", "sources", "output", "github", "cli"]
-SHARED = {"findings", "errors", "__version__"}
+SHARED = {"findings", "errors", "domain", "__version__"}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

@@ -11,12 +11,13 @@ import pytest
 import yaml
 
 from paperlist.checks.validate import validate
+from paperlist.errors import StaleTarget
 from paperlist.project import writer
 from paperlist.project.loader import discover, load_paper
 from paperlist.project.vocab import Vocabulary
 from paperlist.sources.importer import ImportSettings, import_list, parse_list, run_import
 from paperlist.sources.importer.emit import fast_text, plain_data
-from paperlist.sources.importer.plan import PlanError, Planner, apply_plan
+from paperlist.sources.importer.plan import Planner
 from paperlist.sources.importer.recall import ids_by_line
 from projectkit import REPO, SHARED, add_paper, make_project, run_cli, tree_digest
 
@@ -214,8 +215,8 @@ def test_apply_refuses_a_plan_whose_target_changed(project: Path) -> None:
     target = project / plan.merged[0].rel
     target.write_text(target.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8")
     before = tree_digest(project)
-    with pytest.raises(PlanError, match="changed since"):
-        apply_plan(project, plan, dry_run=False)
+    with pytest.raises(StaleTarget, match="changed since"):
+        plan.write_plan(project).apply()
     assert tree_digest(project) == before
 
 

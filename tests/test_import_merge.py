@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from paperlist.checks.validate import validate
-from paperlist.errors import UsageError
+from paperlist.errors import StaleTarget
 from paperlist.project.loader import load_paper
 from paperlist.sources.importer import import_list
 from projectkit import make_project
@@ -85,6 +85,6 @@ def test_never_writes_through_a_symlinked_folder(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (root / "papers" / "cvpr2031").symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(UsageError, match="symbolic link"):
+    with pytest.raises(StaleTarget, match="symbolic link"):
         import_list(root, FIXTURES / "variants.md", "CVPR", 2031)
     assert list(elsewhere.iterdir()) == []

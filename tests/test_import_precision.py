@@ -17,7 +17,7 @@ from paperlist.checks.validate import validate
 from paperlist.project.loader import discover, load_paper
 from paperlist.project.vocab import Vocabulary
 from paperlist.sources.importer import ImportSettings, parse_list, run_import
-from paperlist.sources.importer.model import ListEntry
+from paperlist.sources.importer.model import SourceEntry
 from paperlist.sources.importer.precision import Headings, judge
 from projectkit import REPO, make_project, run_cli
 
@@ -105,8 +105,8 @@ def test_badges_say_oral_and_badge_pictures_are_no_links(project: Path) -> None:
 def test_judge_rules_one_by_one() -> None:
     heads = Headings(["## 73.Object Re-identification", "# Scene Text Spotting #"])
 
-    def entry(title: str, **kw: Any) -> ListEntry:
-        e = ListEntry("x.md", 1, title=title)
+    def entry(title: str, **kw: Any) -> SourceEntry:
+        e = SourceEntry("x.md", 1, title=title)
         for k, v in kw.items():
             setattr(e, k, v)
         return e

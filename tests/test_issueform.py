@@ -65,7 +65,7 @@ def test_windows_line_endings_and_no_response_are_read_as_github_writes_them() -
     ({"authors": "Alice &#64;Bob"}, "contains HTML"),
     ({"year": "2021; rm -rf /"}, "is 14 characters long; at most 10"),
     ({"year": "20x1"}, "four digits"),
-    ({"year": "1850"}, "four digits"),
+    ({"year": "1850"}, "year 1850 is out of range (1980-2099)"),  # the words validate and new use
     ({"venue": "../../etc/passwd"}, "choose the venue from the list"),
     ({"tags": "../../etc"}, "unknown tag '../../etc'"),
     ({"arxiv": "../2103.09460"}, "is not an arXiv id"),

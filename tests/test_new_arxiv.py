@@ -231,7 +231,7 @@ def test_plan_and_apply_as_the_issue_workflow_uses_them(tmp_path: Path, api: Fak
     req = NewRequest(venue="CVPR", year=2021, arxiv=("2103.09460",), tags=("目标检测",),
                      code=("https://github.com/megvii-model/YOLOF",))
     plan = plan_new(root, req, ArxivClient(api.url, min_interval=0))
-    assert plan.ok and [w.kind for w in plan.writes] == ["create"] and plan.arxiv_requests == 1
+    assert plan.ok and [w.kind for w in plan.writes] == ["add"] and plan.arxiv_requests == 1
     assert not (root / plan.writes[0].rel).exists()  # planning never writes
     assert apply(plan) == [plan.writes[0].rel]
     with pytest.raises(PlanError):

@@ -21,7 +21,7 @@ from paperlist.github.check import CheckSettings
 from paperlist.infra.gitdiff import PushResult
 from paperlist.output.render import PublishReadmeSettings, RenderSettings, run_publish_readme, run_render
 from paperlist.output.site import SiteSettings
-from paperlist.sources.new import NewRequest, NewResult, NewSettings, Plan, run_new
+from paperlist.sources.new import NewPlan, NewRequest, NewResult, NewSettings, run_new
 from projectkit import add_paper, make_project, tree_digest
 from support.linkservers import LinkFarm, make_link_project
 
@@ -174,7 +174,7 @@ def test_each_command_builds_its_settings(tmp_path: Path, monkeypatch: pytest.Mo
     where, argv, expected, result = case
     seen: list[Any] = []
     if result is None:  # run_new's result holds the plan the command prints
-        result = NewResult(Plan(tmp_path))
+        result = NewResult(NewPlan(tmp_path))
     monkeypatch.setattr(where, _fake(seen, result))
     monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

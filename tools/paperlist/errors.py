@@ -13,3 +13,12 @@ class ConfigError(PaperlistError):
 
 class UsageError(PaperlistError):
     """The command was called with arguments that cannot work."""
+
+
+class PlanError(PaperlistError):
+    """A plan of writes cannot be applied (it has errors, or names a path it may not write); nothing
+    was written. Every writer (``paperlist new``, ``import``, the issue form) raises this family."""
+
+
+class StaleTarget(PlanError):
+    """A planned write no longer fits the files on disk (the message says which and why)."""

@@ -18,12 +18,14 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
+from paperlist.domain import year_problem
 from paperlist.findings import Finding, Report
 from paperlist.project import keys
 from paperlist.project.configfile import read_schema, schema_path, validator_for
 from paperlist.project.defaults import resolve
 from paperlist.project.index import Codec, derive, fingerprint
-from paperlist.project.loader import PAPERS_DIR, PaperFile, relpath
+from paperlist.project.keys import PAPERS_DIR
+from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import Papers, is_paper_path, paper_paths
 from paperlist.project.settings import SETTINGS_FILE, ListSettings, check_settings, load_settings
 from paperlist.project.vocab import SCHEMA_DIR, VOCAB_DIR, Vocabulary
@@ -136,7 +138,7 @@ class Checker:
         year = data.get("year")
         placed = venue in self.vocab.venues if self.settings.has_venues else True
         if (isinstance(title, str) and placed and isinstance(year, int)
-                and not isinstance(year, bool) and 1980 <= year <= 2099):
+                and not isinstance(year, bool) and year_problem(year) is None):
             out.extend(self._location(pf, title, venue if self.settings.has_venues else None, year))
 
         authors = data.get("authors")
@@ -279,6 +281,9 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
         message = f"{where} is {n} characters; " + (
             f"at most {err.validator_value} allowed" if v == "maxLength" else "it must not be empty")
         kw["message_zh"] = f"{where} 长度不符合要求"
+    elif v in ("minimum", "maximum") and path == ["year"] and isinstance(err.instance, int) and (
+            said := year_problem(err.instance)):
+        message, kw["message_zh"] = said  # the words every command uses for a year out of range
     elif v in ("minimum", "maximum"):
         message = f"{where} {err.instance} is out of range ({'at least' if v == 'minimum' else 'at most'} " \
                   f"{err.validator_value})"

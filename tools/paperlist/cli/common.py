@@ -14,13 +14,15 @@ from typing import Any, TypeVar
 
 import click
 
+from paperlist.domain import YEAR_MAX, YEAR_MIN, year_problem
 from paperlist.errors import PaperlistError
 from paperlist.findings import EXIT_NETWORK, Report
 from paperlist.output.reporting import FORMATS, REPORTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["EXIT_NETWORK", "Ctx", "ExitError", "emit", "files_argument", "format_option", "handle_errors", "pass_ctx"]
+__all__ = ["EXIT_NETWORK", "Ctx", "ExitError", "emit", "files_argument", "format_option", "handle_errors", "pass_ctx",
+           "year_option"]
 
 
 @dataclass
@@ -45,6 +47,19 @@ def handle_errors(func: F) -> F:
             raise ExitError(str(e)) from e
 
     return wrapper  # type: ignore[return-value]
+
+
+def year_option(help_text: str) -> Callable[[F], F]:
+    """``--year``: a paper's year, refused in the words every command uses (``paperlist.domain``)."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+        said = year_problem(value) if value is not None else None
+        if said:
+            raise click.BadParameter(said[0], ctx, param)
+        return value
+
+    return click.option("--year", type=int, callback=check, metavar="YEAR",
+                        help=f"{help_text}  [{YEAR_MIN}-{YEAR_MAX}]")
 
 
 def format_option(func: F) -> F:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from paperlist.cli.common import Ctx, ExitError, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, ExitError, handle_errors, pass_ctx, year_option
 from paperlist.sources.importer import ImportResult, ImportSettings, run_import
 
 
@@ -64,7 +64,7 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--venue", help="Venue id from the list's venues (paperlist.yaml; JSON/CSV records may name their own); "
               "not in a list without venues.")
-@click.option("--year", type=int, help="Conference year, e.g. 2021 (JSON/CSV records may name their own).")
+@year_option("Conference year, e.g. 2021 (JSON/CSV records may name their own).")
 @click.option("--dry-run", is_flag=True, help="Parse, plan and report; write nothing.")
 @click.option("--accept-loss", is_flag=True,
               help="Exit 0 even when paper ids of the input reach no paper file (they are still listed).")

@@ -4,7 +4,8 @@ import sys
 
 import click
 
-from paperlist.cli.common import Ctx, handle_errors, pass_ctx
+from paperlist.cli.common import Ctx, handle_errors, pass_ctx, year_option
+from paperlist.domain import PRESENTATIONS
 from paperlist.output.reporting import REPORTERS
 
 
@@ -14,7 +15,7 @@ from paperlist.output.reporting import REPORTERS
                    "come from arXiv unless given.")
 @click.option("--title", help="The paper's title, for a paper without arXiv (or to override arXiv's).")
 @click.option("--venue", help="Venue id or name from vocab/venues.yaml, e.g. CVPR (needed for a new paper).")
-@click.option("--year", type=click.IntRange(1980, 2099), help="Year of the venue (needed for a new paper).")
+@year_option("Year of the venue (needed for a new paper).")
 @click.option("--author", "authors", multiple=True, help="Author name(s); repeat, or separate with commas.")
 @click.option("--tag", "tags", multiple=True,
               help="Tag id, English or Chinese name from vocab/tags.yaml; repeat for more (first = section). "
@@ -23,7 +24,7 @@ from paperlist.output.reporting import REPORTERS
 @click.option("--project", help="Project page URL; on a paper already listed, added to its file.")
 @click.option("--paper-url", help="The paper's URL when it is not on arXiv (e.g. CVF open access).")
 @click.option("--title-zh", help="Chinese title (中文标题).")
-@click.option("--presentation", type=click.Choice(["oral", "spotlight", "highlight", "poster"]))
+@click.option("--presentation", type=click.Choice(PRESENTATIONS))
 @click.option("--workshop", is_flag=True, help="A workshop paper.")
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @pass_ctx
@@ -66,14 +67,14 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
                    f"{s.matched!r}) — not added; add it if it fits / 未自动添加", err=True)
     if dry_run:
         for w in plan.writes:
-            sys.stdout.write(f"# {w.rel}: {w.message}\n{w.text}" if len(plan.writes) > 1 or w.kind == "edit"
+            sys.stdout.write(f"# {w.rel}: {w.note}\n{w.text}" if len(plan.writes) > 1 or w.kind == "modify"
                              else w.text)
     elif not result.written:
         if report.errors:
             click.echo("nothing written: fix the error(s) above / 未写入任何文件：请先修复上述错误", err=True)
     else:
         for w in plan.writes:
-            click.echo(f"wrote {w.rel}: {w.message} / {w.message_zh}", err=True)
+            click.echo(f"wrote {w.rel}: {w.note} / {w.note_zh}", err=True)
         click.echo(f"next / 下一步: git add {' '.join(result.written)} && git commit -m 'Add paper' && "
                    "paperlist check --base origin/main", err=True)
     raise SystemExit(result.exit_code)

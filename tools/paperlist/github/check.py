@@ -23,7 +23,7 @@ from paperlist.findings import Finding, Report
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
 from paperlist.output.markers import README, generated_block
-from paperlist.project.loader import PAPERS_DIR
+from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.papers import load_papers
 
 REPORT_VERSION = 1

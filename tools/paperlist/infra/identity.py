@@ -11,6 +11,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from paperlist.domain import ANNOTATION_WORDS
+
 # New-style ids (0704.0001 … 1412.9999, then 1501.00001 …) and old-style archive/YYMMNNN.
 _ARXIV_NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _ARXIV_OLD = r"(?P<old>[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})"
@@ -135,7 +137,7 @@ _TRAILING_TRANSLATION = re.compile(
 )
 _TRAILING_VENUE = re.compile(
     r"\s*[\(（\[【]?\s*(?:cvpr|iccv|eccv|wacv|neurips|nips|iclr|icml|aaai)[\s'-]*(?:\d{2}|\d{4})?"
-    r"(?:\s*(?:oral|spotlight|poster|workshop))?\s*[\)）\]】]?\s*$",
+    rf"(?:\s*(?:{ANNOTATION_WORDS}))?\s*[\)）\]】]?\s*$",
     re.I,
 )
 _CLOSERS = (")", "）", "】")

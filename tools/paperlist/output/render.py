@@ -43,8 +43,7 @@ from paperlist.output.markers import README
 from paperlist.project.configfile import SCHEMA_DIR
 from paperlist.project.defaults import packaged
 from paperlist.project.index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
-from paperlist.project.keys import folder_name
-from paperlist.project.loader import PAPERS_DIR
+from paperlist.project.keys import PAPERS_DIR, folder_name
 from paperlist.project.repodata import RepoData, data_files
 from paperlist.project.settings import DEFAULT_PAGE_BUDGET, DEFAULT_REPO_DATA, SETTINGS_FILE, load_settings
 from paperlist.project.vocab import VOCAB_DIR, Vocabulary

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from paperlist.infra import cachedir
-from paperlist.project.loader import PAPERS_DIR, PaperFile, blob_id, discover, relpath
+from paperlist.project.keys import PAPERS_DIR
+from paperlist.project.loader import PaperFile, blob_id, discover, relpath
 from paperlist.project.papers import map_papers_chunks
 
 T = TypeVar("T")

@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 
+PAPERS_DIR = "papers"  # every paper file lives under it, at <venue><year>/<key>.yaml
 MAX_KEY = 80
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SUFFIX = re.compile(r"^(?P<key>.+?)-(?P<n>[2-9]|[1-9][0-9]+)$")
@@ -53,4 +54,9 @@ def folder_name(venue: str | None, year: int) -> str:
 
 
 def expected_path(venue: str | None, year: int, title: str) -> str:
-    return f"papers/{folder_name(venue, year)}/{paper_key(title)}.yaml"
+    return f"{folder_path(venue, year)}/{paper_key(title)}.yaml"
+
+
+def folder_path(venue: str | None, year: int) -> str:
+    """``papers/cvpr2021``: the folder a venue-year's paper files live in."""
+    return f"{PAPERS_DIR}/{folder_name(venue, year)}"

@@ -29,8 +29,8 @@ from yaml._yaml import CParser  # libyaml's event parser (what yaml.CParser name
 
 from paperlist.findings import Finding
 from paperlist.infra.textrules import BAD_CHARS, find_bad_char, scrub
+from paperlist.project.keys import PAPERS_DIR
 
-PAPERS_DIR = "papers"
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 16
 MAX_NODES = 5000

@@ -26,7 +26,8 @@ from typing import TypeVar
 
 from paperlist.findings import Finding
 from paperlist.infra.parallel import Chunks, pmap_chunks
-from paperlist.project.loader import PAPERS_DIR, PaperFile, discover, load_paper
+from paperlist.project.keys import PAPERS_DIR
+from paperlist.project.loader import PaperFile, discover, load_paper
 
 R = TypeVar("R")
 

@@ -1,8 +1,9 @@
 """Adding papers for contributors who would rather not write YAML: ``paperlist new`` and the issue form.
 
 ``plan_new`` turns a request (arXiv ids and/or a title, venue, year, tags, links) into a
-``Plan``: the files it would create or edit, the findings that stop it, and tag suggestions.
-It never writes; ``apply`` does, all or nothing, and only a plan without errors. The CLI and
+``NewPlan``: the files it would add or modify (``FileWrite``s of the one plan of writes,
+``paperlist.infra.writeplan``), the findings that stop it, and tag suggestions. It never writes;
+``apply`` does, all or nothing, and only a plan without errors. The CLI and
 the issue-to-pull-request workflow call the same two functions, so a contributor gets the same
 answer from both.
 
@@ -20,14 +21,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from paperlist.checks.validate import Checker
-from paperlist.errors import PaperlistError, UsageError
+from paperlist.errors import PlanError, UsageError
 from paperlist.findings import Finding, Report
-from paperlist.infra import fsutil, identity
+from paperlist.infra import identity
 from paperlist.infra.arxiv import ArxivClient, ArxivError, ArxivPaper
 from paperlist.infra.textrules import BadChar, find_bad_char
+from paperlist.infra.writeplan import FileWrite, WritePlan
 from paperlist.project import keys, writer
 from paperlist.project.loader import PaperFile, load_paper, load_text
 from paperlist.project.settings import load_settings
@@ -36,10 +38,6 @@ from paperlist.project.vocab import Term, Vocabulary, normalize_label
 MAX_IDS = 20  # one request, one form: a batch bigger than this is a list import, not a contribution
 MAX_FIELD = 2000  # request fields longer than this are refused before anything else looks at them
 _ONE_LINE = re.compile(r"[\t\n]")  # a title or a name is one line (the rest is textrules' rule)
-
-
-class PlanError(PaperlistError):
-    """``apply`` refused: the plan has errors, or a file changed since it was planned."""
 
 
 @dataclass(frozen=True)
@@ -60,17 +58,8 @@ class NewRequest:
     workshop: bool = False
 
 
-@dataclass(frozen=True)
-class PlannedWrite:
-    """One file the plan writes: a new paper (``create``) or links added to a listed one (``edit``)."""
-
-    rel: str
-    text: str
-    kind: Literal["create", "edit"]
-    message: str
-    message_zh: str
-    added: tuple[str, ...] = ()
-    before: str | None = None  # an edit's text when planned: apply refuses if the file changed since
+# The JSON report's words for the two kinds of write (unchanged since before the one plan type).
+REPORT_KIND = {"add": "create", "modify": "edit"}
 
 
 @dataclass(frozen=True)
@@ -97,9 +86,12 @@ class PlannedPaper:
 
 
 @dataclass
-class Plan:
+class NewPlan:
+    """What ``paperlist new`` would do: its writes (a new paper is an ``add``, links added to a listed
+    paper a ``modify``), the findings that stop it, and tag suggestions."""
+
     root: Path
-    writes: list[PlannedWrite] = field(default_factory=list)
+    writes: list[FileWrite] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     suggestions: list[TagSuggestion] = field(default_factory=list)
     papers: list[PlannedPaper] = field(default_factory=list)
@@ -115,9 +107,13 @@ class Plan:
         return bool(self.writes) and not self.errors
 
     @property
+    def write_plan(self) -> WritePlan:
+        return WritePlan(self.root, list(self.writes))
+
+    @property
     def report(self) -> Report:
         meta: dict[str, Any] = {
-            "writes": [{"path": w.rel, "kind": w.kind, "added": list(w.added)} for w in self.writes],
+            "writes": [{"path": w.rel, "kind": REPORT_KIND[w.kind], "added": list(w.fields)} for w in self.writes],
             "suggested_tags": {s.paper_rel: [] for s in self.suggestions},
         }
         for s in self.suggestions:
@@ -243,7 +239,7 @@ def _existing_by_arxiv(root: Path, ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None) -> Plan:
+def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None) -> NewPlan:
     """Plan the files ``request`` adds or edits; see the module docstring. Never writes.
 
     Raises UsageError for a request that cannot work whatever arXiv says (no id and no title,
@@ -259,12 +255,12 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         raise UsageError("; ".join(problems))
     vocab = Vocabulary.load(root)
     shown = load_settings(root)
-    plan = Plan(root=root)
+    plan = NewPlan(root=root)
     if request.venue and not shown.has_venues:
         raise UsageError(f"--venue {request.venue}: this list has no venues (venues: [] in paperlist.yaml)")
     venue_id = (vocab.resolve_venue(request.venue) or request.venue) if request.venue else None
     placed = request.year is not None and (venue_id is not None or not shown.has_venues)
-    folder = f"papers/{keys.folder_name(venue_id, request.year)}/" if placed and request.year else "papers/"
+    folder = f"{keys.folder_path(venue_id, request.year)}/" if placed and request.year else f"{keys.PAPERS_DIR}/"
 
     # 1. arXiv ids: syntax first (no request for what cannot be an id), then one batched look-up.
     ids: list[str] = []
@@ -372,7 +368,7 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
             found = [f for f in found if not (f.check == "schema" and "tags" in f.message)]
         plan.findings.extend(_about_source(f, paper) for f in found)
         pfs.append(pf)
-        plan.writes.append(PlannedWrite(rel, text, "create", "a new paper file", "新建论文文件"))
+        plan.writes.append(FileWrite.add(rel, text, note="a new paper file", note_zh="新建论文文件"))
     if pfs:
         plan.findings.extend(_duplicates(root, pfs))
     return plan
@@ -415,7 +411,7 @@ def _duplicates(root: Path, pfs: list[PaperFile]) -> list[Finding]:
     return out
 
 
-def _plan_edit(plan: Plan, paper: PlannedPaper, data: dict[str, Any]) -> None:
+def _plan_edit(plan: NewPlan, paper: PlannedPaper, data: dict[str, Any]) -> None:
     """A listed paper: add the request's links to its file, or refuse naming the file."""
     assert paper.existing is not None
     rel = paper.existing
@@ -457,19 +453,16 @@ def _plan_edit(plan: Plan, paper: PlannedPaper, data: dict[str, Any]) -> None:
     plan.findings.append(_finding(rel, f"arXiv {paper.arxiv} is already on the list as {rel}: adds {what}",
                                   f"arXiv {paper.arxiv} 已在列表中（{rel}）：补充 {what}", check="new",
                                   severity="notice", duplicate_of=rel, arxiv=paper.arxiv))
-    plan.writes.append(PlannedWrite(rel, text, "edit", f"adds {what} to a listed paper", f"为已有论文补充 {what}",
-                                    added=tuple(added), before=pf.text))
+    plan.writes.append(FileWrite.modify(rel, text, pf.text, note=f"adds {what} to a listed paper",
+                                        note_zh=f"为已有论文补充 {what}", fields=added))
 
 
-def apply(plan: Plan) -> list[str]:
-    """Write the plan's files (all or nothing as far as checking goes); returns the paths written."""
+def apply(plan: NewPlan) -> list[str]:
+    """Write the plan's files, all or none; returns the paths written. Raises ``PlanError`` for a plan
+    with errors and ``StaleTarget`` (a ``PlanError``) when a file changed since it was planned."""
     if plan.errors:
         raise PlanError(f"the plan has {len(plan.errors)} error(s); nothing written")
-    try:
-        return fsutil.write_planned(plan.root, [(w.rel, w.text, w.before if w.kind == "edit" else None)
-                                                for w in plan.writes])
-    except fsutil.StaleTarget as e:
-        raise PlanError(str(e)) from e
+    return plan.write_plan.apply()
 
 
 @dataclass(frozen=True)
@@ -483,7 +476,7 @@ class NewSettings:
 
 @dataclass
 class NewResult:
-    plan: Plan
+    plan: NewPlan
     written: list[str] = field(default_factory=list)  # paths written (empty on a dry run or a refusal)
 
     @property

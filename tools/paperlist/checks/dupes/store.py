@@ -21,7 +21,7 @@ from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers_chunks
 
 # Bump when features or the file layout change: an old cache is then rebuilt, never misread.
-_CACHE_VERSION = 8
+_CACHE_VERSION = 9  # 9: "highlight" is stripped from a title like "oral" (paperlist.domain)
 
 
 def _valid_record_tuple(t: Any) -> bool:

@@ -36,6 +36,7 @@ from paperlist.github.issueform.plan import plan_request
 from paperlist.github.post import publish_report
 from paperlist.infra.gitdiff import commit_as_bot, git, push_bot_branch
 from paperlist.output.comment import links_for
+from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.vocab import Vocabulary
 
 Mode = Literal["propose", "pr", "close"]
@@ -181,13 +182,13 @@ def _build(settings: IssuePrSettings, repo: Repository, request: PaperRequest, w
     ev = settings.event
     branch = branch_for(ev.number)
     planned = plan_request(wt, request)
-    files = [reply.ProposedFile(w.rel, w.text, w.kind, w.note) for w in planned.writes]
+    files = planned.writes
     links = links_for(planned.report, server_url=settings.server_url, repository=settings.repository)
     if not planned.ok:
         result = FlowResult("refused", 1, [f"the paper does not pass validation ({planned.report.errors} error(s))"])
         return _answer(repo, ev.number, reply.findings_reply(planned.report, links, files, stage="validation"),
                        result)
-    papers = (wt / "papers").resolve()
+    papers = (wt / PAPERS_DIR).resolve()
     for w in planned.writes:  # the key is a slug, so this cannot happen; a second lock on the door
         target = (wt / w.rel).resolve()
         if not target.is_relative_to(papers) or target.suffix != ".yaml":

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import yaml
 
+from paperlist.domain import YEAR_MAX, YEAR_MIN, year_problem
 from paperlist.errors import ConfigError
 from paperlist.infra import identity
 from paperlist.project.vocab import Vocabulary
@@ -228,9 +229,12 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
             req.venue = resolved
     year = get("year")
     if year:
-        if not re.fullmatch(r"[0-9]{4}", year) or not 1980 <= int(year) <= 2099:
-            problems.append(Problem("year", f"the year must be four digits between 1980 and 2099, not {year!r}",
-                                    f"年份应为 1980 到 2099 之间的四位数字，而不是 {year!r}"))
+        if not re.fullmatch(r"[0-9]{4}", year):
+            problems.append(Problem("year", f"the year must be four digits between {YEAR_MIN} and {YEAR_MAX}, "
+                                    f"not {year!r}",
+                                    f"年份应为 {YEAR_MIN} 到 {YEAR_MAX} 之间的四位数字，而不是 {year!r}"))
+        elif said := year_problem(int(year)):
+            problems.append(Problem("year", *said))
         else:
             req.year = int(year)
     for label in (t for t in _SPLIT_LIST.split(get("tags")) if t):

@@ -1,6 +1,6 @@
 """The issue's request run through the same library as ``paperlist new`` (``paperlist.sources.new``):
-what would be written, or why not. Never writes: the flow writes the planned files itself, in its
-throw-away worktree, and commits them.
+what would be written (the same ``FileWrite``s), or why not. Never writes: the flow applies the plan
+in its throw-away worktree, and commits the files.
 """
 
 from __future__ import annotations
@@ -12,31 +12,24 @@ from paperlist.errors import PaperlistError
 from paperlist.findings import Finding, Report
 from paperlist.github.issueform.form import PaperRequest
 from paperlist.infra.arxiv import ArxivClient
-from paperlist.sources.new import NewRequest, Plan, apply, plan_new
-
-
-@dataclass(frozen=True)
-class Write:
-    rel: str
-    text: str
-    kind: str  # create | edit
-    note: str = ""  # what an edit adds (bilingual, one line)
+from paperlist.infra.writeplan import FileWrite
+from paperlist.sources.new import NewPlan, NewRequest, apply, plan_new
 
 
 @dataclass
 class Planned:
-    writes: list[Write]
+    writes: list[FileWrite]
     report: Report
     titles: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # "path: tag (English / 中文)", shown, never applied
-    plan: Plan | None = None
+    plan: NewPlan | None = None
 
     @property
     def ok(self) -> bool:
         return self.plan is not None and self.plan.ok
 
     def apply(self) -> list[str]:
-        """Write the planned files with ``contribute.apply`` (all or nothing), as ``paperlist new`` does."""
+        """Write the planned files with ``sources.new.apply`` (all or nothing), as ``paperlist new`` does."""
         assert self.plan is not None
         return apply(self.plan)
 
@@ -47,7 +40,7 @@ def _refused(message: str, message_zh: str) -> Planned:
 
 
 def plan_request(root: Path, req: PaperRequest, client: ArxivClient | None = None) -> Planned:
-    """Plan the request with ``contribute.plan_new`` (titles and authors from arXiv when not given)."""
+    """Plan the request with ``sources.new.plan_new`` (titles and authors from arXiv when not given)."""
     new = NewRequest(venue=req.venue, year=req.year, arxiv=tuple(req.arxiv), title=req.title,
                      authors=tuple(req.authors), tags=tuple(req.tags), code=tuple(req.code), project=req.project)
     own = client is None
@@ -59,11 +52,9 @@ def plan_request(root: Path, req: PaperRequest, client: ArxivClient | None = Non
     finally:
         if own:
             client.close()
-    if req.kind == "code" and any(w.kind == "create" for w in plan.writes):
+    if req.kind == "code" and any(w.kind == "add" for w in plan.writes):
         return _refused("this paper is not on the list yet: choose “Add a new paper” as the request type",
                         "这篇论文尚未收录：请将请求类型改为“添加新论文”")
-    writes = [Write(w.rel, w.text, w.kind, f"{w.message} / {w.message_zh}" if w.kind == "edit" else "")
-              for w in plan.writes]
     titles = [p.title for p in plan.papers if p.title]
     suggestions = [f"{s.paper_rel}: {s.tag} ({s.en} / {s.zh})" for s in plan.suggestions]
-    return Planned(writes, plan.report, titles, suggestions, plan)
+    return Planned(list(plan.writes), plan.report, titles, suggestions, plan)

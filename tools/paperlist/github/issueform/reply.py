@@ -8,11 +8,11 @@ any backtick run inside it. Every body fits GitHub's comment limit with room to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from paperlist.findings import Report
 from paperlist.github.issueform.form import FormSpec, Problem
 from paperlist.infra.escape import code, fenced
+from paperlist.infra.writeplan import FileWrite
 from paperlist.output.comment import COMMENT_BUDGET, Links, findings_markdown, inline, verdict_lines
 
 MARKER = "<!-- paperlist:add-paper -->"
@@ -20,14 +20,6 @@ PR_MARKER = "<!-- paperlist:add-paper-pr -->"
 TITLE = "### paperlist · add a paper / 添加论文"
 _FOOT = ("<sub>Edit the issue to change the request (⋯ → Edit); this answer follows. Closing the issue closes "
          "its pull request. · 修改 issue 即可更新请求，本回复会随之更新；关闭 issue 会同时关闭其 Pull Request。</sub>")
-
-
-@dataclass(frozen=True)
-class ProposedFile:
-    rel: str
-    text: str
-    kind: str  # create | edit
-    note: str = ""  # what an edit adds
 
 
 def _fit(parts: Sequence[str], findings: str = "") -> str:
@@ -53,17 +45,17 @@ def problems_reply(problems: Sequence[Problem], spec: FormSpec) -> str:
                  "\n".join(rows), _FOOT])
 
 
-def _files(files: Sequence[ProposedFile]) -> str:
+def _files(files: Sequence[FileWrite]) -> str:
     out = []
     for f in files:
-        what = "new file / 新文件" if f.kind == "create" else "edited file / 修改已有文件"
-        if f.note:
-            what += "; " + inline(f.note, 300)
+        what = "new file / 新文件" if f.kind == "add" else "edited file / 修改已有文件"
+        if f.kind == "modify" and f.note:  # what the edit adds, both languages on one line
+            what += "; " + inline(f"{f.note} / {f.note_zh}", 300)
         out.append(f"{code(f.rel)} ({what}):\n\n{fenced(f.text, 'yaml')}")
     return "\n\n".join(out)
 
 
-def findings_reply(report: Report, links: Links, files: Sequence[ProposedFile], *, stage: str) -> str:
+def findings_reply(report: Report, links: Links, files: Sequence[FileWrite], *, stage: str) -> str:
     """The request is readable but the paper it makes does not pass: what to fix (nothing pushed)."""
     s = report.summary()
     head = (f"❌ **The paper this issue describes does not pass {stage} ({s['errors']} error"
@@ -76,7 +68,7 @@ def findings_reply(report: Report, links: Links, files: Sequence[ProposedFile], 
                 findings_markdown(report, links, budget))
 
 
-def proposal_reply(report: Report, links: Links, files: Sequence[ProposedFile], *, approve_label: str,
+def proposal_reply(report: Report, links: Links, files: Sequence[FileWrite], *, approve_label: str,
                    note: str | None = None, suggestions: Sequence[str] = ()) -> str:
     """A valid request nobody has approved yet: the exact file(s) the PR would add, and the check's verdict."""
     lines = verdict_lines(report)
@@ -94,7 +86,7 @@ def proposal_reply(report: Report, links: Links, files: Sequence[ProposedFile], 
     return _fit(parts, findings_markdown(report, links, budget) if report.findings else "")
 
 
-def pr_reply(report: Report, links: Links, files: Sequence[ProposedFile], *, pr_url: str, pr_number: int,
+def pr_reply(report: Report, links: Links, files: Sequence[FileWrite], *, pr_url: str, pr_number: int,
              action: str) -> str:
     done = {"created": ("opened", "已创建"), "updated": ("updated", "已更新"), "reopened": ("reopened", "已重新打开"),
             "unchanged": ("up to date", "无需更新")}.get(action, (action, action))
@@ -131,16 +123,16 @@ def closed_reply(pr_url: str | None, pr_number: int | None, action: str) -> str:
     return _fit([MARKER + "\n" + TITLE, f"🔒 **The issue was closed.** · **issue 已关闭。** {what}"])
 
 
-def pr_title(number: int, files: Sequence[ProposedFile], first_title: str | None) -> str:
+def pr_title(number: int, files: Sequence[FileWrite], first_title: str | None) -> str:
     # A PR title is plain text, but it is shown in notifications and lists: keep it short and inert.
     name = " ".join((first_title or "").split())[:90].replace("@", "@\u200b")
     more = f" (+{len(files) - 1})" if len(files) > 1 else ""
-    verb = "Add paper" if all(f.kind == "create" for f in files) else "Update paper"
+    verb = "Add paper" if all(f.kind == "add" for f in files) else "Update paper"
     return f"{verb}{': ' + name if name else ''}{more} (issue #{number})"
 
 
-def pr_body(number: int, files: Sequence[ProposedFile], approver: str) -> str:
-    rows = "\n".join(f"- {code(f.rel)} ({'new' if f.kind == 'create' else 'edited'})" for f in files)
+def pr_body(number: int, files: Sequence[FileWrite], approver: str) -> str:
+    rows = "\n".join(f"- {code(f.rel)} ({'new' if f.kind == 'add' else 'edited'})" for f in files)
     return (f"{PR_MARKER}\nFrom the add-paper form in #{number}, approved by a maintainer "
             f"({inline(approver, 60)}). Closes #{number}.\n"
             f"由 #{number} 的添加论文表单生成，经维护者批准。\n\n{rows}\n\n"

@@ -18,6 +18,7 @@ from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
 from paperlist.output.entries import entry_from
 from paperlist.output.site import data
+from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers, paper_paths
 from paperlist.project.repodata import RepoData
@@ -91,7 +92,7 @@ def _check_out(out: Path, root: Path) -> None:
         raise UsageError(f"--out {out}: the folder is not empty and was not written by `paperlist site` "
                          f"(no {MARKER} in it); choose an empty or new folder")
     resolved, root_r = out.resolve(), root.resolve()
-    if resolved == root_r or root_r.is_relative_to(resolved) or resolved.is_relative_to(root_r / "papers"):
+    if resolved == root_r or root_r.is_relative_to(resolved) or resolved.is_relative_to(root_r / PAPERS_DIR):
         raise UsageError(f"--out {out}: must not be the project folder, hold it, or lie inside papers/")
 
 

@@ -30,9 +30,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from paperlist.domain import PRESENTATION_LABELS, PRESENTATIONS
 from paperlist.infra.identity import github_repo
 from paperlist.output.entries import ListEntry
 from paperlist.output.site.tokens import fnv1a, shard_of, tokens
+from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.repodata import RepoData, RepoFacts
 from paperlist.project.settings import ListSettings
 from paperlist.project.vocab import Vocabulary
@@ -40,7 +42,6 @@ from paperlist.project.vocab import Vocabulary
 CHUNK = 100                 # papers per text file: a result page of 50 touches few files
 POSTINGS_PER_SHARD = 40_000  # about 100-150 KB of JSON before gzip
 KEYS_PER_SHARD = 2_000
-PRESENTATIONS = ("oral", "spotlight", "highlight", "poster")
 # Field bits in a posting (the page weighs them when ranking).
 TITLE, TITLE_ZH, AUTHOR, ARXIV = 1, 2, 4, 8
 FIELD_BITS = 4
@@ -63,7 +64,7 @@ class SiteData:
 
 def paper_key(rel: str) -> str:
     """``papers/cvpr2021/some-title.yaml`` → ``cvpr2021/some-title``: the permalink anchor."""
-    key = rel.removeprefix("papers/")
+    key = rel.removeprefix(f"{PAPERS_DIR}/")
     return key.removesuffix(".yaml")
 
 
@@ -223,7 +224,9 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSet
                     "zh": vocab_venues[v].zh if v in vocab_venues else v} for v in venues],
         "years": years,
         "tags": [{"id": t, "en": vocab_tags[t].en, "zh": vocab_tags[t].zh} for t in tags],
-        "presentations": list(PRESENTATIONS) if settings.has_venues else [],
+        # The schema's values with their words (paperlist.domain): the page knows no presentation itself.
+        "presentations": [{"id": p, "en": PRESENTATION_LABELS[p][0], "zh": PRESENTATION_LABELS[p][1]}
+                          for p in PRESENTATIONS] if settings.has_venues else [],
         "repos": has_repos,  # stars and code health known (data/repos): the page offers the sort and the facet
         # What the list is (paperlist.yaml): the page's heading, its languages, whether it has venues.
         "list": {"title": settings.title, "description": settings.description,

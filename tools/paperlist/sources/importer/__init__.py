@@ -6,7 +6,8 @@ One module per step:
 - ``lexer``: what one line of a list is; ``parse``: entries from lines and table rows;
 - ``urls``: what a link is (by URL first, whole-word labels second);
 - ``ledger``: what became of every non-blank line; ``recall``: the id-recall guard;
-- ``group``: entries naming one paper become one; ``plan``: writes planned, validated, applied;
+- ``group``: entries naming one paper become one; ``plan``: writes planned and validated (applied as one
+  ``paperlist.infra.writeplan.WritePlan``);
 - ``run``: ``run_import`` ties them together.
 """
 
@@ -14,17 +15,15 @@ from __future__ import annotations
 
 from paperlist.sources.importer.group import FALLBACK_TAG, title_keys
 from paperlist.sources.importer.parse import parse_authors
-from paperlist.sources.importer.plan import Plan, PlanError, PlannedWrite, apply_plan
+from paperlist.sources.importer.plan import ImportedPaper, ImportPlan
 from paperlist.sources.importer.run import ImportResult, ImportSettings, import_list, parse_list, run_import
 
 __all__ = [
            "FALLBACK_TAG",
+           "ImportPlan",
            "ImportResult",
            "ImportSettings",
-           "Plan",
-           "PlanError",
-           "PlannedWrite",
-           "apply_plan",
+           "ImportedPaper",
            "import_list",
            "parse_authors",
            "parse_list",

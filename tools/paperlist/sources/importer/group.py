@@ -9,7 +9,7 @@ from typing import Any
 
 from paperlist.infra import identity
 from paperlist.project import writer
-from paperlist.sources.importer.model import ListEntry
+from paperlist.sources.importer.model import SourceEntry
 
 FALLBACK_TAG = "other"
 
@@ -23,7 +23,7 @@ class PaperGroup:
     readings_only: bool = False
 
 
-def new_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, Any]:
+def new_paper(entry: SourceEntry, venue: str | None, year: int) -> dict[str, Any]:
     return {
         "title": entry.title, "title_zh": entry.title_zh, "authors": list(entry.authors),
         "venue": entry.venue or venue, "year": entry.year or year, "track": entry.track,
@@ -34,7 +34,7 @@ def new_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, Any]:
     }
 
 
-def reading_paper(entry: ListEntry, venue: str | None, year: int) -> dict[str, Any]:
+def reading_paper(entry: SourceEntry, venue: str | None, year: int) -> dict[str, Any]:
     assert entry.reading is not None
     view = new_paper(entry, venue, year)
     view["links"]["readings"] = [dict(entry.reading), *view["links"]["readings"]]
@@ -143,12 +143,13 @@ class Index:
             self.by_title.setdefault((*where, key), group)
 
 
-def group_entries(entries: list[ListEntry], venue: str | None, year: int) -> tuple[list[PaperGroup], list[ListEntry]]:
+def group_entries(entries: list[SourceEntry], venue: str | None, year: int
+                  ) -> tuple[list[PaperGroup], list[SourceEntry]]:
     """Merge entries naming the same paper; returns the groups and the reading entries whose paper is
     not in these lists."""
     groups: list[PaperGroup] = []
     index = Index()
-    readings: list[ListEntry] = []
+    readings: list[SourceEntry] = []
     for entry in entries:
         if entry.reading is not None:
             readings.append(entry)
@@ -162,7 +163,7 @@ def group_entries(entries: list[ListEntry], venue: str | None, year: int) -> tup
             absorb(group.paper, view)
             group.lines.append((entry.source, entry.line))
         index.add(group)
-    orphans: list[ListEntry] = []
+    orphans: list[SourceEntry] = []
     for entry in readings:
         group = index.find(entry.arxiv, entry.title, (entry.venue or venue, entry.year or year))
         if group is None:

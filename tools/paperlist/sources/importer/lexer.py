@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperlist.domain import PRESENTATION_WORDS
 from paperlist.infra import identity
 from paperlist.sources.importer import urls
 
@@ -30,7 +31,7 @@ MD_LINK = re.compile(
 IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
 _STANDALONE_IMAGE = re.compile(r"(?<!\[)!\[(?P<alt>[^\[\]]*)\]\([^()\s]*\)")
 # Words a marker line may hold besides shortcodes, badges and links: how the paper was presented.
-PRESENTATION_WORD = re.compile(r"^(?:oral|spotlight|highlight|poster)$", re.I)
+PRESENTATION_WORD = re.compile(rf"^(?:{PRESENTATION_WORDS})$", re.I)
 _EMPTY_LINK = re.compile(r"\[[^\[\]]*\]\(\s*\)")
 _FULLWIDTH_CLOSE = re.compile(r"(\]\(\s*https?://[^\s)）]*)）")
 BR = re.compile(r"<br\s*/?>", re.I)

@@ -12,7 +12,7 @@ from paperlist.sources.importer import urls
 
 
 @dataclass
-class ListEntry:
+class SourceEntry:
     """One paper (or one reading) as a list wrote it, with the source lines it took."""
 
     source: str

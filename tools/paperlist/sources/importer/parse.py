@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from paperlist.domain import ANNOTATION_WORDS, PRESENTATION_WORDS
 from paperlist.sources.importer import lexer, markdown, precision, urls
 from paperlist.sources.importer.ledger import FIELD, SKIPPED, STRUCTURE, Ledger
 from paperlist.sources.importer.lexer import (
@@ -31,14 +32,14 @@ from paperlist.sources.importer.lexer import (
     title_like,
     trailing_bracket,
 )
-from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
+from paperlist.sources.importer.model import SourceEntry, Unmapped, Unparsed
 from paperlist.sources.importer.recall import ids_in
 
 _CATEGORY_SPLIT = re.compile(r"\s*[/／;；+＋、,，]\s*")
 _TRAILING_VENUE = re.compile(
     r"\s*[(（\[]\s*(?:CVPR|ICCV|ECCV|WACV|NeurIPS|ICLR|ICML|AAAI)\s*['’-]?\s*\d{2,4}\s*"
-    r"(?:[|｜,，]?\s*(?P<kind>oral|spotlight|poster|workshop|highlight))?\s*[)）\]]\s*$", re.I)
-_PRESENTATION = re.compile(r"^\s*(oral|spotlight|highlight|poster)(?:\s+(?:paper|presentation))?\s*$", re.I)
+    rf"(?:[|｜,，]?\s*(?P<kind>{ANNOTATION_WORDS}))?\s*[)）\]]\s*$", re.I)
+_PRESENTATION = re.compile(rf"^\s*({PRESENTATION_WORDS})(?:\s+(?:paper|presentation))?\s*$", re.I)
 _INLINE_LABEL = re.compile(r"\s(?P<label>[^\s:：]{1,12})\s*[:：]\s*(?=https?://)")
 _DIGIT_SPLIT = re.compile(r"(?<=[^\W\d_])\d{1,2}(?=\s|$|[,，;；])")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&)\s*")
@@ -46,7 +47,7 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&)\s*")
 
 @dataclass
 class ParseOutput:
-    entries: list[ListEntry]
+    entries: list[SourceEntry]
     unparsed: list[Unparsed]
     notes: list[Unparsed]
     ledger: Ledger
@@ -89,14 +90,14 @@ class Parser:
             if not parts:
                 self.lines.append(Line(no, raw.strip(), "markup"))
             self.lines.extend(lexer.classify(no, p) for p in parts)
-        self.entries: list[ListEntry] = []
+        self.entries: list[SourceEntry] = []
         self.unparsed: list[Unparsed] = []
         self.notes: list[Unparsed] = []
         self.section = "list"  # list | oral | workshop | reading
         self.categories: dict[int, tuple[str, int]] = {}
         if section:
             self.categories[0] = (section, 0)  # a file of a folder: its name is its section
-        self.current: ListEntry | None = None
+        self.current: SourceEntry | None = None
         self.pending: tuple[str, int] | None = None  # a heading that may turn out to be a paper title
         # Names the list's own table of contents links to: a heading with one of them is a
         # category, never a paper title, even when no tag is mapped to it yet.
@@ -194,7 +195,7 @@ class Parser:
             self.notes.append(Unparsed(self.source, entry.line, entry.title, note))
         self.entries.append(entry)
 
-    def _drop_reason(self, entry: ListEntry) -> str | None:
+    def _drop_reason(self, entry: SourceEntry) -> str | None:
         if entry.reading is not None:
             return None if (entry.arxiv or entry.title) else "a reading that names no paper"
         if not entry.title:
@@ -255,7 +256,7 @@ class Parser:
         self._close()
         self.blank_after_entry = False
         title = clean_text(LEADING_NUM.sub("", link.group("text"))) or "论文解读"
-        entry = ListEntry(self.source, line.no, reading={"title": title, "url": urls.clean_url(link.group("url"))})
+        entry = SourceEntry(self.source, line.no, reading={"title": title, "url": urls.clean_url(link.group("url"))})
         entry.lines.append(line.no)
         self.current = entry
 
@@ -378,8 +379,8 @@ class Parser:
         has_ids = any(True for _ in ids_in(line.text))
         self._skip(line, why + (" (paper or code links)" if paper else " (navigation)"), report=has_ids)
 
-    def _new_entry(self, no: int, *, numbered: bool) -> ListEntry:
-        entry = ListEntry(self.source, no, numbered=numbered)
+    def _new_entry(self, no: int, *, numbered: bool) -> SourceEntry:
+        entry = SourceEntry(self.source, no, numbered=numbered)
         if self.section == "oral":
             entry.presentation = "oral"
         elif self.section == "workshop":
@@ -425,7 +426,7 @@ class Parser:
         self._set_title(entry, LEADING_NUM.sub("", title_part).strip().strip("|｜").strip(), after)
         self.current = entry
 
-    def _set_title(self, entry: ListEntry, title_part: str, after: str) -> None:
+    def _set_title(self, entry: SourceEntry, title_part: str, after: str) -> None:
         labels: list[str] = []
         title, zh, more = self._split_title(title_part, entry)
         labels += more
@@ -439,7 +440,7 @@ class Parser:
             labels += [p for p in _CATEGORY_SPLIT.split(after.strip("()（）[]【】 ")) if p]
         self._assign_tags(entry, labels, entry.line)
 
-    def _split_title(self, text: str, entry: ListEntry) -> tuple[str, str | None, list[str]]:
+    def _split_title(self, text: str, entry: SourceEntry) -> tuple[str, str | None, list[str]]:
         """Title, Chinese translation, and category labels found in trailing brackets."""
         text = clean_text(text)
         labels: list[str] = []
@@ -486,7 +487,7 @@ class Parser:
                 return tag
         return None
 
-    def _assign_tags(self, entry: ListEntry, inline: list[str], no: int) -> None:
+    def _assign_tags(self, entry: SourceEntry, inline: list[str], no: int) -> None:
         labels = [(lbl, no) for lbl in inline]
         if self.categories and all(lexer.PRESENTATION_WORD.match(lbl.strip()) for lbl, _ in labels):
             # "Title ![Oral](badge)": how it was presented says nothing about its topic
@@ -578,7 +579,7 @@ class Parser:
                    or urls.url_kind(urls.clean_url(m.group("url"))) in (urls.ARXIV, urls.PAPER)
                    for m in MD_LINK.finditer(body))
 
-    def _labelled(self, entry: ListEntry | None, label: str, rest: str, line: Line) -> None:
+    def _labelled(self, entry: SourceEntry | None, label: str, rest: str, line: Line) -> None:
         if entry is None:
             return
         folded = fold(label)
@@ -606,7 +607,7 @@ class Parser:
             if not ok:
                 self.notes.append(Unparsed(self.source, line.no, url[:200], "not a web address; left out"))
 
-    def _apply_link(self, entry: ListEntry, text: str, url: str) -> None:
+    def _apply_link(self, entry: SourceEntry, text: str, url: str) -> None:
         url = urls.clean_url(url)
         if url.startswith("#"):
             return

@@ -2,9 +2,10 @@
 
 The plan is built the same way for ``--dry-run`` and for the real run: every new file and every
 merge is rendered to its final text and validated against the schema before it joins the plan
-(nothing that does not validate is ever written), and ``apply_plan`` is the only function that
-writes. It refuses the whole plan when a target changed since planning or a new file's path
-exists by then, so nothing existing is overwritten.
+(nothing that does not validate is ever written). ``ImportPlan.write_plan`` turns it into the one
+plan of writes (``paperlist.infra.writeplan``), whose ``apply`` is the only thing that writes: it
+refuses the whole plan when a target changed since planning or a new file's path exists by then
+(``paperlist.errors.StaleTarget``), so nothing existing is overwritten.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from paperlist.checks.validate import Checker
-from paperlist.errors import UsageError
-from paperlist.infra import fsutil, identity
+from paperlist.infra import identity
+from paperlist.infra.writeplan import FileWrite, WritePlan
 from paperlist.project import keys, writer
 from paperlist.project.loader import load_paper, load_text
 from paperlist.project.papers import load_papers
@@ -28,8 +29,9 @@ from paperlist.sources.importer.model import Unparsed
 
 
 @dataclass
-class PlannedWrite:
-    """One file the import creates or adds to."""
+class ImportedPaper:
+    """What the import does with one paper file (``add``, ``merge`` or ``unchanged``): the input lines
+    that named it and the text it will have. Its write is :meth:`file_write`."""
 
     rel: str
     title: str
@@ -44,6 +46,13 @@ class PlannedWrite:
     def path(self) -> str:
         return self.rel
 
+    def file_write(self) -> FileWrite:
+        if self.original is None:
+            return FileWrite.add(self.rel, self.text, note="a new paper file", note_zh="新建论文文件")
+        what = ", ".join(self.fields)
+        return FileWrite.modify(self.rel, self.text, self.original, fields=self.fields,
+                                note=f"adds {what}", note_zh=f"补充 {what}")
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.rel, "title": self.title, "arxiv": self.arxiv,
                                "lines": [{"file": s, "line": n} for s, n in self.lines]}
@@ -53,19 +62,26 @@ class PlannedWrite:
 
 
 @dataclass
-class Plan:
-    writes: list[PlannedWrite] = field(default_factory=list)  # add and merge, in order
-    unchanged: list[PlannedWrite] = field(default_factory=list)
+class ImportPlan:
+    """The import's plan: the papers it adds and merges into (in order), those it leaves as they are,
+    what it refused, and each touched paper as it will be."""
+
+    writes: list[ImportedPaper] = field(default_factory=list)  # add and merge, in order
+    unchanged: list[ImportedPaper] = field(default_factory=list)
     refused: list[Unparsed] = field(default_factory=list)
     final: dict[str, Any] = field(default_factory=dict)  # rel -> the paper as it will be (for the recall guard)
 
     @property
-    def added(self) -> list[PlannedWrite]:
+    def added(self) -> list[ImportedPaper]:
         return [w for w in self.writes if w.kind == "add"]
 
     @property
-    def merged(self) -> list[PlannedWrite]:
+    def merged(self) -> list[ImportedPaper]:
         return [w for w in self.writes if w.kind == "merge"]
+
+    def write_plan(self, root: Path) -> WritePlan:
+        """The files to write, as the one plan of writes every writer uses."""
+        return WritePlan(root, [w.file_write() for w in self.writes])
 
 
 @dataclass
@@ -114,8 +130,8 @@ class Planner:
         self.venue, self.year = venue, year  # the import's; a record may name its own (paper["venue"])
         self.existing = ExistingPapers.load(root)
         self.checker = Checker.for_root(root)
-        self.plan = Plan()
-        self._docs: dict[str, tuple[str, CommentedMap, PlannedWrite]] = {}
+        self.plan = ImportPlan()
+        self._docs: dict[str, tuple[str, CommentedMap, ImportedPaper]] = {}
         self._taken = set(self.existing.paths)
 
     def target_of(self, arxiv: str | None) -> str | None:
@@ -163,7 +179,7 @@ class Planner:
                                               f"would not validate, not written: {errors[0]}"))
             return
         self._taken.add(rel)
-        self.plan.writes.append(PlannedWrite(rel, paper["title"], paper.get("arxiv"), list(group.lines), "add",
+        self.plan.writes.append(ImportedPaper(rel, paper["title"], paper.get("arxiv"), list(group.lines), "add",
                                              text))
         self.plan.final[rel] = paper
         if paper.get("arxiv"):
@@ -193,7 +209,7 @@ class Planner:
                     self.plan.refused.append(Unparsed(first[0], first[1], paper.get("title", "")[:200],
                                                       f"{rel} is not a mapping; left alone"))
                     return
-                write = PlannedWrite(rel, str(doc.get("title", paper.get("title", ""))), paper.get("arxiv"), [],
+                write = ImportedPaper(rel, str(doc.get("title", paper.get("title", ""))), paper.get("arxiv"), [],
                                      "unchanged", original, original)
             self._docs[rel] = (original, doc, write)
         if group.readings_only:
@@ -232,19 +248,3 @@ class Planner:
         while used(f"{stem}-{n}.yaml"):
             n += 1
         return f"{stem}-{n}.yaml"
-
-
-class PlanError(UsageError):
-    """The plan no longer fits the files on disk; nothing was written."""
-
-
-def apply_plan(root: Path, plan: Plan, *, dry_run: bool) -> list[str]:
-    """Write the plan (all of it or nothing); with ``dry_run`` only check that it still applies.
-
-    Returns the paths written (none in a dry run).
-    """
-    targets = [(w.rel, w.text, w.original) for w in plan.writes]
-    try:  # papers/ itself too: an import never writes through a symlinked papers/
-        return fsutil.write_planned(root, targets, check_only=dry_run, folders=("papers",))
-    except fsutil.StaleTarget as e:
-        raise PlanError(str(e)) from e

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 from paperlist.sources.importer import lexer, urls
 from paperlist.sources.importer.lexer import EMOJI, MD_LINK, clean_text
-from paperlist.sources.importer.model import ListEntry
+from paperlist.sources.importer.model import SourceEntry
 
 NOT_A_PAPER = "not a paper"
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*)$")  # linear: the closing #s are stripped after
@@ -52,7 +52,7 @@ def _fold(text: str) -> str:
     return _NON_WORD.sub("", text.casefold())
 
 
-def has_paper_link(entry: ListEntry) -> bool:
+def has_paper_link(entry: SourceEntry) -> bool:
     """A link that says "this is a paper": arXiv, the paper itself, its code, project page or video."""
     return bool(entry.arxiv or entry.paper or entry.code or entry.project or entry.video)
 
@@ -74,7 +74,7 @@ def bare_label(title: str) -> bool:
     return not core or urls.label_kind(core) is not None or bool(lexer.PRESENTATION_WORD.match(core))
 
 
-def judge(entry: ListEntry, raw_line: str, headings: Headings, *, toc_names: set[str] | None = None,
+def judge(entry: SourceEntry, raw_line: str, headings: Headings, *, toc_names: set[str] | None = None,
           resolve: Callable[[str], str | None] | None = None) -> str | None:
     """Why ``entry`` is not a paper, or None when a reader would call it one."""
     title = entry.title

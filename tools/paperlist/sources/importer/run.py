@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from paperlist.domain import year_problem
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report, Severity
 from paperlist.infra import identity
@@ -24,8 +25,8 @@ from paperlist.sources.importer.formats.records import add_field, parse_field_ma
 from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_entries, reading_paper
 from paperlist.sources.importer.ledger import SKIPPED, SkippedRun
 from paperlist.sources.importer.lexer import CJK, title_like
-from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
-from paperlist.sources.importer.plan import Plan, PlannedWrite, Planner, apply_plan
+from paperlist.sources.importer.model import SourceEntry, Unmapped, Unparsed
+from paperlist.sources.importer.plan import ImportedPaper, ImportPlan, Planner
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
 
 MAX_INPUT_BYTES = MAX_LIST_BYTES
@@ -84,9 +85,9 @@ class ImportResult:
     dry_run: bool
     accept_loss: bool = False
     sources: list[SourceReport] = field(default_factory=list)
-    added: list[PlannedWrite] = field(default_factory=list)
-    merged: list[PlannedWrite] = field(default_factory=list)
-    unchanged: list[PlannedWrite] = field(default_factory=list)
+    added: list[ImportedPaper] = field(default_factory=list)
+    merged: list[ImportedPaper] = field(default_factory=list)
+    unchanged: list[ImportedPaper] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     notes: list[Unparsed] = field(default_factory=list)
@@ -238,7 +239,7 @@ class _Tagger:
                 return tag
         return None
 
-    def tag(self, entry: ListEntry) -> None:
+    def tag(self, entry: SourceEntry) -> None:
         tags: list[str] = []
         missing = False
         for label, line in entry.categories:
@@ -288,8 +289,8 @@ def run_import(settings: ImportSettings) -> ImportResult:
         venue = settings.venue if settings.venue in vocab.venues else vocab.resolve_venue(settings.venue)
         if venue is None:
             raise UsageError(f"unknown venue {settings.venue!r}; known: {', '.join(vocab.venues)}")
-    if settings.year is not None and not 1980 <= settings.year <= 2099:
-        raise UsageError(f"year {settings.year} is out of range")
+    if settings.year is not None and (said := year_problem(settings.year)):
+        raise UsageError(said[0])
     mapping, fields = load_map_file(settings.mapping, vocab) if settings.mapping else ({}, {})
     fields.update(parse_field_map(settings.fields))
     files = list_files(settings.paths)
@@ -301,7 +302,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     folder_given = any(p.is_dir() for p in settings.paths)
     result = ImportResult(venue=venue, year=settings.year, dry_run=settings.dry_run, accept_loss=settings.accept_loss)
     tagger = _Tagger(vocab, mapping)
-    entries: list[ListEntry] = []
+    entries: list[SourceEntry] = []
     inputs: list[tuple[str, SourceOutput]] = []
     for path, reader in readers:
         source = relpath(path, root)
@@ -355,14 +356,14 @@ def run_import(settings: ImportSettings) -> ImportResult:
     result.unparsed += plan.refused
     _guard(result, plan, inputs, planner)
     result.added, result.merged, result.unchanged = plan.added, plan.merged, plan.unchanged
-    apply_plan(root, plan, dry_run=settings.dry_run)
+    plan.write_plan(root).apply(dry_run=settings.dry_run)  # raises StaleTarget, writing nothing
     return result
 
 
 def _with_venue(out: SourceOutput, venue: str | None, year: int | None, source: str, *,
-                needs_venue: bool = True) -> list[ListEntry]:
+                needs_venue: bool = True) -> list[SourceEntry]:
     """Entries with a venue and a year (their own or the import's); the others are refused, with their line."""
-    kept: list[ListEntry] = []
+    kept: list[SourceEntry] = []
     for entry in out.entries:
         if (entry.venue or venue or not needs_venue) and (entry.year or year):
             kept.append(entry)
@@ -374,7 +375,7 @@ def _with_venue(out: SourceOutput, venue: str | None, year: int | None, source: 
     return kept
 
 
-def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, SourceOutput]], planner: Planner) -> None:
+def _guard(result: ImportResult, plan: ImportPlan, inputs: list[tuple[str, SourceOutput]], planner: Planner) -> None:
     """Every paper id of the inputs must be in a paper file the import leaves behind; for records, every
     title too (a record reached a file when its title is there or a planned write names its line)."""
     out_ids: set[PaperId] = set()
@@ -407,7 +408,7 @@ def _guard(result: ImportResult, plan: Plan, inputs: list[tuple[str, SourceOutpu
         report.ids_out = kept
 
 
-def _orphan_group(entry: ListEntry, venue: str | None, year: int, result: ImportResult) -> PaperGroup:
+def _orphan_group(entry: SourceEntry, venue: str | None, year: int, result: ImportResult) -> PaperGroup:
     """A reading whose paper appears nowhere else: the paper is still recorded, under the best title the
     reading gives, so that its arXiv id is not lost. A later import that lists the paper merges into it."""
     assert entry.reading is not None

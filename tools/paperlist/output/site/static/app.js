@@ -41,7 +41,7 @@ function readUrl() {
     venue: known(p.getAll("venue"), m.venues.map((v) => v.id)),
     year: known(p.getAll("year"), m.years.map(String)),
     tag: known(p.getAll("tag"), m.tags.map((t) => t.id)),
-    pres: known(p.getAll("presentation"), m.presentations),
+    pres: known(p.getAll("presentation"), m.presentations.map((x) => x.id)),
     code: p.get("code") === "1",
     stale: m.repos === true && p.get("stale") === "1",
     sort: m.repos === true && p.get("sort") === "stars" ? "stars" : "",
@@ -76,7 +76,7 @@ function filterIndexes() {
     venue: ix(state.venue, m.venues.map((v) => v.id)),
     year: ix(state.year, m.years.map(String)),
     tag: ix(state.tag, m.tags.map((t) => t.id)),
-    pres: new Set([...state.pres].map((p) => m.presentations.indexOf(p) + 1).filter((i) => i > 0)),
+    pres: new Set([...state.pres].map((p) => m.presentations.findIndex((x) => x.id === p) + 1).filter((i) => i > 0)),
     code: state.code,
     stale: state.stale,
   };
@@ -170,7 +170,7 @@ function facetGroups() {
     { key: "year", legend: s.year, items: m.years.map((y) => ({ value: String(y), label: [String(y)] })) },
     { key: "code", legend: s.code, items: [{ value: "1", label: [s.hasCode] }] },
     ...(m.repos === true ? [{ key: "stale", legend: s.health, items: [{ value: "1", label: [s.stale] }] }] : []),
-    ...(m.presentations.length === 0 ? [] : [{ key: "pres", legend: s.presentation, items: m.presentations.map((p) => ({ value: p, label: [s.pres[p]] })) }]),
+    ...(m.presentations.length === 0 ? [] : [{ key: "pres", legend: s.presentation, items: m.presentations.map((p) => ({ value: p.id, label: [lang === "zh" ? p.zh : p.en] })) }]),
     { key: "tag", legend: s.topic, items: m.tags.map((t) => ({ value: t.id, label: both(t) })) },
   ];
 }
@@ -206,7 +206,7 @@ function updateFacets(counts) {
     venue: (v) => counts.venue[m.venues.findIndex((x) => x.id === v)],
     year: (y) => counts.year[m.years.indexOf(Number(y))],
     tag: (t) => counts.tag[m.tags.findIndex((x) => x.id === t)],
-    pres: (p) => counts.pres[m.presentations.indexOf(p) + 1],
+    pres: (p) => counts.pres[m.presentations.findIndex((x) => x.id === p) + 1],
     code: () => counts.code,
     stale: () => counts.stale,
   };

@@ -109,7 +109,7 @@ export function paperArticle(rec, ctx) {
   const bits = [`${venue.id} ${m.years[engine.year[rec.id]]}`];
   if (engine.workshop[rec.id]) bits.push(s.workshop);
   const pres = engine.pres[rec.id];
-  if (pres) bits.push(s.pres[m.presentations[pres - 1]]);
+  if (pres) bits.push(lang === "zh" ? m.presentations[pres - 1].zh : m.presentations[pres - 1].en);
   facts.append(el("span", { class: "venue", text: bits.join(" · ") }));
   for (let k = engine.tagStart[rec.id]; k < engine.tagStart[rec.id + 1]; k++) {
     const t = m.tags[engine.tagFlat[k]];

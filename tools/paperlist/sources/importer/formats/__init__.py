@@ -16,7 +16,7 @@ from typing import Protocol
 
 from paperlist.project.vocab import Vocabulary
 from paperlist.sources.importer.ledger import Ledger
-from paperlist.sources.importer.model import ListEntry, Unparsed
+from paperlist.sources.importer.model import SourceEntry, Unparsed
 from paperlist.sources.importer.recall import PaperId
 
 
@@ -34,7 +34,7 @@ class ReadContext:
 
 @dataclass
 class SourceOutput:
-    entries: list[ListEntry]
+    entries: list[SourceEntry]
     unparsed: list[Unparsed]
     notes: list[Unparsed]
     ledger: Ledger

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperlist.domain import PRESENTATION_WORDS, PRESENTATIONS, YEAR_MAX, YEAR_MIN, year_problem
 from paperlist.errors import UsageError
 from paperlist.infra import identity
 from paperlist.sources.importer import precision, urls
 from paperlist.sources.importer.lexer import clean_text
-from paperlist.sources.importer.model import ListEntry, Unparsed
+from paperlist.sources.importer.model import SourceEntry, Unparsed
 from paperlist.sources.importer.recall import PaperId, ids_in
 
 # The paper fields a source key can map to ("ignore": read, never imported).
@@ -45,7 +46,6 @@ DEFAULT_FIELDS: dict[str, str] = {
 }
 _RANK = {key: i for i, key in enumerate(DEFAULT_FIELDS)}
 MAX_FIELD = 20_000  # characters in one field: an abstract is 3,000; a million is not a record
-_PRESENTATIONS = {"oral": "oral", "spotlight": "spotlight", "highlight": "highlight", "poster": "poster"}
 _AFFIL = re.compile(r"\s*(?:\[\s*[\d,\s]+\]|\(\s*\d[\d,\s]*\)|\d{1,2}(?:\s*,\s*\d{1,2})*)\s*$")
 _MARKS = re.compile(r"[*†‡§¶#]+$")
 _DOI_IN = re.compile(r"(10\.\d{4,9}/[^\s\"'<>]+)")
@@ -91,7 +91,7 @@ def value_text(value: Any) -> str | None:
     return None
 
 
-_SESSION_PREFIX = re.compile(r"^\[\s*(?:from\s+)?(?P<kind>oral|spotlight|highlight|poster)\b[^\[\]]{0,30}\]\s*", re.I)
+_SESSION_PREFIX = re.compile(rf"^\[\s*(?:from\s+)?(?P<kind>{PRESENTATION_WORDS})\b[^\[\]]{{0,30}}\]\s*", re.I)
 
 
 def session_prefix(title: str) -> tuple[str, str | None]:
@@ -143,7 +143,7 @@ def _url(text: str) -> str:
 
 @dataclass
 class RecordResult:
-    entry: ListEntry | None
+    entry: SourceEntry | None
     refused: str | None = None  # why the record is not imported (it stays in the ledger with this reason)
     notes: list[str] = field(default_factory=list)
     ids: set[PaperId] = field(default_factory=set)
@@ -177,7 +177,7 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
         if isinstance(value, (dict, list)) and len(repr(value)) > MAX_FIELD:
             raise _Fatal(f"record {number}: field {key!r} holds {len(repr(value)):,} characters "
                          f"(at most {MAX_FIELD:,})")
-    entry = ListEntry(source, line, numbered=True)
+    entry = SourceEntry(source, line, numbered=True)
     entry.lines.append(line)
     result = RecordResult(entry, ids=record_ids(record))
     ranked: dict[str, list[tuple[int, Any]]] = {}
@@ -211,9 +211,9 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
     if said:
         entry.presentation = said
     elif status:
-        entry.presentation = _PRESENTATIONS.get(status.casefold())
+        entry.presentation = status.casefold() if status.casefold() in PRESENTATIONS else None
         if entry.presentation is None:
-            result.notes.append(f"status {status!r} is not a presentation (oral, spotlight, highlight, poster)")
+            result.notes.append(f"status {status!r} is not a presentation ({', '.join(PRESENTATIONS)})")
     track = first("track")
     if track and track.casefold() == "workshop":
         entry.track = "workshop"
@@ -244,9 +244,11 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
         entry.venue = resolved
     year = first("year")
     if year:
-        if not re.fullmatch(r"(?:19[89]\d|20\d\d)(?:\.0)?", year):
-            return RecordResult(None, f"record {number}: year {year!r} is not a year from 1980 to 2099",
+        if not re.fullmatch(r"[0-9]{4}(?:\.0)?", year):
+            return RecordResult(None, f"record {number}: year {year!r} is not a year from {YEAR_MIN} to {YEAR_MAX}",
                                 ids=result.ids)
+        if out_of_range := year_problem(int(float(year))):
+            return RecordResult(None, f"record {number}: {out_of_range[0]}", ids=result.ids)
         entry.year = int(float(year))
     category = first("category")
     if category:
@@ -257,7 +259,7 @@ def to_entry(record: Mapping[str, Any], fields: Mapping[str, str], *, source: st
     return result
 
 
-def _links(entry: ListEntry, by_field: dict[str, list[Any]], result: RecordResult) -> None:
+def _links(entry: SourceEntry, by_field: dict[str, list[Any]], result: RecordResult) -> None:
     def texts(name: str) -> list[str]:
         out: list[str] = []
         for value in by_field.get(name, []):
