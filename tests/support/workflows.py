@@ -157,7 +157,8 @@ def hardening_problems(path: Path) -> list[str]:
                 bad.append(f"{where}: runs paperlist without the pinned-tool steps {TOOL_STEPS}")
             else:
                 guard, checkout, _, install = steps[at:at + 4]
-                if guard.get("env", {}).get("REF") != "${{ inputs.paperlist-ref }}" or "{40}" not in guard["run"]:
+                ref = guard.get("env", {}).get("REF")
+                if guard.get("id") != "tool-ref" or ref != "${{ inputs.paperlist-ref }}" or "{40}" not in guard["run"]:
                     bad.append(f"{where}: the guard must refuse a paperlist-ref that is not a commit SHA")
                 w = checkout.get("with", {})
                 if (w.get("repository"), w.get("ref")) != ("${{ inputs.paperlist-repository }}",
