@@ -67,8 +67,15 @@ def test_init_writes_a_working_topic_list(tmp_path: Path) -> None:
     rendered = cli(root, "render")
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     assert "**0** papers" in (root / "README.md").read_text(encoding="utf-8")
-    assert "Awesome Optical Flow" in (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    assert f"octo/paperlist@{SHA}" in (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    contributing = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "Awesome Optical Flow" in contributing and f"octo/paperlist@{SHA}" in contributing
+    # The example paper CONTRIBUTING.md shows is valid in this list, at the folder it names.
+    example = contributing.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "(here `papers/2017/`)" in contributing
+    (root / "papers" / "2017").mkdir()
+    (root / "papers" / "2017" / "attention-is-all-you-need.yaml").write_text(example, encoding="utf-8")
+    ok = cli(root, "validate")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
 
 
 def test_init_twice_changes_nothing(tmp_path: Path) -> None:

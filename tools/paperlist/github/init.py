@@ -269,7 +269,7 @@ def _example(listed: ListSettings, vocab: Vocabulary) -> tuple[str, str, str]:
     if venue:
         lines.append(f"venue: {venue}")
     lines += ["year: 2017", 'arxiv: "1706.03762"', f"tags: [{tag}]", "links:",
-              '  code: "https://github.com/tensorflow/tensor2tensor"']
+              '  code: ["https://github.com/tensorflow/tensor2tensor"]']
     folder = "`papers/<venue><year>/`" if venue else "`papers/<year>/`"
     folder += f" (here `papers/{keys.folder_name(venue, 2017)}/`)"
     new = f"paperlist new --arxiv 1706.03762{f' --venue {venue}' if venue else ''} --year 2017 --tag {tag}"

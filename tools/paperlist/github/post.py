@@ -96,6 +96,7 @@ def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, s
         render_comment,
         review_body,
         review_comments,
+        shows_chinese,
         status_for,
         suggestions_marker,
     )
@@ -112,7 +113,8 @@ def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, s
     fixes = review_comments(report) if suggestions else []
     if fixes:
         try:
-            review = gh.post_review(repo, pr, meta_head, body=review_body(meta_head, len(fixes)),
+            body = review_body(meta_head, len(fixes), zh=shows_chinese(report))
+            review = gh.post_review(repo, pr, meta_head, body=body,
                                     comments=fixes, marker=suggestions_marker(meta_head))
         except gh.GitHubError as e:
             # The comment already carries every fix; a refused review must not fail the job.
