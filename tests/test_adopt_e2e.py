@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ import pytest
 from support.fake_arxiv import ArxivRecord, FakeArxivAPI
 from support.fake_github import FakeGitHub
 from support.prrepo import GIT_ENV, git
-from support.workflows import called, run_step
+from support.workflows import called, load, run_step
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "tools" / "paperlist"
@@ -183,7 +184,9 @@ def test_an_adopter_from_an_empty_folder_to_a_commented_pull_request(built: dict
         "number": 1, "head": {"sha": head, "ref": "add-raft"}, "base": {"sha": base, "ref": "main"},
         "author_association": "CONTRIBUTOR"}}), encoding="utf-8")
     raft = ArxivRecord("RAFT: Recurrent All-Pairs Field Transforms for Optical Flow", ("Zachary Teed", "Jia Deng"))
-    with FakeGitHub() as fake, FakeArxivAPI({"2003.12039": raft}) as arxiv:
+    pwc = ArxivRecord("PWC-Net: CNNs for Optical Flow Using Pyramid, Warping, and Cost Volume",
+                      ("Deqing Sun", "Xiaodong Yang", "Ming-Yu Liu", "Jan Kautz"))
+    with FakeGitHub() as fake, FakeArxivAPI({"2003.12039": raft, "1709.02371": pwc}) as arxiv:
         fake.add_repo("octo/flow")
         fake.add_repo("princeton-vl/RAFT", stars=3000)
         fake.add_pull("octo/flow", 1, head_sha=head, files={RAFT_PATH: list(range(1, 8))})
@@ -226,6 +229,23 @@ def test_an_adopter_from_an_empty_folder_to_a_commented_pull_request(built: dict
         assert "https://github.com/octo/flow/actions/runs/7" in body
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in body.split("-->", 1)[1]), body  # English only
         assert fake.statuses_for(head)[0]["state"] == "success"
+
+        # The weekly sweep on main: FlowNet's and LiteFlowNet's ids are unknown to the stand-in arXiv
+        # (PWC-Net's is known, its code repository too),
+        # so one issue is opened, in the list's language.
+        sweep_wf = workflows / "paperlist-sweep.yml"
+        sweep_call = called(sweep_wf)
+        assert sweep_call is not None
+        fake.add_repo("NVlabs/PWC-Net")
+        for shard in load(sweep_call.path)["jobs"]["links"]["strategy"]["matrix"]["shard"]:
+            done = run_step(sweep_wf, "links", cwd=repo, exprs={"matrix.shard": str(shard), "github.token": "t"},
+                            env=env, bin_dir=bin_dir)
+            assert done.returncode == 0, done.stdout + done.stderr
+        swept = run_step(sweep_wf, "issue", cwd=repo, exprs={"github.token": "t"}, env=env, bin_dir=bin_dir)
+        assert swept.returncode == 0 and "issue created" in swept.stdout, swept.stdout + swept.stderr
+        (issue,) = fake.issues_in("octo/flow")
+        assert "1504.06852" in issue["body"] and "1805.07036" in issue["body"] and "1709.02371" not in issue["body"]
+        assert not re.search("[\u4e00-\u9fff]", issue["body"]), issue["body"]
 
     # 4. The maintainer merges; the README job regenerates and pushes the list.
     git(repo, "merge", "--quiet", "--ff-only", "add-raft")
