@@ -126,3 +126,22 @@ def test_report_round_trip_and_refusals(tmp_path: Path) -> None:
         load_report(path)
     with pytest.raises(UsageError, match="bytes"):
         load_report(path, max_bytes=0)
+
+
+def test_an_english_only_list_gets_an_english_only_comment() -> None:
+    from paperlist.output.comment import render_comment, report_from_dict, review_body
+
+    finding = Finding(file="papers/2020/x.yaml", severity="error", check="schema", line=3,
+                      message="year must be a number", message_zh="年份必须是数字", hint="write 2020",
+                      hint_zh="写成 2020", suggestion="year: 2020")
+    both = Report([finding], files=1)
+    english = report_from_dict({**both.to_dict(), "meta": {"languages": ["en"]}})
+    assert english.meta["languages"] == ["en"]
+    body = render_comment(english)
+    assert "year must be a number" in body and "write 2020" in body and "Suggested fix for line 3" in body
+    assert not re.search("[\u4e00-\u9fff]", body), body
+    assert "年份必须是数字" in render_comment(both) and "第 3 行" in render_comment(both)  # no languages: both
+    assert not re.search("[\u4e00-\u9fff]", review_body("a" * 40, 1, zh=False))
+    # The artifact is untrusted: anything but the two shapes a list can have is dropped.
+    for bad in (["zh"], ["en", "fr"], "en", [["en"]], {"en": 1}):
+        assert "languages" not in report_from_dict({**both.to_dict(), "meta": {"languages": bad}}).meta

@@ -449,7 +449,7 @@ def test_a_missing_index_shard_is_reported_not_hung(browser: Any, tmp_path: Path
 def test_pages_workflow_builds_the_site(tmp_path: Path) -> None:
     import yaml
 
-    wf = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    wf = yaml.safe_load((ROOT / ".github/workflows/reusable-pages.yml").read_text(encoding="utf-8"))
     build_job = wf["jobs"]["build"]
     (step,) = [s for s in build_job["steps"] if s.get("id") == "site"]
     project = make_project(tmp_path / "p")

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,79 +20,70 @@ import yaml
 
 from support.fake_github import FakeGitHub
 from support.prrepo import EXISTING, EXISTING_PATH, commit, git, make_list, write
+from support.workflows import (
+    VENV_BIN,
+    WORKFLOWS,
+    called,
+    hardening_problems,
+    load,
+    permission_problems,
+    run_step,
+    triggers,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKFLOWS = ROOT / ".github" / "workflows"
-VENV_BIN = Path(sys.executable).parent
 ALL = sorted(WORKFLOWS.glob("*.yml"))
-SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
-
-
-def load(name: str) -> dict[Any, Any]:
-    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-def step(workflow: str, step_id: str) -> dict[str, Any]:
-    for job in load(workflow)["jobs"].values():
-        for s in job["steps"]:
-            if s.get("id") == step_id:
-                return s  # type: ignore[no-any-return]
-    raise AssertionError(f"{workflow} has no step with id {step_id}")
-
-
-def expand(value: str, exprs: dict[str, str]) -> str:
-    """Substitute ``${{ expr }}``; every expression a test runs must be known (no silent drift)."""
-    def sub(m: re.Match[str]) -> str:
-        expr = m.group(1).strip()
-        assert expr in exprs, f"the test does not know the workflow expression {expr!r}"
-        return exprs[expr]
-    return re.sub(r"\$\{\{(.*?)\}\}", sub, str(value))
-
-
-def run_step(workflow: str, step_id: str, *, cwd: Path, exprs: dict[str, str],
-             env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    s = step(workflow, step_id)
-    script = s["run"]
-    assert "${{" not in script, "values reach scripts through env:, never by template expansion"
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    full_env.update({"PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", **env})
-    full_env.update({k: expand(v, exprs) for k, v in (s.get("env") or {}).items()})
-    # Actions runs `run:` with bash -e -o pipefail.
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
-                          env=full_env, capture_output=True, text=True, timeout=120, check=False)
+REUSABLE = sorted(WORKFLOWS.glob("reusable-*.yml"))
+CALLERS = [p for p in ALL if p not in REUSABLE and p.name != "ci.yml"]
 
 
 # -- hardening ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
 def test_workflow_is_hardened(path: Path) -> None:
-    wf = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert wf.get("permissions") == {}, "top-level permissions: {} and grant per job"
-    for name, job in wf["jobs"].items():
-        assert "permissions" in job, f"job {name} states its permissions"
-        assert "pull_request_target" not in str(wf.get(True, wf.get("on"))), "never pull_request_target"
-        for s in job["steps"]:
-            uses = s.get("uses")
-            if uses:
-                assert SHA_PIN.match(uses), f"{uses} is not pinned by commit SHA"
-                if uses.startswith("actions/checkout@"):
-                    pushes = "contents" in job["permissions"] and job["permissions"]["contents"] == "write"
-                    assert s["with"]["persist-credentials"] is pushes, f"{path.name}:{name} persist-credentials"
-            if "run" in s:
-                assert "${{" not in s["run"], f"{path.name}:{name}: pass expressions through env:"
+    assert hardening_problems(path) == []
+
+
+@pytest.mark.parametrize("path", CALLERS, ids=lambda p: p.name)
+def test_this_repositorys_workflows_call_the_reusable_ones(path: Path) -> None:
+    # CI exercises what adopters call: every loop workflow here is a caller, granting exactly what
+    # the called jobs use, and installing the tool from a commit of this repository.
+    call = called(path)
+    assert call is not None and call.path in REUSABLE, f"{path.name} should call a reusable workflow"
+    assert "workflow_call" in triggers(load(call.path)) and len(triggers(load(call.path))) == 1
+    assert call.with_["paperlist-repository"] == "${{ github.repository }}"
+    assert permission_problems(path) == []
+
+
+def test_the_hardening_rules_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    text = (WORKFLOWS / "reusable-readme.yml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("ref: ${{ inputs.paperlist-ref }}", "ref: main"), encoding="utf-8")
+    assert any("paperlist-repository@paperlist-ref" in p for p in hardening_problems(bad))
+    bad.write_text(text.replace("persist-credentials: false", "persist-credentials: true"), encoding="utf-8")
+    assert any("persist-credentials must be False" in p for p in hardening_problems(bad))
+    caller = tmp_path / "caller.yml"
+    caller.write_text((WORKFLOWS / "readme.yml").read_text(encoding="utf-8").replace("contents: write",
+                                                                                     "contents: read"))
+    assert any("needs write" in p for p in permission_problems(caller))
 
 
 def test_pr_workflow_is_read_only_and_comment_never_checks_out_the_pr() -> None:
-    pr = load("pr-check.yml")
-    assert list(pr[True]) == ["pull_request"]
-    for job in pr["jobs"].values():
+    assert list(triggers(load("pr-check.yml"))) == ["pull_request"]
+    check = called("pr-check.yml")
+    assert check is not None
+    assert check.with_["paperlist-ref"] == "${{ github.event.pull_request.base.sha }}"  # the trusted base
+    for job in [check.caller_job, *load(check.path)["jobs"].values()]:
         assert set(job["permissions"].values()) == {"read"}
-    comment = load("pr-comment.yml")
-    assert list(comment[True]) == ["workflow_run"]
-    text = (WORKFLOWS / "pr-comment.yml").read_text(encoding="utf-8")
+    assert list(triggers(load("pr-comment.yml"))) == ["workflow_run"]
+    comment = called("pr-comment.yml")
+    assert comment is not None and comment.with_["paperlist-ref"] == "${{ github.sha }}"  # the default branch
+    text = comment.path.read_text(encoding="utf-8")
     assert "head_sha" not in re.sub(r"HEAD_SHA: .*", "", text.split("steps:", 1)[1].split("Post the comment")[0])
-    for s in comment["jobs"]["comment"]["steps"]:
-        if s.get("uses", "").startswith("actions/checkout@"):
-            assert "ref" not in s.get("with", {}), "the comment job checks out the default branch only"
+    for job in load(comment.path)["jobs"].values():
+        for s in job["steps"]:
+            if s.get("uses", "").startswith("actions/checkout@"):
+                # only the pinned tool: neither the PR nor the list is checked out with the write token
+                assert s["with"]["repository"] == "${{ inputs.paperlist-repository }}", s
 
 
 def test_zizmor_reports_nothing() -> None:
@@ -342,7 +332,7 @@ def test_link_sweep_opens_then_closes_one_issue(tmp_path: Path) -> None:
 
         def sweep() -> subprocess.CompletedProcess[str]:
             shutil.rmtree(repo / "sweep", ignore_errors=True)
-            shards = load("link-sweep.yml")["jobs"]["links"]["strategy"]["matrix"]["shard"]
+            shards = load("reusable-link-sweep.yml")["jobs"]["links"]["strategy"]["matrix"]["shard"]
             for k in shards:  # the matrix jobs; their artifacts merge into sweep/
                 done = run_step("link-sweep.yml", "links", cwd=repo, env=env,
                                 exprs={"matrix.shard": str(k), "github.token": "t"})
@@ -426,8 +416,10 @@ class IssueRun:
 
 
 def test_issue_workflow_jobs_and_their_conditions() -> None:
-    wf = load(ISSUE_WF)
-    assert list(wf[True]) == ["issues"]
+    assert list(triggers(load(ISSUE_WF))) == ["issues"]
+    call = called(ISSUE_WF)
+    assert call is not None
+    wf = load(call.path)
     jobs = wf["jobs"]
     assert set(jobs) == {"propose", "pull-request", "close"}
     # The conditions IssueRun.jobs_for restates, as written in the workflow.
@@ -438,9 +430,12 @@ def test_issue_workflow_jobs_and_their_conditions() -> None:
     assert jobs["propose"]["permissions"] == {"contents": "read", "issues": "write"}
     assert jobs["close"]["permissions"] == {"contents": "read", "pull-requests": "write", "issues": "write"}
     assert jobs["pull-request"]["permissions"]["contents"] == "write"
-    assert "issue.number" in wf["concurrency"]["group"] and wf["concurrency"]["cancel-in-progress"] is False
+    # One issue's runs queue: every job is in the issue's concurrency group, never cancelled.
+    for job in jobs.values():
+        assert "issue.number" in job["concurrency"]["group"] and job["concurrency"]["cancel-in-progress"] is False
+    assert len({job["concurrency"]["group"] for job in jobs.values()}) == 1
     # The issue text never reaches a script but through the payload file.
-    text = (WORKFLOWS / ISSUE_WF).read_text(encoding="utf-8")
+    text = call.path.read_text(encoding="utf-8")
     assert "issue.body" not in text and "issue.title" not in text
 
 

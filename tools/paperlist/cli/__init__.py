@@ -14,10 +14,11 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # Command modules are imported only when their command runs: `paperlist validate` must not
 # pay for importing aiohttp and PyGithub (that was half a second of every start).
-_MODULES = ("validate_cmd", "new_cmd", "render_cmd", "import_cmd", "dupes_cmd", "links_cmd", "check_cmd", "site_cmd",
-            "issue_cmd", "refresh_cmd")
-_HOME = {"validate": "validate_cmd", "new": "new_cmd", "render": "render_cmd", "import": "import_cmd",
-         "dupes": "dupes_cmd", "links": "links_cmd", "site": "site_cmd", "refresh": "refresh_cmd"}
+_MODULES = ("init_cmd", "validate_cmd", "new_cmd", "render_cmd", "import_cmd", "dupes_cmd", "links_cmd", "check_cmd",
+            "site_cmd", "issue_cmd", "refresh_cmd")
+_HOME = {"init": "init_cmd", "validate": "validate_cmd", "new": "new_cmd", "render": "render_cmd",
+         "import": "import_cmd", "dupes": "dupes_cmd", "links": "links_cmd", "site": "site_cmd",
+         "refresh": "refresh_cmd"}
 
 
 class LazyGroup(click.Group):
@@ -55,6 +56,7 @@ def main(ctx: click.Context, root: Path) -> None:
 
     \b
     Typical use:
+      paperlist init                     set up a new list (settings, workflows, README, issue form)
       paperlist validate                 check every paper file against the schema
       paperlist render                   regenerate README.md and lists/ from papers/
       paperlist site --out _site         build the searchable website

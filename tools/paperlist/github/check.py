@@ -11,6 +11,7 @@ PR number, the verdict and the changed files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from paperlist import __version__
-from paperlist.errors import UsageError
+from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
 from paperlist.output.markers import README, generated_block
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.papers import load_papers
+from paperlist.project.settings import load_settings
 
 REPORT_VERSION = 1
 
@@ -242,6 +244,10 @@ def run_check(settings: CheckSettings) -> Report:
         "links_checked": bool(settings.links and papers.files),
         **settings.context,
     }
+    # The comment speaks the list's languages (an English-only list gets no Chinese); a broken
+    # paperlist.yaml is a finding of its own, and the comment keeps both languages.
+    with contextlib.suppress(PaperlistError):
+        report.meta["languages"] = list(load_settings(root).languages)
     report.meta["verdict"] = verdict_of(report)
     report.meta["counts"] = {k: report.summary()[k] for k in ("errors", "warnings", "notices")}
     return report

@@ -96,6 +96,7 @@ def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, s
         render_comment,
         review_body,
         review_comments,
+        shows_chinese,
         status_for,
         suggestions_marker,
     )
@@ -112,7 +113,8 @@ def publish_report(repo: Repository, report: Report, pr: int, links: Links, *, s
     fixes = review_comments(report) if suggestions else []
     if fixes:
         try:
-            review = gh.post_review(repo, pr, meta_head, body=review_body(meta_head, len(fixes)),
+            body = review_body(meta_head, len(fixes), zh=shows_chinese(report))
+            review = gh.post_review(repo, pr, meta_head, body=body,
                                     comments=fixes, marker=suggestions_marker(meta_head))
         except gh.GitHubError as e:
             # The comment already carries every fix; a refused review must not fail the job.
@@ -129,7 +131,7 @@ def run_sweep_issue(settings: SweepSettings, environ: Mapping[str, str]) -> Post
     neither opened, updated nor closed (``Posted.inconclusive`` says why)."""
     from paperlist.checks.links import network_unavailable
     from paperlist.github import client as gh
-    from paperlist.output.comment import SWEEP_MARKER, links_for, load_report, render_comment
+    from paperlist.output.comment import SWEEP_MARKER, links_for, load_report, render_comment, shows_chinese
 
     reports = [load_report(p) for p in settings.reports]
     for path, report in zip(settings.reports, reports, strict=True):
@@ -138,10 +140,11 @@ def run_sweep_issue(settings: SweepSettings, environ: Mapping[str, str]) -> Post
             return Posted(None, [f"{path}: {down}", "the sweep is inconclusive: no issue opened, updated or closed"],
                           inconclusive=down)
     merged = Report.merge(reports)
-    merged.meta = {k: v for k, v in merged.meta.items() if k in ("repository", "server_url", "base_sha")}
+    merged.meta = {k: v for k, v in merged.meta.items() if k in ("repository", "server_url", "base_sha", "languages")}
     links = links_for(merged, server_url=environ.get("GITHUB_SERVER_URL"),
                       repository=environ.get("GITHUB_REPOSITORY"))
-    body = (render_comment(merged, links, marker=SWEEP_MARKER, title="Link sweep · 链接检查", sweep=True)
+    title = "Link sweep · 链接检查" if shows_chinese(merged) else "Link sweep"
+    body = (render_comment(merged, links, marker=SWEEP_MARKER, title=title, sweep=True)
             if merged.errors else None)
     posted = Posted(body)
     if settings.dry_run:

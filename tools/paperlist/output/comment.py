@@ -96,7 +96,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def shows_chinese(report: Report) -> bool:
+    """The list shows Chinese beside English: ``meta.languages`` of the check's report (a list's
+    paperlist.yaml says it; a report without it, e.g. an older one, keeps both)."""
+    return "zh" in (report.meta.get("languages") or ("en", "zh"))
+
+
 def verdict_lines(report: Report, *, sweep: bool = False) -> list[str]:
+    lines = _verdict_lines(report, sweep=sweep)
+    return lines if shows_chinese(report) else lines[:1]
+
+
+def _verdict_lines(report: Report, *, sweep: bool = False) -> list[str]:
     s = report.summary()
     e, w, n = s["errors"], s["warnings"], s["notices"]
     checked = len(report.meta.get("papers_checked") or []) or s["files"]
@@ -143,42 +154,45 @@ def _context_line(report: Report) -> str:
     return "<sub>" + " · ".join(parts) + "</sub>" if parts else ""
 
 
-def _finding_row(f: Finding, links: Links) -> str:
+def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
     where = f"L{f.line}" if f.line else "—"
     url = links.diff_line(f.file, f.line)
     if url:
         where = f"[{where}]({url})"
     msg = inline(f.message)
-    if f.message_zh:
+    if f.message_zh and zh:
         msg += "<br>" + inline(f.message_zh)
-    hint = " / ".join(inline(h, 300) for h in (f.hint, f.hint_zh) if h)
+    hint = " / ".join(inline(h, 300) for h in (f.hint, f.hint_zh if zh else None) if h)
     if hint:
         msg += f"<br>💡 {hint}"
     dup = f.extra.get("duplicate_of")
     if isinstance(dup, str) and dup:
         target = links.blob(dup)
-        msg += "<br>↪ existing paper / 已有论文: " + (f"[{code(dup)}]({target})" if target else code(dup))
+        label = "<br>↪ existing paper / 已有论文: " if zh else "<br>↪ existing paper: "
+        msg += label + (f"[{code(dup)}]({target})" if target else code(dup))
     url_field = f.extra.get("url")
     if isinstance(url_field, str) and url_field and f.check.startswith("link"):
         msg += "<br>🔗 " + code(url_field)
     return f"| {_ICON[f.severity]} | {where} | {inline(f.check, 40)} | {msg} |"
 
 
-def _suggestion_block(f: Finding) -> str | None:
+def _suggestion_block(f: Finding, zh: bool = True) -> str | None:
     if not f.suggestion or len(f.suggestion) > _SUGGESTION_MAX or not f.line:
         return None
-    return (f"<details><summary>Suggested fix for line {f.line} · 第 {f.line} 行的建议修改</summary>\n\n"
+    summary = f"Suggested fix for line {f.line}" + (f" · 第 {f.line} 行的建议修改" if zh else "")
+    return (f"<details><summary>{summary}</summary>\n\n"
             f"{fenced(f.suggestion, 'suggestion')}\n\n</details>")
 
 
-def _file_section(file: str, findings: list[Finding], links: Links) -> str:
+def _file_section(file: str, findings: list[Finding], links: Links, zh: bool = True) -> str:
     head_url = links.diff_line(file, None)
     title = code(file)
     if head_url:
         title = f"[{title}]({head_url})"
-    out = [f"#### {title}", "", "| | Line · 行 | Check | Problem and fix · 问题与修复 |", "|---|---|---|---|"]
-    out.extend(_finding_row(f, links) for f in findings)
-    blocks = [b for b in (_suggestion_block(f) for f in findings) if b]
+    header = "| | Line · 行 | Check | Problem and fix · 问题与修复 |" if zh else "| | Line | Check | Problem and fix |"
+    out = [f"#### {title}", "", header, "|---|---|---|---|"]
+    out.extend(_finding_row(f, links, zh) for f in findings)
+    blocks = [b for b in (_suggestion_block(f, zh) for f in findings) if b]
     if blocks:
         out.append("")
         out.extend(blocks)
@@ -201,15 +215,16 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
         head += ["", ctx]
     head_text = "\n".join(head) + "\n\n"
     foot_parts = ["---"]
+    zh = shows_chinese(report)
     if sweep:
-        foot_parts.append("<sub>Run `paperlist links --all` locally to see the same · "
-                          "本地运行 `paperlist links --all` 可得到同样结果。</sub>")
+        foot_parts.append("<sub>Run `paperlist links --all` locally to see the same" +
+                          (" · 本地运行 `paperlist links --all` 可得到同样结果。" if zh else ".") + "</sub>")
     elif links.summary_url:
-        foot_parts.append(f"<sub>Full report: [job summary]({links.summary_url}) · 完整报告见 job summary · "
-                          "run `paperlist check --base origin/main` locally to see the same.</sub>")
+        foot_parts.append(f"<sub>Full report: [job summary]({links.summary_url})" + (" · 完整报告见 job summary" if zh
+                          else "") + " · run `paperlist check --base origin/main` locally to see the same.</sub>")
     else:
-        foot_parts.append("<sub>Run `paperlist check --base origin/main` locally to see the same · "
-                          "本地运行同样的检查。</sub>")
+        foot_parts.append("<sub>Run `paperlist check --base origin/main` locally to see the same" +
+                          (" · 本地运行同样的检查。" if zh else ".") + "</sub>")
     foot_text = "\n".join(foot_parts) + "\n"
 
     body = head_text + findings_markdown(report, links, budget - len(head_text) - len(foot_text))
@@ -220,6 +235,7 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
 def findings_markdown(report: Report, links: Links, budget: int) -> str:
     """The findings as one table per file, whole files while they fit in ``budget`` characters,
     then "… and N more findings not shown here" (also used by the issue form's answer)."""
+    zh = shows_chinese(report)
     by_file: dict[str, list[Finding]] = {}
     for f in sorted(report.findings, key=lambda f: _RANK.get(f.severity, 3)):  # stable: order kept within
         by_file.setdefault(f.file, []).append(f)
@@ -227,11 +243,11 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
     used = 400  # room for the "more findings" line
     shown = 0
     for file, fs in by_file.items():
-        section = _file_section(file, fs, links)
+        section = _file_section(file, fs, links, zh)
         if used + len(section) > budget:
             # Try the file with as many rows as fit before giving up on the rest.
             for k in range(len(fs) - 1, 0, -1):
-                part = _file_section(file, fs[:k], links)
+                part = _file_section(file, fs[:k], links, zh)
                 if used + len(part) <= budget:
                     sections.append(part)
                     shown += k
@@ -245,7 +261,8 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
     if rest:
         where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
         body += (f"\n**… and {_plural(rest, 'more finding')} not shown here** (GitHub limits comments to "
-                 f"{GITHUB_LIMIT:,} characters): see {where}. · 另有 {rest} 条结果未显示，请查看 job summary。\n")
+                 f"{GITHUB_LIMIT:,} characters): see {where}." +
+                 (f" · 另有 {rest} 条结果未显示，请查看 job summary。" if zh else "") + "\n")
     return scrub(body)  # defence in depth: no control or bidi character reaches GitHub, whatever its path
 
 
@@ -301,6 +318,9 @@ def _clean_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
         v = meta.get(key)
         if isinstance(v, str) and len(v) < 200:
             out[key] = v
+    languages = meta.get("languages")
+    if languages in (["en"], ["en", "zh"]):  # the list's languages, from its paperlist.yaml
+        out["languages"] = languages
     if isinstance(meta.get("links_checked"), bool):
         out["links_checked"] = meta["links_checked"]
     links = meta.get("links")
@@ -335,6 +355,7 @@ def review_comments(report: Report) -> list[dict[str, Any]]:
     review comment on a line outside it. One per line, the first finding's fix; at most 30.
     """
     added = {c["path"] for c in report.meta.get("changed", []) if c.get("status") == "A"}
+    zh = shows_chinese(report)
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     for f in report.findings:
@@ -342,7 +363,7 @@ def review_comments(report: Report) -> list[dict[str, Any]]:
                 or len(f.suggestion) > _SUGGESTION_MAX or (f.file, f.line) in seen):
             continue
         seen.add((f.file, f.line))
-        text = inline(f.message) + (f"<br>{inline(f.message_zh)}" if f.message_zh else "")
+        text = inline(f.message) + (f"<br>{inline(f.message_zh)}" if f.message_zh and zh else "")
         out.append({"path": f.file, "line": f.line, "side": "RIGHT",
                     "body": f"{_ICON[f.severity]} {text}\n\n{fenced(f.suggestion, 'suggestion')}\n"})
         if len(out) == _MAX_REVIEW_COMMENTS:
@@ -350,12 +371,12 @@ def review_comments(report: Report) -> list[dict[str, Any]]:
     return out
 
 
-def review_body(head_sha: str, count: int) -> str:
+def review_body(head_sha: str, count: int, *, zh: bool = True) -> str:
     return (f"{suggestions_marker(head_sha)}\n"
             f"paperlist has {count} ready-made fix{'es' if count != 1 else ''} for this commit: "
-            "**Commit suggestion** applies one without git.\n"
-            f"paperlist 为此提交给出了 {count} 处可直接采用的修改："
-            "点击 **Commit suggestion** 即可应用，无需使用 git。\n")
+            "**Commit suggestion** applies one without git.\n" +
+            (f"paperlist 为此提交给出了 {count} 处可直接采用的修改："
+             "点击 **Commit suggestion** 即可应用，无需使用 git。\n" if zh else ""))
 
 
 def status_for(report: Report) -> tuple[str, str]:

@@ -543,6 +543,8 @@ def discover(root: Path) -> tuple[list[Path], list[Finding]]:
                         "论文文件应位于 papers/<会议><年份>/<key>.yaml，不允许更深的目录")
                 else:
                     yield from walk(p, depth + 1)
+            elif depth == 0 and e.name == ".gitkeep" and e.is_file(follow_symlinks=False):
+                continue  # keeps an empty list's papers/ in git (paperlist init writes it)
             elif depth == 0:
                 bad(p, "files go in a folder per venue and year: papers/<venue><year>/<key>.yaml",
                     "文件应放在按会议和年份划分的目录中：papers/<会议><年份>/<key>.yaml")

@@ -11,6 +11,7 @@ written; ``status``, ``final_url``, ``new_url`` where known).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,11 +28,12 @@ from paperlist.checks.links.http import HttpChecker, strip_fragment
 from paperlist.checks.links.netsafe import url_refusal
 from paperlist.checks.links.network import NetworkWatch, unavailable
 from paperlist.checks.links.verdict import SEVERITY, Verdict
-from paperlist.errors import UsageError
+from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import EXIT_NETWORK, Finding, Report
 from paperlist.infra.identity import arxiv_id, github_repo
 from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import load_papers, missing, paper_paths, resolve
+from paperlist.project.settings import load_settings
 from paperlist.project.shards import parse_shard
 
 __all__ = ["LinkConfig", "LinksResult", "LinksSettings", "Verdict", "check_links", "load_config", "network_unavailable",
@@ -357,10 +359,12 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
                 f"{not_checked} 个链接未检查（不是失效），请在网络恢复后重新运行"),
             hint="exit code 3 (inconclusive): no link is reported broken because of the outage",
             extra={"network": "unavailable"}))
-    meta = {"links": {
+    meta: dict[str, Any] = {"links": {
         "found": len(links), "excluded": excluded, "targets": len(targets), "checked": len(chosen),
         **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}), **stats,
     }}
+    with contextlib.suppress(PaperlistError):  # the sweep's issue speaks the list's languages
+        meta["languages"] = list(load_settings(root).languages)
     return Report(findings, files=len(paths) + len(papers), meta=meta)
 
 

@@ -66,6 +66,9 @@ class FormSpec:
     def by_id(self, field_id: str) -> FormField:
         return next(f for f in self.fields if f.id == field_id)
 
+    def has(self, field_id: str) -> bool:
+        return any(f.id == field_id for f in self.fields)
+
     @classmethod
     def load(cls, root: Path) -> FormSpec:
         path = Path(root) / TEMPLATE
@@ -90,7 +93,8 @@ class FormSpec:
                                     kind=str(item.get("type")),
                                     options=tuple(str(o) for o in attrs.get("options") or ()),
                                     required=bool((item.get("validations") or {}).get("required"))))
-        missing = {"request", "arxiv", "title", "venue", "year", "tags", "code", "project"} - {f.id for f in fields}
+        # venue may be left out: a topic list (venues: [] in paperlist.yaml) places papers by year alone
+        missing = {"request", "arxiv", "title", "year", "tags", "code", "project"} - {f.id for f in fields}
         if missing:
             raise ConfigError(f"{TEMPLATE}: the form lacks the field(s) {', '.join(sorted(missing))}")
         return cls(tuple(fields), tuple(str(x) for x in data.get("labels") or ()))
@@ -219,9 +223,14 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
     req.title = " ".join(get("title").split()) or None
     req.authors = [a for a in _SPLIT_LIST.split(get("authors")) if a]
 
-    venue_field = spec.by_id("venue")
+    if vocab.venues and not spec.has("venue"):
+        raise ConfigError(f"{TEMPLATE}: the list has venues, so the form needs its venue field")
     venue = get("venue")
-    if venue:
+    if venue and not vocab.venues:
+        problems.append(Problem("venue", "this list has no venues: leave the venue empty",
+                                "本列表不分会议：请不要填写会议"))
+    elif venue:
+        venue_field = spec.by_id("venue")
         resolved = vocab.resolve_venue(venue)
         if venue not in venue_field.options or resolved is None:
             problems.append(Problem("venue", "choose the venue from the list", "请从列表中选择会议"))
@@ -262,7 +271,8 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
                                 "标题只能对应一篇论文：请只填一个 arXiv 编号，或不填标题"))
     # A new paper needs its venue and year (a listed one is found by its arXiv id). No tags is left
     # to the planner, which answers with the tags the title suggests.
-    for fid, missing in (("venue", req.venue is None), ("year", req.year is None)):
+    needed = (("venue", req.venue is None),) if vocab.venues else ()
+    for fid, missing in (*needed, ("year", req.year is None)):
         if kind == "new" and missing and not any(p.field == fid for p in problems):
             label = spec.by_id(fid).label
             problems.append(Problem(fid, f"“{label}” is needed for a new paper", f"新增论文需要填写“{label}”"))
