@@ -348,12 +348,12 @@ def _gitignore(root: Path) -> InitFile:
 
 
 def _papers(root: Path) -> InitFile:
-    rel = "papers/.gitkeep"
-    papers = root / "papers"
+    rel = f"{keys.PAPERS_DIR}/.gitkeep"
+    papers = root / keys.PAPERS_DIR
     if papers.is_symlink() or (papers.exists() and not papers.is_dir()):
-        return InitFile("papers/", "kept", "is a symlink or not a folder", "是符号链接或不是文件夹")
+        return InitFile(f"{keys.PAPERS_DIR}/", "kept", "is a symlink or not a folder", "是符号链接或不是文件夹")
     if papers.is_dir() and any(papers.iterdir()):
-        return InitFile("papers/", "unchanged")
+        return InitFile(f"{keys.PAPERS_DIR}/", "unchanged")
     return _write_new(root, rel, "")
 
 
