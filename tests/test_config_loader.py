@@ -134,3 +134,11 @@ def test_schema_errors_of_a_config_file_are_bounded(tmp_path: Path) -> None:
     assert data is None and len(findings) == MAX_SCHEMA_FINDINGS + 1
     assert findings[0].line == 1 and "exclude/0" in findings[0].message
     assert findings[-1].message.startswith(f"more errors after these {MAX_SCHEMA_FINDINGS}")
+
+
+def test_a_duplicate_topic_id_names_its_line(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "vocab" / "tags.yaml").write_text(
+        "tags:\n  - {id: a, en: A}\n  - {id: b, en: B}\n  - {id: a, en: C}\n", encoding="utf-8")
+    r = run_cli(root, "validate")
+    assert r.returncode == 2 and "duplicate id 'a' (line 4, column 6; first as tags item 1)" in r.stderr, r.stderr
