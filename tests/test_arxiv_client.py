@@ -8,6 +8,7 @@ export.arxiv.org does with a malformed id in ``id_list``: it answers the error e
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from paperlist.checks.links import check_links
+from paperlist.checks.links.arxiv import check_ids
 from paperlist.checks.links.config import LinkConfig, load_config
 from paperlist.infra import arxiv as arxiv_mod
 from paperlist.infra.arxiv import MAX_IDS_PER_REQUEST, ArxivClient, id_problem
@@ -182,3 +184,13 @@ def test_the_client_refuses_exactly_the_ids_the_paper_schema_refuses() -> None:
 def test_a_malformed_id_is_named_with_what_is_wrong(aid: str, says: str) -> None:
     why = id_problem(aid)
     assert why is not None and aid in why and says in why
+
+
+def test_a_malformed_id_does_not_cost_a_request_or_shrink_a_batch() -> None:
+    ids = [f"2104.{i:05d}" for i in range(1, 1001)]
+    with FakeArxiv(ids=ids) as api:
+        cfg = LinkConfig(arxiv_api=api.url, arxiv_interval=0)
+        got = asyncio.run(check_ids([*ids[:500], MALFORMED, *ids[500:]], cfg, timeout=5))
+        sizes = [len(b) for b in api.batches]
+    assert sizes == [100] * 10  # 1,000 good ids, 10 full batches: the malformed one is answered without asking
+    assert got[MALFORMED].state == "broken" and sum(v.state == "ok" for v in got.values()) == 1000

@@ -17,7 +17,7 @@ from pathlib import Path
 from paperlist.checks.links.config import LinkConfig
 from paperlist.checks.links.network import TIMEOUT, NetworkWatch, host_of, kind_of, unavailable
 from paperlist.checks.links.verdict import Verdict, broken, inconclusive, ok
-from paperlist.infra.arxiv import ArxivClient, ArxivError, FetchResult
+from paperlist.infra.arxiv import ArxivClient, ArxivError, FetchResult, id_problem
 
 
 def verdicts_from(result: FetchResult, ids: Sequence[str]) -> dict[str, Verdict]:
@@ -46,8 +46,15 @@ async def check_ids(ids: Sequence[str], cfg: LinkConfig, *, timeout: float,
     be down, the remaining batches are not sent (their ids are "not checked"). ``cache_dir`` is
     the client's (metadata found once is known; the spacing holds across runs)."""
     watch = watch or NetworkWatch()
-    ids = list(dict.fromkeys(ids))
     out: dict[str, Verdict] = {}
+    # Ids arXiv would refuse are answered here, before batching: they would only shrink a batch.
+    for aid in dict.fromkeys(ids):
+        why = id_problem(aid)
+        if why:
+            out[aid] = broken(why, via="arxiv")
+    if out and on_done:
+        on_done(len(out))
+    ids = [aid for aid in dict.fromkeys(ids) if aid not in out]
     if not ids:
         return out
     # One request's budget: a spaced retry after a busy answer, and the re-asks a refused id costs.
