@@ -209,9 +209,9 @@ def test_each_changed_paper_is_parsed_once_for_all_checks(tmp_path: Path, monkey
     parsed: list[str] = []
     real = loader.parse_text
 
-    def counting(pf: loader.PaperFile, raw: bytes) -> loader.PaperFile:
+    def counting(pf: loader.PaperFile, raw: bytes, *rules: loader.FileRules) -> loader.PaperFile:
         parsed.append(pf.rel)
-        return real(pf, raw)
+        return real(pf, raw, *rules)
 
     monkeypatch.setattr(loader, "parse_text", counting)
     result = CliRunner().invoke(main, ["--root", str(repo), "check", "--base", "main", "--format", "json"])

@@ -465,9 +465,9 @@ def test_a_warm_index_is_reused_not_rebuilt(project: Path, in_git: bool, monkeyp
     parsed: list[str] = []
     real = loader.parse_text
 
-    def counting(pf: loader.PaperFile, raw: bytes) -> loader.PaperFile:
+    def counting(pf: loader.PaperFile, raw: bytes, *rules: loader.FileRules) -> loader.PaperFile:
         parsed.append(pf.rel)
-        return real(pf, raw)
+        return real(pf, raw, *rules)
 
     monkeypatch.setattr(loader, "parse_text", counting)
     assert find_duplicates(project, [new]).findings == []

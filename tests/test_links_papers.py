@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from pathlib import Path
 
 import pytest
 
 from paperlist.checks.links import check_links
-from paperlist.checks.links.arxiv import parse_feed
+from paperlist.checks.links.arxiv import check_ids, verdicts_from
+from paperlist.checks.links.config import LinkConfig
 from paperlist.checks.links.extract import links_in_paper
+from paperlist.infra.arxiv import parse_feed
 from paperlist.project.loader import load_paper
 from projectkit import add_paper
 from support.fake_github import FakeGitHub
@@ -86,22 +89,35 @@ def test_arxiv_batches_are_spaced(project: Path) -> None:
 def test_arxiv_outage_is_inconclusive_not_broken(project: Path) -> None:
     with FakeArxiv(ids={"2005.00001"}) as arxiv, pytest.MonkeyPatch.context() as mp:
         mp.setenv("PAPERLIST_ARXIV_API", arxiv.url)
-        arxiv.fail_next = 2
+        arxiv.fail_next = 10  # busy for longer than the client retries (a 503 is retried, spaced)
         p = add_paper(project, "Some Paper", arxiv="2005.00001")
         report = check_links(project, [p], timeout=2, use_cache=False)
+        sent = len(arxiv.hits())
     [f] = report.findings
     assert f.severity == "warning" and "HTTP 503" in f.message
     assert report.exit_code == 0
+    assert sent == 4  # bounded: one request and three retries, then "not verified"
+
+
+def test_a_short_arxiv_outage_is_waited_out() -> None:
+    """arXiv's 503 means "busy, come back": the one client retries it, spaced, within its budget."""
+    with FakeArxiv(ids={"2005.00001"}) as arxiv, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PAPERLIST_ARXIV_API", arxiv.url)
+        arxiv.fail_next = 2
+        got = asyncio.run(check_ids(["2005.00001"], LinkConfig(arxiv_api=arxiv.url, arxiv_interval=0), timeout=2))
+    assert got["2005.00001"].state == "ok" and len(arxiv.hits()) == 3
 
 
 def test_arxiv_error_entries() -> None:
-    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_'
-            '1234.5</id><title>Error</title><summary>incorrect id format for 1234.5</summary></entry>'
-            '<entry><id>http://arxiv.org/abs/2101.00001v3</id><title>T</title></entry></feed>')
-    got = parse_feed(feed, ["1234.5", "2101.00001", "2101.00002"])
+    # Real arXiv never mixes the error entry with papers, but the one parser must not mistake either.
+    feed = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_'
+            b'1234.5</id><title>Error</title><summary>incorrect id format for 1234.5</summary></entry>'
+            b'<entry><id>http://arxiv.org/abs/2101.00001v3</id><title>T</title></entry></feed>')
+    result = parse_feed(feed, ["1234.5", "2101.00001", "2101.00002"])
+    got = verdicts_from(result, ["1234.5", "2101.00001", "2101.00002"])
     assert got["2101.00001"].state == "ok"
     assert got["1234.5"].state == "broken" and "incorrect id format" in got["1234.5"].message
-    assert got["2101.00002"].state == "broken"
+    assert result.unasked == ["2101.00002"]  # not looked up: the client asks for it again
 
 
 def _gh_paper(project: Path, title: str, *urls: str) -> Path:

@@ -7,8 +7,9 @@ export.arxiv.org answers:
   ``id`` is the versioned abs URL (``http://arxiv.org/abs/2002.11616v2``), whose ``title``
   is wrapped over lines the way arXiv wraps it, with ``author/name`` elements;
 - for a malformed id (here: a new-style id whose month is not 01–12, or anything that is
-  not an id), only arXiv's ``Error`` entry (``http://arxiv.org/api/errors#…``), and the
-  other ids of the request are not looked up;
+  not an id, or an id in ``refuse``), only arXiv's ``Error`` entry
+  (``http://arxiv.org/api/errors#…``) naming the first such id, and the other ids of the
+  request are not looked up (``anonymous_errors`` leaves the id out of the entry);
 - for a well-formed id that does not exist, nothing (the entry is absent).
 
 ``script`` queues special answers for the next requests: ``("503", "7")`` (status with
@@ -99,18 +100,36 @@ def _entry(aid: str, rec: ArxivRecord) -> str:
             '    <category term="cs.CV" scheme="http://arxiv.org/schemas/atom"/>\n  </entry>\n')
 
 
-def _error_entry(aid: str) -> str:
-    tag = f"incorrect_id_format_for_{escape(aid)}"
+def _error_entry(aid: str, *, named: bool = True) -> str:
+    tag = f"incorrect_id_format_for_{escape(aid)}" if named else "incorrect_id_format"
+    what = f"incorrect id format for {escape(aid)}" if named else "incorrect id format"
     return (f"  <entry>\n    <id>http://arxiv.org/api/errors#{tag}</id>\n    <title>Error</title>\n"
-            f"    <summary>incorrect id format for {escape(aid)}</summary>\n"
+            f"    <summary>{what}</summary>\n"
             "    <updated>2026-12-02T00:00:00-05:00</updated>\n"
             f'    <link href="http://arxiv.org/api/errors#{tag}" rel="alternate" type="text/html"/>\n'
             "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n")
 
 
+def feed_for(ids: list[str], papers: dict[str, ArxivRecord], *, refuse: set[str] | frozenset[str] = frozenset(),
+             anonymous_errors: bool = False) -> bytes:
+    """What arXiv answers to ``id_list=<ids>``: the error entry alone when one id is malformed, else
+    one entry per known id (the link-checker fake in linkservers.py answers through this too)."""
+    q = ",".join(ids)
+    bad = next((i for i in ids if _malformed(i) or i in refuse), None)
+    if bad is not None:
+        body = FEED_HEAD.format(q=q, n=1) + _error_entry(bad, named=not anonymous_errors) + "</feed>\n"
+    else:
+        found = [i for i in ids if i in papers]
+        body = FEED_HEAD.format(q=q, n=len(found)) + "".join(_entry(i, papers[i]) for i in found) + "</feed>\n"
+    return body.encode("utf-8")
+
+
 class FakeArxivAPI:
-    def __init__(self, papers: dict[str, ArxivRecord] | None = None) -> None:
+    def __init__(self, papers: dict[str, ArxivRecord] | None = None, *, refuse: set[str] | None = None,
+                 anonymous_errors: bool = False) -> None:
         self.papers: dict[str, ArxivRecord] = dict(papers or {})
+        self.refuse = set(refuse or ())  # well-formed ids this arXiv refuses all the same
+        self.anonymous_errors = anonymous_errors
         self.script: deque[tuple[str, str | None]] = deque()
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
@@ -150,13 +169,8 @@ class FakeArxivAPI:
                         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
                         '<feed xmlns="http://www.w3.org/2005/Atom"><title>&b;</title></feed>')
                 return 200, {}, bomb.encode()
-        bad = next((i for i in ids if _malformed(i)), None)
-        if bad is not None:
-            body = FEED_HEAD.format(q=q, n=1) + _error_entry(bad) + "</feed>\n"
-        else:
-            found = [i for i in ids if i in self.papers]
-            body = FEED_HEAD.format(q=q, n=len(found)) + "".join(_entry(i, self.papers[i]) for i in found) + "</feed>\n"
-        return 200, {"Content-Type": "application/atom+xml; charset=utf-8"}, body.encode("utf-8")
+        body = feed_for(ids, self.papers, refuse=self.refuse, anonymous_errors=self.anonymous_errors)
+        return 200, {"Content-Type": "application/atom+xml; charset=utf-8"}, body
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -16,8 +16,9 @@ Every request is recorded (method, path, time) and the peak number of requests i
 is kept, so tests can assert politeness (per-host cap) and that nothing was sent at all.
 The server's own crowding cap answers 429 like the farm does.
 
-The fake arXiv API answers ``/api/query?id_list=…&max_results=N`` with an Atom feed: one
-entry per known id, an error entry for a malformed id, nothing for an unknown one.
+The fake arXiv API answers ``/api/query?id_list=…&max_results=N`` as arXiv does (through
+``fake_arxiv.feed_for``, the one model of arXiv's answers): one entry per known id, nothing for
+an unknown one, and for a request holding a malformed id the error entry *alone*.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from support.fake_arxiv import ArxivRecord, feed_for
 
 
 class _Server:
@@ -175,15 +178,14 @@ class _FarmHandler(_Base):
             self.send(404, b"unknown")
 
 
-ATOM_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-
-
 class FakeArxiv(_Server):
-    """Knows ``ids`` (bare); ``fail_next`` answers 503 to that many calls first."""
+    """Knows ``ids`` (bare); ``fail_next`` answers 503 to that many calls first; ``refuse``: well-formed
+    ids it answers with the error entry all the same."""
 
-    def __init__(self, ids: Iterable[str] = ()) -> None:
+    def __init__(self, ids: Iterable[str] = (), *, refuse: Iterable[str] = ()) -> None:
         super().__init__(_ArxivHandler)
         self.ids = set(ids)
+        self.refuse = set(refuse)
         self.fail_next = 0
         self.batches: list[list[str]] = []
 
@@ -205,17 +207,8 @@ class _ArxivHandler(_Base):
         ids = [i for i in q.get("id_list", [""])[0].split(",") if i]
         with fake.lock:
             fake.batches.append(ids)
-        entries = []
-        for i in ids:
-            if not (i[:4].isdigit() and "." in i) and "/" not in i:
-                entries.append(
-                    f"<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_{i}</id>"
-                    f"<title>Error</title><summary>incorrect id format for {i}</summary></entry>")
-            elif i in fake.ids:
-                entries.append(f"<entry><id>http://arxiv.org/abs/{i}v2</id><title>Paper {i}</title>"
-                               f"<summary>synthetic</summary></entry>")
-        body = (ATOM_HEAD + f"<title>query</title><id>http://arxiv.org/api/x</id>{''.join(entries)}</feed>")
-        self.send(200, body.encode(), {"Content-Type": "application/atom+xml"})
+        papers = {i: ArxivRecord(f"Paper {i}", ("A. Author",), 2) for i in ids if i in fake.ids}
+        self.send(200, feed_for(ids, papers, refuse=fake.refuse), {"Content-Type": "application/atom+xml"})
 
 
 def write_config(root: Any, **settings: Any) -> None:

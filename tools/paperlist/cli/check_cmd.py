@@ -39,7 +39,9 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
     Finds the papers the change adds, modifies, renames or deletes (git diff against the merge
     base with BASE), runs validate, dupes and links on them, and reports edits a paper PR must
     not make (README.md's generated list, workflows, the tool). In GitHub Actions it also
-    writes annotations and the job summary.
+    writes annotations and the job summary, and a change with nothing under papers/ (a paper
+    added then removed, a revert) passes with a notice; outside Actions that is an error, as it
+    usually means the paper file is not committed yet.
 
     \b
     Examples:
@@ -52,7 +54,8 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     settings = CheckSettings(root=ctx.root, base=base, head=head, links=not no_links, trusted=trusted,
                              github_token=os.environ.get("GITHUB_TOKEN") or None,
-                             context=actions_context(os.environ) if in_actions else {}, dupes_cache=not in_actions)
+                             context=actions_context(os.environ) if in_actions else {}, dupes_cache=not in_actions,
+                             ci=in_actions)
     report = run_check(settings)
     if report_path is not None:
         write_report(report, report_path)

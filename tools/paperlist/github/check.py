@@ -66,6 +66,10 @@ class CheckSettings:
     # The duplicate index cache pays off on a maintainer's machine; on a fresh CI runner there is
     # nothing to reuse and writing it costs more than reading the list without it.
     dupes_cache: bool = True
+    # The pull request's own check in CI (GitHub Actions), not a contributor's terminal: a change with
+    # nothing under papers/ (a paper added then removed, a revert) is then nothing to check, a green
+    # check with a notice; locally the same change is the trap "you forgot to commit your paper".
+    ci: bool = False
     # Facts about the run, copied into meta for the comment (from the Actions environment).
     context: dict[str, Any] = field(default_factory=dict)
 
@@ -134,12 +138,27 @@ def _paper_paths(changed: Sequence[ChangedPath]) -> tuple[list[str], list[str]]:
 _HOW_ZH = {"staged": "已暂存", "not staged": "未暂存", "untracked": "未跟踪"}
 
 
+def _nothing_to_check(changed: Sequence[ChangedPath]) -> list[Finding]:
+    """The one notice of a pull request whose net change under papers/ is empty (in CI)."""
+    live, deleted = _paper_paths(changed)
+    if live or deleted:
+        return []
+    why = "its commits add and remove the same files, or it reverts them" if not changed else "it changes other files"
+    why_zh = "提交中新增后又删除了相同文件，或为回退" if not changed else "只修改了其他文件"
+    return [Finding(file=PAPERS_DIR + "/", severity="notice", check="scope",
+                    message=f"nothing to check: this pull request changes nothing under {PAPERS_DIR}/ ({why})",
+                    message_zh=f"无需检查：此 pull request 在 {PAPERS_DIR}/ 下没有任何净修改（{why_zh}）")]
+
+
 def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, changed: Sequence[ChangedPath],
-                        checked: int) -> list[Finding]:
+                        checked: int, ci: bool = False) -> list[Finding]:
     """What a check of commits cannot see: paper files not committed yet, or no commits to compare.
 
     Without these a contributor who forgot to commit got "0 file(s) checked: 0 error(s)", a false all-clear.
+    In CI (``ci``) there is no contributor's working tree to forget: an empty change is a notice.
     """
+    if ci:
+        return _nothing_to_check(changed)
     findings: list[Finding] = []
     waiting = pending(root, PAPERS_DIR + "/")
     branch = git(root, "rev-parse", "--abbrev-ref", "HEAD", check=False).strip() or "HEAD"
@@ -210,7 +229,7 @@ def run_check(settings: CheckSettings) -> Report:
 
     reports: list[Report] = [Report(_scope_findings(root, mb, head_sha, changed, settings.trusted)),
                              Report(_unchecked_findings(root, settings.base, base_sha, head_sha, changed=changed,
-                                                        checked=len(papers.files)))]
+                                                        checked=len(papers.files), ci=settings.ci))]
     # A file that does not parse is validate's to report; dupes and links would only add noise about it.
     parsed = [pf for pf in papers.files if pf.parsed]
     if papers.files:

@@ -1,8 +1,13 @@
-"""Titles and authors from arXiv's query API, politely: one batched request, one connection, spaced.
+"""The one arXiv client: titles and authors (``paperlist new``, the issue form, import) and
+whether ids exist (the link checker), politely: batched requests, one connection, spaced.
 
 ``GET {api}?id_list=a,b,c&max_results=N`` answers an Atom feed with one ``entry`` per paper
-that exists; a malformed id gets an entry titled ``Error`` whose summary names the problem;
-a well-formed id that does not exist is simply absent. arXiv's terms ask for at most one
+that exists; a well-formed id that does not exist is simply absent. A malformed id makes arXiv
+answer the *whole request* with one entry titled ``Error`` ("incorrect id format for …") and look
+up none of the other ids; so ids are checked against arXiv's id grammar before they are sent
+(:func:`id_problem`, the same rule as the paper schema's), and a batch answered with the error
+entry anyway is asked again without the id it names (halved when it names none): one malformed
+id never costs its batch-mates their answer. arXiv's terms ask for at most one
 request every 3 seconds on a single connection, so every request of a client goes over one
 kept-alive connection, at least ``min_interval`` after the previous one (also across runs,
 through a time stamp in the cache folder), and a 503/429 with ``Retry-After`` is waited out
@@ -40,8 +45,13 @@ from paperlist.infra.identity import arxiv_id
 
 API_ENV = "PAPERLIST_ARXIV_API"
 DEFAULT_API = "https://export.arxiv.org/api/query"
-MAX_FEED_BYTES = 4 * 1024 * 1024
-MAX_IDS_PER_REQUEST = 50
+# 100 ids a request: 1,000 arXiv links are 10 requests, 30 s at arXiv's 3 s spacing (50 made it a
+# minute), the query stays near 1.3 KB, and one failed request leaves at most 100 links unverified.
+MAX_IDS_PER_REQUEST = 100
+# A typical entry (title, a ~1,900-character abstract, a dozen authors) is 2-4 KB, so 100 of them
+# are about 0.3 MiB; 8 MiB leaves room for a batch full of thousand-author collaboration papers
+# (~60 KB each). A larger answer is not refused for its batch: the batch is halved and asked again.
+MAX_FEED_BYTES = 8 * 1024 * 1024
 CACHE_SUBDIR = "arxiv-meta"
 CACHE_MAX_AGE = 30 * 24 * 3600  # titles and author lists rarely change after the first weeks
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -57,12 +67,96 @@ def query_url(api: str) -> str:
     return api.rstrip("/") + "/api/query"
 
 
-class ArxivError(PaperlistError):
-    """The API could not answer for ``ids`` (unreachable, busy past the budget, not a feed)."""
+# arXiv's id grammar, as the paper schema writes it (tests/test_arxiv_client.py holds the two equal):
+# new style YYMM.NNNN from 0704 to 1412, YYMM.NNNNN from 1501; old style archive(.XX)/YYMMNNN, 1991-2007.
+_WELL_FORMED = re.compile(
+    r"^(?:(?:07(?:0[4-9]|1[0-2])|(?:0[89]|1[0-4])(?:0[1-9]|1[0-2]))\.[0-9]{4}"
+    r"|(?:1[5-9]|[2-9][0-9])(?:0[1-9]|1[0-2])\.[0-9]{5}"
+    r"|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/(?:9[1-9]|0[0-7])(?:0[1-9]|1[0-2])[0-9]{3})$")
+_NEW_STYLE = re.compile(r"^(\d{2})(\d{2})\.(\d+)$")
+_OLD_STYLE = re.compile(r"^[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}$")
+_REFUSED_ID = re.compile(r"incorrect id format for (\S+)", re.I)
 
-    def __init__(self, message: str, ids: Sequence[str] = ()) -> None:
+
+def id_problem(aid: str) -> str | None:
+    """Why arXiv would refuse the bare id ``aid`` ("incorrect id format"), or None when it is well formed.
+
+    >>> id_problem("2103.09460") is None
+    True
+    >>> id_problem("2113.09460")
+    'arXiv would refuse the id 2113.09460: there is no month 13 (new-style ids are YYMM.NNNNN, e.g. 2103.09460)'
+    """
+    if _WELL_FORMED.match(aid):
+        return None
+    why = "it is not an arXiv id (YYMM.NNNNN, e.g. 2103.09460, or archive/YYMMNNN, e.g. cs/0501001)"
+    m = _NEW_STYLE.match(aid)
+    if m:
+        yy, mm, num = m.groups()
+        if not 1 <= int(mm) <= 12:
+            why = f"there is no month {mm} (new-style ids are YYMM.NNNNN, e.g. 2103.09460)"
+        elif yy + mm < "0704":
+            why = "new-style ids begin in April 2007 (0704); older papers have archive/YYMMNNN ids"
+        else:
+            digits = 5 if yy + mm >= "1501" else 4
+            why = f"ids of {mm}/20{yy} have {digits} digits after the point, this one has {len(num)}"
+    else:
+        m = _OLD_STYLE.match(aid)
+        if m:
+            yy, mm = m.groups()
+            why = (f"there is no month {mm}" if not 1 <= int(mm) <= 12
+                   else "old-style ids are from 1991 to 2007 (archive/YYMMNNN with YY from 91 to 07)")
+    return f"arXiv would refuse the id {aid}: {why}"
+
+
+@dataclass
+class FetchResult:
+    """What a look-up found: ``papers`` by requested id, and ``problems`` (id → why it has none).
+
+    ``unasked`` (only from :func:`parse_feed` on one answer): ids arXiv did not look up because the
+    request held an id it refuses; :meth:`ArxivClient.fetch` asks for them again, so its result has none.
+    """
+
+    papers: dict[str, ArxivPaper] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    unasked: list[str] = field(default_factory=list)
+
+
+class ArxivError(PaperlistError):
+    """The API could not answer for ``ids`` (unreachable, busy past the budget, not a feed).
+
+    ``reason`` says why in a few words (the message adds the ids); ``answered`` is True when the
+    API sent an HTTP answer at all, and ``cause`` is the error of a connection that could not be
+    made (a name that does not resolve, a refused port): what the link checker needs to tell an
+    outage of its own network from a busy arXiv. ``partial`` holds what was found before the failure.
+    """
+
+    def __init__(self, message: str, ids: Sequence[str] = (), *, reason: str = "", answered: bool = False,
+                 cause: BaseException | None = None, partial: FetchResult | None = None,
+                 later: bool = False) -> None:
         super().__init__(message)
         self.ids = tuple(ids)
+        self.reason = reason or message
+        self.answered = answered
+        self.cause = cause
+        self.partial = partial or FetchResult()
+        self.later = later
+
+    @classmethod
+    def failed(cls, reason: str, ids: Sequence[str], *, later: bool = True, answered: bool = False,
+               cause: BaseException | None = None, partial: FetchResult | None = None) -> ArxivError:
+        """"<reason>; nothing looked up for <ids>[; try again later]"."""
+        message = f"{reason}; nothing looked up for {_names(ids)}" + ("; try again later" if later else "")
+        return cls(message, ids, reason=reason, answered=answered, cause=cause, partial=partial, later=later)
+
+    def widened(self, ids: Sequence[str], partial: FetchResult) -> ArxivError:
+        """The same failure, about ``ids`` (this batch's and the ones not asked yet)."""
+        return ArxivError.failed(self.reason, ids, later=self.later, answered=self.answered, cause=self.cause,
+                                 partial=partial)
+
+
+def _names(ids: Sequence[str], most: int = 10) -> str:
+    shown = ", ".join(ids[:most])
+    return shown if len(ids) <= most else f"{shown} and {len(ids) - most} more"
 
 
 @dataclass(frozen=True)
@@ -75,39 +169,41 @@ class ArxivPaper:
     version: int | None = None
 
 
-@dataclass
-class FetchResult:
-    """What a look-up found: ``papers`` by requested id, and ``problems`` (id → why it has none)."""
-
-    papers: dict[str, ArxivPaper] = field(default_factory=dict)
-    problems: dict[str, str] = field(default_factory=dict)
-
-
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def _not_a_feed(wanted: Sequence[str], what: str) -> ArxivError:
+    return ArxivError.failed(f"the arXiv API answered {what}", wanted, later=False, answered=True)
+
+
 def parse_feed(body: bytes, wanted: Sequence[str]) -> FetchResult:
-    """Papers and problems for ``wanted`` (bare ids) from an Atom answer; ArxivError if it is none."""
+    """Papers and problems for ``wanted`` (bare ids) from one Atom answer; ArxivError if it is none.
+
+    The one parser of arXiv's answers (defusedxml: no DTDs, no entities). An answer holding arXiv's
+    error entry puts the id it names in ``problems`` and every other id not found in ``unasked``
+    (and, for a caller of this function alone, in ``problems`` as "not looked up")."""
     try:
         root = SafeET.fromstring(body)
     except (ET.ParseError, DefusedXmlException, ValueError) as e:
-        raise ArxivError(f"the arXiv API answered something that is not an Atom feed ({type(e).__name__}); "
-                         f"nothing looked up for {', '.join(wanted)}", wanted) from None
+        raise _not_a_feed(wanted, f"something that is not an Atom feed ({type(e).__name__})") from None
     if root.tag != f"{_ATOM}feed":
-        raise ArxivError(f"the arXiv API answered XML that is not an Atom feed (<{root.tag}>); "
-                         f"nothing looked up for {', '.join(wanted)}", wanted)
+        raise _not_a_feed(wanted, f"XML that is not an Atom feed (<{root.tag}>)")
     by_lower = {w.lower(): w for w in wanted}
     result = FetchResult()
+    refusal = False
     for entry in root.iter(f"{_ATOM}entry"):
         eid = _one_line(entry.findtext(f"{_ATOM}id"))
         title = _one_line(entry.findtext(f"{_ATOM}title"))
         summary = _one_line(entry.findtext(f"{_ATOM}summary"))
         if "/api/errors" in eid or title == "Error":
-            # The error entry names the id only in its summary ("incorrect id format for 1234.5").
-            for low, w in by_lower.items():
-                if low in summary.lower() or low in eid.lower():
-                    result.problems[w] = f"arXiv refuses the id {w}: {summary or 'malformed id'}"
+            refusal = True
+            # The error entry names the id in its summary ("incorrect id format for 1234.5").
+            named = _REFUSED_ID.search(summary)
+            hits = ([by_lower[named.group(1).lower()]] if named and named.group(1).lower() in by_lower
+                    else [w for low, w in by_lower.items() if low in summary.lower() or low in eid.lower()])
+            for w in hits:
+                result.problems[w] = f"arXiv refuses the id {w}: {summary or 'malformed id'}"
             continue
         bare = arxiv_id(eid)
         if not bare or bare.lower() not in by_lower or not title:
@@ -120,12 +216,32 @@ def parse_feed(body: bytes, wanted: Sequence[str]) -> FetchResult:
     for w in wanted:
         if w in result.papers or w in result.problems:
             continue
-        if refused:
+        if refusal:
             # arXiv answers a request with a malformed id by the error entry alone: the others were not looked up.
-            result.problems[w] = f"{w} was not looked up: arXiv refused the request because of {', '.join(refused)}"
+            result.unasked.append(w)
+            result.problems[w] = (f"{w} was not looked up: arXiv refused the request because of "
+                                  f"{', '.join(refused) or 'an id it did not name'}")
         else:
             result.problems[w] = f"arXiv has no paper {w} (check the id)"
     return result
+
+
+class _TooLarge(Exception):
+    """An answer past MAX_FEED_BYTES: the batch is halved, not failed."""
+
+
+class _NoConnection(Exception):
+    """The connection to the API could not be made (``cause``): no HTTP answer at all."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def cache_folder(root: Path) -> Path | None:
+    """Where the client keeps metadata and its last-request stamp for ``root`` (None: no cache)."""
+    base = cachedir.cache_dir(root)
+    return base / CACHE_SUBDIR if base else None
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -142,12 +258,16 @@ def _retry_after(value: str | None) -> float | None:
 class ArxivClient:
     """arXiv metadata by id; see the module docstring for the politeness rules it keeps.
 
+    ``batch_size`` (at most MAX_IDS_PER_REQUEST) is how many ids go in one request; ``budget`` bounds
+    the seconds one :meth:`fetch` may take, waits included.
+
     >>> ArxivClient.from_env(Path(".")).fetch(["2002.11616"]).papers  # doctest: +SKIP
     """
 
     def __init__(self, api: str = DEFAULT_API, *, min_interval: float = 3.0, timeout: float = 10.0,
                  budget: float = 25.0, cache_dir: Path | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 batch_size: int = MAX_IDS_PER_REQUEST, user_agent: str | None = None) -> None:
         self.url = query_url(api)
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -157,6 +277,8 @@ class ArxivClient:
         self.timeout = timeout
         self.budget = budget
         self.cache_dir = cache_dir
+        self.batch_size = max(1, min(batch_size, MAX_IDS_PER_REQUEST))
+        self.user_agent = user_agent or f"paperlist/{__version__} (paper list maintenance)"
         self.requests = 0  # how many HTTP requests this client sent (tests and reports read it)
         self._clock = clock
         self._sleep = sleep
@@ -167,8 +289,7 @@ class ArxivClient:
     def from_env(cls, root: Path, environ: Mapping[str, str] | None = None) -> ArxivClient:
         """The client every command uses: ``PAPERLIST_ARXIV_API`` and the project's cache folder rule."""
         env = os.environ if environ is None else environ
-        base = cachedir.cache_dir(root)
-        return cls(env.get(API_ENV) or DEFAULT_API, cache_dir=base / CACHE_SUBDIR if base else None)
+        return cls(env.get(API_ENV) or DEFAULT_API, cache_dir=cache_folder(root))
 
     # -- cache -------------------------------------------------------------------------------------
     def _cache_file(self, aid: str) -> Path | None:
@@ -251,9 +372,16 @@ class ArxivClient:
         query = urlencode({"id_list": ",".join(batch), "max_results": len(batch)})
         path = (self._parts.path or "/") + "?" + query
         self._mark()
+        if conn.sock is None:
+            # Connecting is its own step: a name that does not resolve or a refused port is about the
+            # network (the link checker asks whether it is *ours*), not about a slow arXiv.
+            try:
+                conn.connect()
+            except OSError as e:
+                self.close()
+                raise _NoConnection(e) from e
         try:
-            conn.request("GET", path, headers={"User-Agent": f"paperlist/{__version__} (paper list maintenance)",
-                                               "Accept": "application/atom+xml"})
+            conn.request("GET", path, headers={"User-Agent": self.user_agent, "Accept": "application/atom+xml"})
             resp = conn.getresponse()
             chunks: list[bytes] = []
             size = 0
@@ -265,7 +393,7 @@ class ArxivClient:
                     break
                 size += len(chunk)
                 if size > MAX_FEED_BYTES:
-                    raise ArxivError(f"the arXiv API answer is larger than {MAX_FEED_BYTES:,} bytes", batch)
+                    raise _TooLarge
                 chunks.append(chunk)
             # Spacing also counts from the end of this answer: however long it took to arrive, the
             # next request reaches arXiv at least min_interval after it.
@@ -279,25 +407,35 @@ class ArxivClient:
             raise
 
     def _request(self, batch: Sequence[str], deadline: float) -> FetchResult:
-        names = ", ".join(batch)
+        """One batch's answer (retried within the budget); ArxivError when there is none."""
         started = self._clock()
         problem = ""
         network_failures = 0
+        answered = False
+        unreached: OSError | None = None
         for _attempt in range(4):
             try:
                 self._wait_turn(deadline)
                 status, headers, body = self._get(batch, deadline)
             except TimeoutError:
                 # A socket time-out lands here too (socket.timeout is TimeoutError): say how long we waited.
-                raise ArxivError(f"the arXiv API did not answer within {self._clock() - started:.0f} s"
-                                 f"{' (' + problem + ')' if problem else ''}; nothing looked up for {names}; "
-                                 "try again later", batch) from None
+                reason = (f"the arXiv API did not answer within {self._clock() - started:.0f} s"
+                          f"{' (' + problem + ')' if problem else ''}")
+                raise ArxivError.failed(reason, batch, answered=answered, cause=unreached) from None
+            except _NoConnection as e:
+                unreached = e.cause
+                problem = f"{type(e.cause).__name__}: {e.cause}"
+                network_failures += 1
+                if network_failures > 1 or self._clock() + self.min_interval > deadline:
+                    break
+                continue  # one more try, spaced like any request
             except (OSError, http.client.HTTPException) as e:
                 problem = f"{type(e).__name__}: {e}"
                 network_failures += 1
                 if network_failures > 1 or self._clock() + self.min_interval > deadline:
                     break
                 continue  # one more try on a fresh connection, spaced like any request
+            answered, unreached = True, None
             if status == 200:
                 return parse_feed(body, batch)
             if status in (429, 503):
@@ -308,30 +446,65 @@ class ArxivClient:
                     break  # waiting longer than the budget allows: say so now rather than hang
                 self._last = self._clock() + wait - self.min_interval  # the next turn starts after the wait
                 continue
-            raise ArxivError(f"the arXiv API answered HTTP {status}; nothing looked up for {names}", batch)
-        raise ArxivError(f"the arXiv API is unreachable or busy ({problem or 'no answer'}); nothing looked up "
-                         f"for {names}; try again later", batch)
+            raise ArxivError.failed(f"the arXiv API answered HTTP {status}", batch, later=False, answered=True)
+        raise ArxivError.failed(f"the arXiv API is unreachable or busy ({problem or 'no answer'})", batch,
+                                answered=answered, cause=unreached)
+
+    def _lookup(self, batch: list[str], deadline: float, result: FetchResult) -> None:
+        """Answers for ``batch`` into ``result``: asked again without the id arXiv refuses, halved
+        when it names none or the answer is too large, until every id has its own answer."""
+        queue = [batch]
+        while queue:
+            part = queue.pop(0)
+            try:
+                got = self._request(part, deadline)
+            except _TooLarge:
+                if len(part) == 1:
+                    rest = [aid for p in (part, *queue) for aid in p]
+                    raise ArxivError.failed(f"the arXiv API answer for {part[0]} is larger than {MAX_FEED_BYTES:,} "
+                                            "bytes", rest, later=False, answered=True, partial=result) from None
+                queue[:0] = [part[:len(part) // 2], part[len(part) // 2:]]
+                continue
+            except ArxivError as e:
+                raise e.widened([aid for p in (part, *queue) for aid in p], result) from None
+            for aid, paper in got.papers.items():
+                self._store(paper)
+                result.papers[aid] = paper
+            unasked = set(got.unasked)
+            result.problems.update({aid: why for aid, why in got.problems.items() if aid not in unasked})
+            if not got.unasked:
+                continue
+            if len(got.unasked) < len(part):
+                queue.insert(0, got.unasked)  # the refused id is answered; ask for the others again
+            elif len(part) == 1:
+                result.problems[part[0]] = f"arXiv refuses the id {part[0]}"
+            else:
+                queue[:0] = [part[:len(part) // 2], part[len(part) // 2:]]  # it named none: halve
 
     def fetch(self, ids: Sequence[str]) -> FetchResult:
-        """Metadata for bare arXiv ids: cached ones from the cache, the rest in one batched request.
+        """Metadata for bare arXiv ids: cached ones from the cache, the rest in batched requests.
 
-        Ids that arXiv does not know or refuses are in ``problems``; an API that cannot answer
-        raises ArxivError naming the ids (nothing partial is returned for them).
+        Ids that arXiv does not know or would refuse are in ``problems`` (a malformed id is never
+        sent: :func:`id_problem`); an API that cannot answer raises ArxivError naming the ids it
+        could not look up, with what it found before in ``partial``.
         """
         wanted = list(dict.fromkeys(ids))
         result = FetchResult()
         missing: list[str] = []
         for aid in wanted:
+            why = id_problem(aid)
+            if why:
+                result.problems[aid] = why
+                continue
             cached = self._cached(aid)
             if cached is not None:
                 result.papers[aid] = cached
             else:
                 missing.append(aid)
         deadline = self._clock() + self.budget
-        for start in range(0, len(missing), MAX_IDS_PER_REQUEST):
-            part = self._request(missing[start:start + MAX_IDS_PER_REQUEST], deadline)
-            for aid, paper in part.papers.items():
-                self._store(paper)
-                result.papers[aid] = paper
-            result.problems.update(part.problems)
+        for start in range(0, len(missing), self.batch_size):
+            try:
+                self._lookup(missing[start:start + self.batch_size], deadline, result)
+            except ArxivError as e:
+                raise e.widened([*e.ids, *missing[start + self.batch_size:]], result) from None
         return result

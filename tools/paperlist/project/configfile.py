@@ -2,7 +2,9 @@
 
 ``vocab/tags.yaml``, ``vocab/venues.yaml``, ``linkcheck.yaml``, ``paperlist.yaml`` and
 ``not-duplicates.yaml`` are YAML a pull request can edit, so they go through the same guarded
-loader as paper files (no tags, no aliases, no bombs, positions kept) and then their JSON Schema
+parser as paper files (no tags, no aliases, no duplicate keys, positions kept), with limits and
+words of their own (:data:`CONFIG_RULES`: a vocabulary of thousands of topics is not "too large
+for a paper file", a symlinked one is not "under papers/"), and then their JSON Schema
 in ``schema/`` (the project's copy, else the one packaged with the tool: ``defaults.resolve``). A
 file a list need not have (``packaged=True``: the vocabularies) falls back to its packaged default
 the same way. A problem names the
@@ -13,6 +15,7 @@ file, line and column: as findings (:func:`read_config`) or as one ConfigError
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 from functools import lru_cache
@@ -22,9 +25,37 @@ from typing import TYPE_CHECKING, Any
 from paperlist.errors import ConfigError
 from paperlist.findings import Finding
 from paperlist.project.defaults import DATA, resolve
-from paperlist.project.loader import load_paper
+from paperlist.project.loader import FileRules, PaperFile, load_file
 
 SCHEMA_DIR = "schema"
+CONFIG_FILES = "vocab/*.yaml, paperlist.yaml, linkcheck.yaml, not-duplicates.yaml"
+# 4 MiB: topics written like the packaged vocabulary (two names, four aliases: ~155 bytes each) fit
+# ~27,000 times, every topic of a decade of vision venues many times over; such a file costs one cold
+# `validate` ~12 s and 118 MB, a warm one 1.5 s (tests/benchmarks/bench_config.py). Past it a file is
+# not a vocabulary but a way to make every check slow. Paper files keep their 64 KiB.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+# ~14 YAML nodes a topic: 500,000 nodes is ~35,000 topics, and bounds what a file of tiny values
+# ("[1, 1, 1, …]", 1 MB) costs to ~160 MB and a few seconds.
+MAX_CONFIG_NODES = 500_000
+MAX_SCHEMA_FINDINGS = 50  # schema errors reported per file
+
+CONFIG_RULES = FileRules(
+    kind="a configuration file", kinds="configuration files", kind_zh="配置文件",
+    max_bytes=MAX_CONFIG_BYTES, max_nodes=MAX_CONFIG_NODES, max_depth=16,
+    example="a mapping of settings ('key: value')",
+    symlink=("{what} is a symbolic link; configuration files (" + CONFIG_FILES + ") must be regular files "
+             "committed in the list, so that a change cannot point the check at a file elsewhere"),
+    symlink_zh="{what_zh}是符号链接；配置文件必须是列表仓库中提交的普通文件",
+    size_hint=(f"a configuration file may be up to {MAX_CONFIG_BYTES // (1024 * 1024)} MiB (a vocabulary of some "
+               "27,000 topics); split what is not configuration out of it"),
+    size_hint_zh=f"配置文件上限 {MAX_CONFIG_BYTES // (1024 * 1024)} MiB（约 27,000 个主题的词表）",
+    whole_path=True,
+)
+
+
+def load_config_file(path: Path, root: Path) -> PaperFile:
+    """Load one configuration file safely, with positions (never raises for bad content)."""
+    return load_file(path, root, CONFIG_RULES)
 if TYPE_CHECKING:
     import jsonschema
 
@@ -176,7 +207,7 @@ def _jsonschema_release() -> str | None:
 
 
 def _read_config(root: Path, path: Path, name: str, schema_name: str, default: Any) -> tuple[Any, list[Finding]]:
-    pf = load_paper(path, root if path == root / name else DATA)
+    pf = load_config_file(path, root if path == root / name else DATA)
     if pf.text is not None and all(not ln.strip() or ln.lstrip().startswith("#") for ln in pf.text.splitlines()):
         return default, []  # empty, or only comments: the defaults
     findings = [f if f.check != "schema" else Finding(f.file, f.severity, "config", f"{name} must be a mapping of "
@@ -185,7 +216,9 @@ def _read_config(root: Path, path: Path, name: str, schema_name: str, default: A
                 for f in pf.findings]
     if not pf.parsed:
         return None, findings
-    errors = sorted(schema_validator(root, schema_name).iter_errors(pf.data), key=lambda e: list(e.absolute_path))
+    # Bounded: a list of 500,000 wrong values is 500,000 schema errors (80 s and 2 GB when all were kept).
+    found = list(itertools.islice(schema_validator(root, schema_name).iter_errors(pf.data), MAX_SCHEMA_FINDINGS + 1))
+    errors = sorted(found[:MAX_SCHEMA_FINDINGS], key=lambda e: list(e.absolute_path))
     for err in errors:
         keys: list[str | int] = list(err.absolute_path)
         where = "/".join(str(p) for p in keys)
@@ -198,6 +231,9 @@ def _read_config(root: Path, path: Path, name: str, schema_name: str, default: A
                 message = f"unknown key {'/'.join(str(p) for p in keys)!r}"
         line, col = pf.position(keys)
         findings.append(Finding(pf.rel, "error", "config", message, line=line, column=col))
+    if len(found) > MAX_SCHEMA_FINDINGS:
+        findings.append(Finding(pf.rel, "error", "config", f"more errors after these {MAX_SCHEMA_FINDINGS}; fix "
+                                "these first", message_zh=f"仅列出前 {MAX_SCHEMA_FINDINGS} 个错误，请先修复它们"))
     return (None if findings else pf.data), findings
 
 

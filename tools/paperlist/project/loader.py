@@ -15,6 +15,7 @@ duplicate keys, control and bidirectional-override characters.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import re
@@ -48,6 +49,35 @@ _ALLOWED_TAGS = {
     _MAP,
 }
 
+
+@dataclass(frozen=True)
+class FileRules:
+    """What kind of file is being loaded: its bounds and the words its findings use.
+
+    Paper files and configuration files (``project.configfile``) share one safe parser; each kind
+    has its own limits (a paper is small, a vocabulary may hold thousands of topics) and its own
+    messages (a symlinked vocabulary is not "under papers/")."""
+
+    kind: str  # "a paper file"
+    kinds: str  # "paper files"
+    max_bytes: int
+    max_nodes: int
+    max_depth: int
+    example: str  # what the file looks like: "a mapping such as 'title: …'"
+    symlink: str  # may name "{what}": "this file", or "the folder vocab/"
+    symlink_zh: str  # "{what_zh}"
+    size_hint: str | None = None
+    size_hint_zh: str | None = None
+    kind_zh: str = "论文文件"
+    # Refuse a file reached through a symlinked folder below the root, not only a symlinked file.
+    whole_path: bool = False
+
+
+PAPER_RULES = FileRules(
+    kind="a paper file", kinds="paper files", max_bytes=MAX_BYTES, max_nodes=MAX_NODES, max_depth=MAX_DEPTH,
+    example="a mapping of fields ('title: …')",
+    symlink="symbolic links are not allowed under papers/; commit a regular file",
+    symlink_zh="papers/ 下不允许符号链接")
 
 _BAD_SEARCH = BAD_CHARS.search
 _NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
@@ -201,11 +231,16 @@ def _flow_depth_exceeds(text: str, limit: int) -> int | None:
     return None
 
 
-def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
+def _too_large(pf: PaperFile, size: int, rules: FileRules) -> None:
+    pf.error(f"file is {size:,} bytes; {rules.kind} may be at most {rules.max_bytes:,} bytes",
+             message_zh=f"文件过大（{size:,} 字节），{rules.kind_zh}上限 {rules.max_bytes:,} 字节",
+             hint=rules.size_hint, hint_zh=rules.size_hint_zh)
+
+
+def parse_text(pf: PaperFile, raw: bytes, rules: FileRules = PAPER_RULES) -> PaperFile:
     """Fill ``pf`` from the file's bytes; every problem becomes a finding on ``pf``."""
-    if len(raw) > MAX_BYTES:
-        pf.error(f"file is {len(raw):,} bytes; a paper file may be at most {MAX_BYTES:,} bytes",
-                 message_zh=f"文件过大（{len(raw):,} 字节），上限 {MAX_BYTES:,} 字节")
+    if len(raw) > rules.max_bytes:
+        _too_large(pf, len(raw), rules)
         return pf
     try:
         text = raw.decode("utf-8-sig")
@@ -216,42 +251,53 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
         return pf
     pf.text = text
     if not text.strip() or all(ln.lstrip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1,
-                 message_zh="文件为空")
+        pf.error(f"file is empty; {rules.kind} is {rules.example}", line=1, column=1, message_zh="文件为空")
         return pf
     bad = find_bad_char(text, raw=True)  # raw bytes, comments included; values again after parsing
     if bad:
         line, col = _line_col(text, bad.offset)
         pf.error(bad.message(), line=line, column=col, check="text", message_zh=bad.message_zh())
         return pf
+    # The walk makes no reference cycles, but a large file (a vocabulary of thousands of topics) makes
+    # enough tuples for the cyclic collector to rescan them over and over: a third of its time at 4 MiB.
+    pause_gc = len(text) > 256 * 1024 and gc.isenabled()
+    if pause_gc:
+        gc.disable()
     try:
-        found = _compose(pf, text)
+        found = _compose(pf, text, rules)
     except _Reject:
         return pf
     except yaml.MarkedYAMLError as e:
-        # Newer libyaml (PyYAML >= 6.0.4) stops absurd flow nesting in its scanner, before any
-        # event reaches us; whether that is *our* nesting finding must not depend on its wording.
-        deep_at = _flow_depth_exceeds(text, MAX_DEPTH)
-        if deep_at is None:
-            _yaml_error(pf, e)
-        else:
-            line, col = _line_col(text, deep_at)
-            pf.error(f"nesting deeper than {MAX_DEPTH} levels", line=line, column=col,
-                     message_zh=f"嵌套层数超过 {MAX_DEPTH}")
+        _syntax_error(pf, text, e, rules)
         return pf
     except yaml.YAMLError as e:  # pragma: no cover - libyaml always gives marks
         pf.error(f"invalid YAML: {e}")
         return pf
+    finally:
+        if pause_gc:
+            gc.enable()
     if not found:
-        pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1)
+        pf.error(f"file is empty; {rules.kind} is {rules.example}", line=1, column=1)
         return pf
     if not isinstance(pf.data, dict):
         kind = type(pf.data).__name__ if pf.data is not None else "null"
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number"}.get(kind, kind)
-        pf.error(f"a paper file must be a mapping of fields ('title: …'), not {kind}", line=1, column=1,
-                 check="schema", message_zh="论文文件必须是字段映射（如 title: …），而不是列表或单个值")
+        pf.error(f"{rules.kind} must be {rules.example}, not {kind}", line=1, column=1,
+                 check="schema", message_zh=f"{rules.kind_zh}必须是映射（键: 值），而不是列表或单个值")
         pf.data = None
     return pf
+
+
+def _syntax_error(pf: PaperFile, text: str, e: yaml.MarkedYAMLError, rules: FileRules) -> None:
+    # Newer libyaml (PyYAML >= 6.0.4) stops absurd flow nesting in its scanner, before any
+    # event reaches us; whether that is *our* nesting finding must not depend on its wording.
+    deep_at = _flow_depth_exceeds(text, rules.max_depth)
+    if deep_at is None:
+        _yaml_error(pf, e)
+    else:
+        line, col = _line_col(text, deep_at)
+        pf.error(f"nesting deeper than {rules.max_depth} levels", line=line, column=col,
+                 message_zh=f"嵌套层数超过 {rules.max_depth}")
 
 
 def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
@@ -316,7 +362,7 @@ def _scalar(tag: str, value: str) -> Any:
     return None  # null
 
 
-def _compose(pf: PaperFile, text: str) -> bool:
+def _compose(pf: PaperFile, text: str, rules: FileRules = PAPER_RULES) -> bool:
     """Plain data and the position of every field, straight from libyaml's events, in one pass.
 
     PyYAML's composer builds a node (with two marks) per value and calls back into Python for
@@ -340,6 +386,7 @@ def _compose(pf: PaperFile, text: str) -> bool:
     root_mark: tuple[int, int] | None = None
     documents = 0
     count = 0
+    max_nodes, max_depth = rules.max_nodes, rules.max_depth
     get = parser.get_event
 
     def reject(at: tuple[int, int], message: str, **kw: Any) -> _Reject:
@@ -373,14 +420,15 @@ def _compose(pf: PaperFile, text: str) -> bool:
                 at = (m.line + 1, m.column + 1)
                 if kind is _AliasEvent:
                     raise reject(anchors.get(event.anchor, at),
-                                 "YAML aliases (*name) are not allowed in paper files; write the value out",
-                                 message_zh="论文文件中不允许使用 YAML 别名（*name）")
+                                 f"YAML aliases (*name) are not allowed in {rules.kinds}; write the value out",
+                                 message_zh=f"{rules.kind_zh}中不允许使用 YAML 别名（*name）")
                 count += 1
-                if count > MAX_NODES:
-                    raise reject(at, f"more than {MAX_NODES} YAML nodes; a paper file is small")
+                if count > max_nodes:
+                    raise reject(at, f"more than {max_nodes:,} YAML nodes; {rules.kind} may hold at most that many "
+                                 "values", message_zh=f"YAML 节点超过 {max_nodes:,} 个")
                 depth = stack[-1][2] + 1 if stack else 1
-                if depth > MAX_DEPTH:
-                    raise reject(at, f"nesting deeper than {MAX_DEPTH} levels", message_zh=f"嵌套层数超过 {MAX_DEPTH}")
+                if depth > max_depth:
+                    raise reject(at, f"nesting deeper than {max_depth} levels", message_zh=f"嵌套层数超过 {max_depth}")
                 if event.anchor is not None:
                     anchors[event.anchor] = at
                 tag = event.tag
@@ -390,7 +438,7 @@ def _compose(pf: PaperFile, text: str) -> bool:
                 elif tag is None or tag == "!":
                     tag = _SEQ if kind is _SequenceStartEvent else _MAP
                 if tag not in _ALLOWED_TAGS:
-                    raise reject(at, f"YAML tag {tag!r} is not allowed; paper files hold plain strings, numbers, "
+                    raise reject(at, f"YAML tag {tag!r} is not allowed; {rules.kinds} hold plain strings, numbers, "
                                  "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
                 parent_frame = stack[-1] if stack else None
                 if parent_frame is not None and type(parent_frame[0]) is dict and parent_frame[3] is None:
@@ -451,7 +499,7 @@ def _compose(pf: PaperFile, text: str) -> bool:
             while not isinstance(get(), (_StreamEndEvent, type(None))):
                 pass
         except yaml.MarkedYAMLError as e:
-            if _flow_depth_exceeds(text, MAX_DEPTH) is None:  # else already "nesting deeper than …"
+            if _flow_depth_exceeds(text, max_depth) is None:  # else already "nesting deeper than …"
                 _yaml_error(pf, e)
         raise
     finally:
@@ -464,7 +512,33 @@ def _compose(pf: PaperFile, text: str) -> bool:
 
 def load_paper(path: Path, root: Path) -> PaperFile:
     """Load one paper file. Never raises for bad content; symlinks are refused unread."""
+    return load_file(path, root, PAPER_RULES)
+
+
+def _symlinked_folder(path: Path, root: Path) -> str | None:
+    """The first folder between ``root`` and ``path`` that is a symbolic link (relative), or None."""
+    try:
+        parts = Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).parts[:-1]
+    except ValueError:
+        return None
+    here = Path(root)
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return relpath(here, root)
+    return None
+
+
+def load_file(path: Path, root: Path, rules: FileRules) -> PaperFile:
+    """Load one YAML file of the kind ``rules`` describes. Never raises for bad content; symlinks
+    are refused unread."""
     pf = PaperFile(path=path, rel=relpath(path, root))
+    if rules.whole_path:
+        folder = _symlinked_folder(path, root)
+        if folder is not None:
+            pf.error(rules.symlink.format(what=f"the folder {folder}/"), check="files",
+                     message_zh=rules.symlink_zh.format(what_zh=f"目录 {folder}/ "))
+            return pf
     # One open that refuses symlinks (O_NOFOLLOW) and never waits on a FIFO (O_NONBLOCK), then
     # fstat of what was opened: no window between checking a path and reading it.
     try:
@@ -476,24 +550,24 @@ def load_paper(path: Path, root: Path) -> PaperFile:
         return pf
     except OSError as e:
         if e.errno == errno.ELOOP or os.path.islink(path):
-            pf.error("symbolic links are not allowed under papers/; commit a regular file", check="files",
-                     message_zh="papers/ 下不允许符号链接")
+            pf.error(rules.symlink.format(what="this file"), check="files",
+                     message_zh=rules.symlink_zh.format(what_zh="此文件"))
         else:
             pf.error(f"cannot read file: {e.strerror}", check="files")
         return pf
+    limit = rules.max_bytes
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             pf.error("not a regular file", check="files")
             return pf
-        if st.st_size > MAX_BYTES:
-            pf.error(f"file is {st.st_size:,} bytes; a paper file may be at most {MAX_BYTES:,} bytes",
-                     message_zh=f"文件过大（{st.st_size:,} 字节）")
+        if st.st_size > limit:
+            _too_large(pf, st.st_size, rules)
             return pf
         chunks = []
         size = 0
-        while size <= MAX_BYTES:  # a file growing while it is read is still cut at the bound
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
+        while size <= limit:  # a file growing while it is read is still cut at the bound
+            chunk = os.read(fd, limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
@@ -505,7 +579,7 @@ def load_paper(path: Path, root: Path) -> PaperFile:
     finally:
         os.close(fd)
     pf.blob = blob_id(raw)
-    return parse_text(pf, raw)
+    return parse_text(pf, raw, rules)
 
 
 def load_text(text: str | bytes, rel: str = "papers/x/stdin.yaml") -> PaperFile:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from paperlist.findings import Finding
-from paperlist.project.configfile import load_config, read_config
+from paperlist.project.configfile import load_config, load_config_file, read_config
+from paperlist.project.loader import PAPERS_DIR
 
 SETTINGS_FILE = "paperlist.yaml"
 SETTINGS_SCHEMA = "paperlist.schema.json"
@@ -126,10 +127,9 @@ def check_settings(root: Path) -> list[Finding]:
     if findings or not raw:
         return findings
     from paperlist.errors import ConfigError
-    from paperlist.project.loader import load_paper
     from paperlist.project.vocab import VENUES_FILE, Vocabulary, known_venue_ids
 
-    pf = load_paper(root / SETTINGS_FILE, root)
+    pf = load_config_file(root / SETTINGS_FILE, root)
 
     def add(path: tuple[str | int, ...], message: str, message_zh: str) -> None:
         line, col = pf.position(path)
@@ -137,7 +137,11 @@ def check_settings(root: Path) -> list[Finding]:
                                 message=message, message_zh=message_zh))
 
     topics = raw.get("topics")
-    if topics and not (root / topics).is_file():
+    if topics and topics.split("/", 1)[0] == PAPERS_DIR:
+        add(("topics",), f"topics: {topics} is under papers/, where every .yaml file is read as a paper; "
+                         "keep the vocabulary in vocab/",
+            f"topics：{topics} 位于 papers/ 下（那里的文件都按论文读取），请把词表放在 vocab/ 中")
+    elif topics and not (root / topics).is_file() and not (root / topics).is_symlink():
         add(("topics",), f"topics: {topics} does not exist in the list", f"topics：列表中不存在 {topics}")
     named = [(i, v) for i, v in enumerate(raw.get("venues") or ()) if isinstance(v, str)]
     if named:

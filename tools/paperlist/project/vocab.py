@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from paperlist.errors import ConfigError
-from paperlist.project.configfile import load_config, schema_path
-from paperlist.project.defaults import resolve
+from paperlist.project.configfile import load_config, load_config_file, schema_path
+from paperlist.project.defaults import DATA, is_packaged, resolve
 
 VOCAB_DIR = "vocab"
 SCHEMA_DIR = "schema"
@@ -96,9 +96,13 @@ def _read_terms(root: Path, name: str, kind: str, *, required: bool) -> dict[str
     if not isinstance(data, dict) or kind not in data:
         raise ConfigError(f"{path}: expected a top-level '{kind}:' list")
     seen: dict[str, Term] = {}
-    for item in data[kind]:
+    for i, item in enumerate(data[kind]):
         if item["id"] in seen:
-            raise ConfigError(f"{path}: duplicate id {item['id']!r}")
+            # Rare, so the file is read again only here, for the line of the second id.
+            line, col = load_config_file(path, root if not is_packaged(path) else DATA).position((kind, i, "id"))
+            first = [t["id"] for t in data[kind]].index(item["id"])
+            raise ConfigError(f"{path}: duplicate id {item['id']!r} (line {line}, column {col}; first as {kind} "
+                              f"item {first + 1})")
         seen[item["id"]] = _term(item)
     return seen
 

@@ -30,6 +30,7 @@ from paperlist.checks.links.network import NetworkWatch, unavailable
 from paperlist.checks.links.verdict import SEVERITY, Verdict
 from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import EXIT_NETWORK, Finding, Report
+from paperlist.infra.arxiv import cache_folder as arxiv_cache_folder
 from paperlist.infra.identity import arxiv_id, github_repo
 from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import load_papers, missing, paper_paths, resolve
@@ -153,7 +154,7 @@ def _read_links(root: Path, papers: Sequence[PaperFile],
 
 
 async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, timeout: float,
-               allow_private: bool, github_token: str | None,
+               allow_private: bool, github_token: str | None, arxiv_cache: Path | None,
                progress: Callable[[int, int], None] | None) -> tuple[dict[str, Verdict], dict[str, Any]]:
     verdicts: dict[str, Verdict] = {}
     todo: list[_Target] = []
@@ -205,7 +206,8 @@ async def _run(targets: list[_Target], cfg: LinkConfig, cache: LinkCache, *, tim
 
         async def arxiv() -> None:
             ts = by_kind.get("arxiv", [])
-            res = await check_ids([t.value for t in ts], cfg, timeout=timeout, on_done=tick, watch=watch)
+            res = await check_ids([t.value for t in ts], cfg, timeout=timeout, on_done=tick, watch=watch,
+                                  cache_dir=arxiv_cache)
             verdicts.update({t.key: res[t.value] for t in ts})
 
         async def github() -> None:
@@ -318,7 +320,8 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
         chosen = [t for t in chosen if shard_of(t.key, n) == k - 1]
     cache = LinkCache(default_cache_path(root) if use_cache else None, cfg.cache_ttl_hours * 3600)
     verdicts, stats = asyncio.run(_run(chosen, cfg, cache, timeout=timeout, allow_private=allow_private,
-                                       github_token=github_token, progress=progress))
+                                       github_token=github_token, progress=progress,
+                                       arxiv_cache=arxiv_cache_folder(root) if use_cache else None))
     cache.save()
     degraded_noted = False
     not_checked = 0

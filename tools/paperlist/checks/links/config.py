@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from paperlist.infra.arxiv import DEFAULT_API, MAX_IDS_PER_REQUEST
 from paperlist.project import configfile
 
 CONFIG_FILE = "linkcheck.yaml"
@@ -34,8 +35,8 @@ class LinkConfig:
     backoff: float = 0.5
     user_agent: str = DEFAULT_UA
     cache_ttl_hours: float = 24.0
-    arxiv_api: str = "https://export.arxiv.org"
-    arxiv_batch: int = 100
+    arxiv_api: str = DEFAULT_API  # the one arXiv client's address rule (infra.arxiv.query_url)
+    arxiv_batch: int = MAX_IDS_PER_REQUEST  # at most that; fewer only to test spacing
     arxiv_interval: float = 3.0
     github_api: str = "https://api.github.com"
     github_web: str = "https://github.com"  # where github.com pages are fetched when the API cannot be used
