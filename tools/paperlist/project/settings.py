@@ -19,7 +19,7 @@ from typing import Any
 
 from paperlist.findings import Finding
 from paperlist.project.configfile import load_config, load_config_file, read_config
-from paperlist.project.loader import PAPERS_DIR
+from paperlist.project.keys import PAPERS_DIR
 
 SETTINGS_FILE = "paperlist.yaml"
 SETTINGS_SCHEMA = "paperlist.schema.json"
