@@ -14,6 +14,10 @@
    keys that had to fetch an index shard first (cold) and keys that did not (warm); then, for
    each key, the same search and render run 5 more times in the page and the best is kept: on a
    shared machine one measurement mostly measures the neighbours. Target ≤ 50 ms.
+
+``--first-load`` does step 2 only (no validate, no typing) and prints the first view's bytes
+both ways: raw (the files' sizes on disk) and as transferred with gzip — the figure to compare
+before and after a change to what the page loads first.
 """
 
 from __future__ import annotations
@@ -50,12 +54,19 @@ def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> float:
     return elapsed
 
 
+def _on_disk(site: Path, url: str) -> int:
+    """The raw size of the file a URL of the served site names (index.html for the folder)."""
+    rel = url.split("/paperlist/", 1)[1].split("?", 1)[0].split("#", 1)[0] or "index.html"
+    path = site / rel
+    return path.stat().st_size if path.is_file() else 0
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(p * (len(values) - 1)))]
 
 
-def browse(site: Path) -> dict[str, Any]:
+def browse(site: Path, typing: bool = True) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with serve(site, gzip=True) as url, sync_playwright() as pw:
@@ -79,7 +90,7 @@ def browse(site: Path) -> dict[str, Any]:
         cold: list[float] = []
         warm: list[float] = []
         best: list[float] = []
-        for q in QUERIES:
+        for q in QUERIES if typing else ():
             page.fill("#q", "")
             page.wait_for_selector('#results[aria-busy=false][data-query=""]')
             typed = ""
@@ -103,6 +114,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--papers", type=int, default=100_000)
     ap.add_argument("--keep", action="store_true", help="keep the synthetic list and site (prints where)")
+    ap.add_argument("--first-load", action="store_true", help="only build and measure the first view's bytes")
     a = ap.parse_args()
     reason = browser_missing_reason()
     if reason:
@@ -112,19 +124,21 @@ def main() -> None:
         t = time.perf_counter()
         make_list(work, a.papers, venues=("CVPR", "ICCV", "ECCV"), years=10, rich=True)
         print(f"{a.papers:,} synthetic papers written in {time.perf_counter() - t:.1f} s ({os.cpu_count()} CPUs)")
-        validate = timed([str(BIN / "paperlist"), "validate"], work, ok=(0, 1))
+        validate = 0.0 if a.first_load else timed([str(BIN / "paperlist"), "validate"], work, ok=(0, 1))
         site_dir = work / "_site"
         build = timed([str(BIN / "paperlist"), "site", "--out", str(site_dir)], work)
         files = [p for p in site_dir.rglob("*") if p.is_file()]
         total = sum(p.stat().st_size for p in files)
-        print(f"paperlist validate (no cache)       {validate:7.2f} s")
-        print(f"paperlist site     (no cache)       {build:7.2f} s   ratio {build / validate:.2f} (target <= 2)")
+        if not a.first_load:
+            print(f"paperlist validate (no cache)       {validate:7.2f} s")
+            print(f"paperlist site     (no cache)       {build:7.2f} s   ratio {build / validate:.2f} (target <= 2)")
         print(f"site on disk: {len(files):,} files, {total / 1e6:.1f} MB")
 
-        r = browse(site_dir)
+        r = browse(site_dir, typing=not a.first_load)
         first_bytes = sum(n for _, n in r["first"])
+        raw = sum(_on_disk(site_dir, u) for u, _ in r["first"])
         print(f"first view: {len(r['first'])} requests, {first_bytes / 1e6:.3f} MB transferred (gzip), "
-              f"{r['first_view_s']:.2f} s to the first results (target <= 1.5 MB)")
+              f"{raw / 1e6:.3f} MB raw, {r['first_view_s']:.2f} s to the first results (target <= 1.5 MB)")
         for u, n in sorted(r["first"], key=lambda x: -x[1])[:6]:
             print(f"    {n / 1e3:8.1f} kB  {u.split('/paperlist/', 1)[1] or 'index.html'}")
         groups = (("as typed, index shard already here", r["warm"]), ("as typed, fetched an index shard", r["cold"]),

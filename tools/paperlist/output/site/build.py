@@ -57,7 +57,9 @@ def _site_paper(pf: PaperFile) -> tuple[str, data.SitePaper | None, str | None]:
     entry = entry_from(pf.rel, pf.data)
     if entry is None:
         return pf.rel, None, None
-    return pf.rel, data.SitePaper(entry, _other_links(pf.data)), None
+    doi = pf.data.get("doi")
+    doi = doi.strip() if isinstance(doi, str) and doi.strip() else None
+    return pf.rel, data.SitePaper(entry, _other_links(pf.data), doi=doi), None
 
 
 def load_site_papers(root: Path) -> tuple[list[data.SitePaper], list[Finding], int]:

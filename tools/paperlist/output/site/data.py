@@ -47,6 +47,7 @@ class SitePaper:
 
     entry: ListEntry
     other: tuple[tuple[str, str], ...] = ()
+    doi: str | None = None      # for citations (data/c/, output/export.py); not shown
 
 
 @dataclass(frozen=True)
