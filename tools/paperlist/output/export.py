@@ -23,8 +23,8 @@ rule here is spelled out character by character, never left to a library's defau
 - **Venue**: its full English name from the vocabulary with the id (``… (CVPR)``) as
   ``booktitle`` / ``container-title``, ``Workshops`` after it for a workshop paper.
 - **Links**: ``eprint`` + ``archiveprefix = {arXiv}`` for an arXiv id, ``doi``, and ``url``: the
-  paper's own link, else its arXiv page. These are verbatim fields, so only ``{ } \\`` and white
-  space are percent-encoded in them.
+  paper's own link, else its arXiv page. These are verbatim fields, so only ``{ } \\`` and a space
+  are percent-encoded in them.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ _BIB = {
 _BIB_SPECIAL = re.compile("[\\\\{}%&$#_~^<>|]")
 _KEY_BAD = re.compile(r"[^A-Za-z0-9_:./-]")
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")  # as tokens.py
-_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
-_VERBATIM_BAD = re.compile("[{}\\\\\\s]")
+_AND = re.compile("(?:^| )and(?: |$)", re.IGNORECASE)  # after clean(): " " is the only space
+_VERBATIM_BAD = re.compile("[{}\\\\ ]")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
 

@@ -24,7 +24,7 @@ from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Vocabulary
 
 MARKER = ".paperlist-site"
-STATIC = ("index.html", "site.css", "app.js", "search.js", "tokens.js", "i18n.js", "view.js")
+STATIC = ("index.html", "site.css", "app.js", "search.js", "tokens.js", "i18n.js", "view.js", "cite.js")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ HTML: the page puts every string in with ``textContent``. The layout (docs/site.
   ``tokens.shard_of``), fetched as the reader types; postings are delta-coded paper numbers with
   the fields the token occurs in packed into the low bits, written as a string of base-64
   varints (``varints``): about two characters a posting instead of four or five as numbers;
-- ``data/k/<n>.json``: paper key → number, fetched only to open a permalink.
+- ``data/k/<n>.json``: paper key → number, fetched only to open a permalink;
+- ``data/c/<n>.json``: what a citation needs beyond the text chunk (the DOI), chunked like
+  ``data/p/``, fetched only by Cite and Export (``static/cite.js``).
 """
 
 from __future__ import annotations
@@ -130,6 +132,11 @@ def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:
     return out
 
 
+def cite_files(ordered: Sequence[SitePaper], chunks: int) -> dict[str, bytes]:
+    """``data/c/<n>.json``: per paper of text chunk n, its DOI or null (Cite and Export only)."""
+    return {f"data/c/{c}.json": _dumps([p.doi for p in ordered[c * CHUNK:(c + 1) * CHUNK]]) for c in range(chunks)}
+
+
 def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSettings | None = None) -> SiteData:
     """Every data file of the site, deterministic for the same papers, vocabulary and settings."""
     settings = settings or ListSettings()
@@ -167,6 +174,8 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSet
         shard_maps[shard_of(tok, shards)][tok] = varints(packed)
     for s, m in enumerate(shard_maps):
         files[f"data/i/{s}.json"] = _dumps(m)
+
+    files.update(cite_files(ordered, chunks))
 
     key_shards = max(1, math.ceil(len(papers) / KEYS_PER_SHARD))
     key_maps: list[dict[str, int]] = [{} for _ in range(key_shards)]

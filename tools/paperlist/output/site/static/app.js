@@ -100,6 +100,8 @@ async function run() {
   shown = PAGE;
   updateFacets(res.counts);
   $("count").textContent = res.ids.length ? s.count(res.ids.length, engine.n) : s.none;
+  updateExport(res.ids.length);
+  updateFiltersToggle();
   const t2 = performance.now();
   let recs;
   try {
@@ -290,6 +292,104 @@ function adoptList(list) {
   applyLang();
 }
 
+// -- phone layout: on narrow screens the filters fold into one disclosure button ---------------------
+function activeFilters() {
+  return state.venue.size + state.year.size + state.tag.size + state.pres.size + (state.code ? 1 : 0);
+}
+
+function updateFiltersToggle() {
+  $("filters-toggle").textContent = s.filtersN(activeFilters());
+}
+
+function setFiltersOpen(open, focusTo) {
+  $("layout").classList.toggle("filters-open", open);
+  $("filters-toggle").setAttribute("aria-expanded", String(open));
+  if (focusTo) focusTo.focus();
+}
+
+function wireFilters() {
+  const toggle = $("filters-toggle");
+  // Focus stays on the button (the disclosure pattern); Tab goes on into the filters after it.
+  toggle.addEventListener("click", () => setFiltersOpen(toggle.getAttribute("aria-expanded") !== "true"));
+  $("filters-done").addEventListener("click", () => {
+    setFiltersOpen(false, $("count"));
+    $("results").scrollIntoView();
+  });
+  $("filters-panel").addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      ev.preventDefault();
+      setFiltersOpen(false, toggle);
+    }
+  });
+}
+
+// -- citations: cite.js and the data it needs load only on first use ---------------------------------
+let citeModule = null;
+const loadCite = () => (citeModule ||= import("./cite.js"));
+
+function updateExport(n) {
+  $("export").hidden = n === 0;
+  $("export").textContent = s.exportN(n);
+  if (n === 0) toggleExportMenu(false);
+}
+
+function toggleExportMenu(open) {
+  $("export-menu").hidden = !open;
+  $("export").setAttribute("aria-expanded", String(open));
+  if (!open) $("export-status").textContent = "";
+}
+
+function exportName() {
+  const parts = [...state.venue, ...state.year, ...state.tag, ...state.pres, ...(state.code ? ["code"] : [])];
+  if (state.q) parts.push("search");
+  return `papers-${parts.length ? parts.map((x) => String(x).toLowerCase()).join("-") : "all"}`.slice(0, 80);
+}
+
+async function exportAs(format) {
+  const ids = current.ids;
+  const status = $("export-status");
+  status.textContent = s.exportPreparing(ids.length);
+  try {
+    const cite = await loadCite();
+    const text = await cite.make(engine, ids, format);
+    const name = exportName() + cite.FORMATS[format].suffix;
+    cite.download(text, name, format);
+    status.textContent = s.exportSaved(ids.length, name);
+  } catch (err) {
+    status.textContent = `${s.exportFailed} (${err.message})`;
+  }
+}
+
+async function onCite(ev) {
+  const btn = ev.target.closest("button.cite");
+  if (!btn) return;
+  const panelId = btn.getAttribute("aria-controls");
+  if (btn.getAttribute("aria-expanded") === "true") {
+    document.getElementById(panelId)?.remove();
+    btn.setAttribute("aria-expanded", "false");
+    return;
+  }
+  try {
+    const cite = await loadCite();
+    const panel = await cite.citePanel(engine, Number(btn.dataset.id), s, panelId);
+    btn.after(panel);
+    btn.setAttribute("aria-expanded", "true");
+    panel.querySelector("pre").focus();
+  } catch (err) {
+    btn.after(el("p", { id: panelId, class: "cite-box", role: "status", text: `${s.exportFailed} (${err.message})` }));
+    btn.setAttribute("aria-expanded", "true");
+  }
+}
+
+function wireCitations() {
+  $("export").addEventListener("click", () => toggleExportMenu($("export-menu").hidden));
+  for (const b of $("export-menu").querySelectorAll("button[data-format]")) {
+    b.addEventListener("click", () => exportAs(b.dataset.format));
+  }
+  $("list").addEventListener("click", onCite);
+  $("linked-body").addEventListener("click", onCite);
+}
+
 // -- start ---------------------------------------------------------------------------------------------
 async function main() {
   applyLang();
@@ -331,6 +431,8 @@ async function main() {
     if (!$("linked").hidden) openHash();
   });
   $("theme").addEventListener("click", cycleTheme);
+  wireFilters();
+  wireCitations();
   $("linked-close").addEventListener("click", () => {
     history.pushState(null, "", stateUrl(state));
     hidePanel();
