@@ -208,8 +208,9 @@ def test_js_citations_match_python(browser: Any, site_url: str) -> None:
     papers = []
     for i, t in enumerate(SAMPLES):
         papers.append(Citable(key=f"cvpr2021/k{i % 4}" if i % 3 else f"eccv2020/ü{i},{{x}}", title=t,
-                              authors=(t, "Kaiming He", "Tom and Jerry", "何恺明", "Li, Wei", "  "), venue="CVPR" if i % 5 else "",
-                              venue_name="IEEE/CVF Conference" if i % 2 else "CVPR", year=2000 + i, workshop=bool(i % 2),
+                              authors=(t, "Kaiming He", "Tom and Jerry", "何恺明", "Li, Wei", "  "),
+                              venue="CVPR" if i % 5 else "", venue_name="IEEE/CVF Conference" if i % 2 else "CVPR",
+                              year=2000 + i, workshop=bool(i % 2),
                               arxiv="2103.01234" if i % 2 else None, doi=f"10.1/{t}" if i % 3 == 0 else None,
                               url=f"https://e.org/{t}" if i % 4 == 0 else None))
     p = open_page(browser, site_url)
