@@ -17,12 +17,16 @@
 
 ``--first-load`` does step 2 only (no validate, no typing) and prints the first view's bytes
 both ways: raw (the files' sizes on disk) and as transferred with gzip — the figure to compare
-before and after a change to what the page loads first.
+before and after a change to what the page loads first. ``--export`` then also times the
+in-page export of a filtered set (``EXPORT_VIEW``: clicking Export → BibTeX until the browser has
+the file) and ``paperlist export`` with the same filters, and prints what the citation, feed
+and trends files weigh.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import statistics
@@ -41,6 +45,8 @@ from synth import make_list  # noqa: E402
 from support.sitebrowser import browser_missing_reason, guard, launch, serve  # noqa: E402
 
 BIN = Path(sys.executable).parent
+EXPORT_VIEW = "?venue=CVPR&year=2021&tag=object-detection&code=1"
+EXPORT_ARGS = ["--venue", "CVPR", "--year", "2021", "--tag", "object-detection", "--code"]
 QUERIES = ("object detection", "目标检测", "transformer video", "Author42", "2103.0", "self-supervised depth")
 
 
@@ -66,12 +72,25 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p * (len(values) - 1)))]
 
 
-def browse(site: Path, typing: bool = True) -> dict[str, Any]:
+def export_in_page(page: Any, url: str) -> dict[str, Any]:
+    """Open the filtered view, then Export → BibTeX: seconds until the download, papers, bytes."""
+    page.goto(url + EXPORT_VIEW)
+    page.wait_for_selector("#results[aria-busy=false] #list > li")
+    n = int(page.inner_text("#export").split()[2].replace(",", ""))
+    page.click("#export")
+    start = time.perf_counter()
+    with page.expect_download() as info:
+        page.click("#export-menu button[data-format='bibtex']")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    return {"n": n, "s": time.perf_counter() - start, "bytes": len(text.encode()), "text": text}
+
+
+def browse(site: Path, typing: bool = True, export: bool = False) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with serve(site, gzip=True) as url, sync_playwright() as pw:
         browser = launch(pw)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         seen = guard(context)
         page = context.new_page()
         fetched: list[tuple[str, int]] = []
@@ -105,9 +124,34 @@ def browse(site: Path, typing: bool = True) -> dict[str, Any]:
                 shard = any("/data/i/" in u for u, _ in fetched[before:])
                 (cold if shard else warm).append(last["total"])
                 best.append(min(page.evaluate("window.__paperlist.repeat(5)")))
+        exported = export_in_page(page, url) if export else None
         browser.close()
         leaks = [u for u in seen if "127.0.0.1" not in u]
-    return {"first": first, "first_view_s": first_view, "cold": cold, "warm": warm, "best": best, "leaks": leaks}
+    return {"first": first, "first_view_s": first_view, "cold": cold, "warm": warm, "best": best, "leaks": leaks,
+            "export": exported}
+
+
+def _sizes(paths: list[Path]) -> tuple[int, int]:
+    data = [p.read_bytes() for p in paths]
+    return sum(len(d) for d in data), sum(len(gzip.compress(d, 6)) for d in data)
+
+
+def report_export(ex: dict[str, Any], work: Path, site_dir: Path) -> None:
+    print(f"export in the page ({EXPORT_VIEW}): {ex['n']:,} papers, {ex['bytes'] / 1e3:.1f} kB of BibTeX "
+          f"in {ex['s']:.2f} s (click to file)")
+    for label, env in (("no cache", {"PAPERLIST_NO_CACHE": "1"}), ("warm cache", {})):
+        start = time.perf_counter()
+        done = subprocess.run([str(BIN / "paperlist"), "export", *EXPORT_ARGS], cwd=work, capture_output=True,
+                              text=True, check=False, env={**os.environ, **env})
+        took = time.perf_counter() - start
+        same = "same bytes as the page" if done.stdout == ex["text"] else "DIFFERENT from the page"
+        print(f"paperlist export {' '.join(EXPORT_ARGS)} ({label}): {took:.2f} s, exit {done.returncode}, {same}")
+    groups = {"cite.js": [site_dir / "cite.js"], "data/c/ (DOIs, all chunks)": sorted((site_dir / "data/c").glob("*")),
+              "feeds/": sorted((site_dir / "feeds").glob("*")),
+              "trends.html + trends.css": [site_dir / "trends.html", site_dir / "trends.css"]}
+    for label, paths in groups.items():
+        raw, gz = _sizes(paths)
+        print(f"    {label}: {len(paths):,} files, {raw / 1e3:.1f} kB raw, {gz / 1e3:.1f} kB gzip")
 
 
 def main() -> None:
@@ -115,6 +159,7 @@ def main() -> None:
     ap.add_argument("--papers", type=int, default=100_000)
     ap.add_argument("--keep", action="store_true", help="keep the synthetic list and site (prints where)")
     ap.add_argument("--first-load", action="store_true", help="only build and measure the first view's bytes")
+    ap.add_argument("--export", action="store_true", help="also time the export of a filtered set (page and CLI)")
     a = ap.parse_args()
     reason = browser_missing_reason()
     if reason:
@@ -134,7 +179,7 @@ def main() -> None:
             print(f"paperlist site     (no cache)       {build:7.2f} s   ratio {build / validate:.2f} (target <= 2)")
         print(f"site on disk: {len(files):,} files, {total / 1e6:.1f} MB")
 
-        r = browse(site_dir, typing=not a.first_load)
+        r = browse(site_dir, typing=not a.first_load, export=a.export)
         first_bytes = sum(n for _, n in r["first"])
         raw = sum(_on_disk(site_dir, u) for u, _ in r["first"])
         print(f"first view: {len(r['first'])} requests, {first_bytes / 1e6:.3f} MB transferred (gzip), "
@@ -147,6 +192,8 @@ def main() -> None:
             if values:
                 print(f"typing → results, {name}: n={len(values)} median {statistics.median(values):.1f} ms, "
                       f"p95 {pct(values, 0.95):.1f} ms, max {max(values):.1f} ms (target <= 50 ms)")
+        if r["export"]:
+            report_export(r["export"], work, site_dir)
         print(f"requests that left loopback: {len(r['leaks'])}")
         load = os.getloadavg()
         print(f"machine load average while measuring: {load[0]:.1f} (1 min) on {os.cpu_count()} CPUs")

@@ -339,53 +339,15 @@ function toggleExportMenu(open) {
   if (!open) $("export-status").textContent = "";
 }
 
-function exportName() {
-  const parts = [...state.venue, ...state.year, ...state.tag, ...state.pres, ...(state.code ? ["code"] : [])];
-  if (state.q) parts.push("search");
-  return `papers-${parts.length ? parts.map((x) => String(x).toLowerCase()).join("-") : "all"}`.slice(0, 80);
-}
-
-async function exportAs(format) {
-  const ids = current.ids;
-  const status = $("export-status");
-  status.textContent = s.exportPreparing(ids.length);
-  try {
-    const cite = await loadCite();
-    const text = await cite.make(engine, ids, format);
-    const name = exportName() + cite.FORMATS[format].suffix;
-    cite.download(text, name, format);
-    status.textContent = s.exportSaved(ids.length, name);
-  } catch (err) {
-    status.textContent = `${s.exportFailed} (${err.message})`;
-  }
-}
-
-async function onCite(ev) {
-  const btn = ev.target.closest("button.cite");
-  if (!btn) return;
-  const panelId = btn.getAttribute("aria-controls");
-  if (btn.getAttribute("aria-expanded") === "true") {
-    document.getElementById(panelId)?.remove();
-    btn.setAttribute("aria-expanded", "false");
-    return;
-  }
-  try {
-    const cite = await loadCite();
-    const panel = await cite.citePanel(engine, Number(btn.dataset.id), s, panelId);
-    btn.after(panel);
-    btn.setAttribute("aria-expanded", "true");
-    panel.querySelector("pre").focus();
-  } catch (err) {
-    btn.after(el("p", { id: panelId, class: "cite-box", role: "status", text: `${s.exportFailed} (${err.message})` }));
-    btn.setAttribute("aria-expanded", "true");
-  }
-}
-
 function wireCitations() {
   $("export").addEventListener("click", () => toggleExportMenu($("export-menu").hidden));
   for (const b of $("export-menu").querySelectorAll("button[data-format]")) {
-    b.addEventListener("click", () => exportAs(b.dataset.format));
+    b.addEventListener("click", () => loadCite().then((c) => c.exportView(engine, current.ids, state, lang, b.dataset.format, $("export-status"))));
   }
+  const onCite = (ev) => {
+    const btn = ev.target.closest("button.cite");
+    if (btn) loadCite().then((c) => c.toggleCite(engine, btn, lang));
+  };
   $("list").addEventListener("click", onCite);
   $("linked-body").addEventListener("click", onCite);
 }

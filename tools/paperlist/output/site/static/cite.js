@@ -167,29 +167,83 @@ export function download(text, name, format) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// -- the page's side: strings, Export of the current view, Cite on one paper ------------------------
+const n_ = (n) => n.toLocaleString("en-US");
+const TEXT = {
+  en: {
+    preparing: (n) => `Preparing ${n_(n)} citations…`, saved: (n, name) => `Saved ${n_(n)} citations as ${name}`,
+    failed: "The citation data could not be loaded.", bibtexOf: "BibTeX of this paper", copy: "Copy BibTeX",
+    copied: "Copied.", copyByHand: "Selected: press Ctrl+C (⌘C) to copy.", saveAs: (suffix) => `Save ${suffix}`,
+  },
+  zh: {
+    preparing: (n) => `正在生成 ${n_(n)} 条引用…`, saved: (n, name) => `已保存 ${n_(n)} 条引用：${name}`,
+    failed: "无法加载引用数据。", bibtexOf: "本文的 BibTeX", copy: "复制 BibTeX",
+    copied: "已复制。", copyByHand: "已选中：按 Ctrl+C（⌘C）复制。", saveAs: (suffix) => `保存 ${suffix}`,
+  },
+};
+
 function fileStem(key) {
   return bibKey(key).replace(/[/:.]+/g, "-");
 }
 
+function viewName(state) {
+  const parts = [...state.venue, ...state.year, ...state.tag, ...state.pres, ...(state.code ? ["code"] : [])];
+  if (state.q) parts.push("search");
+  return `papers-${parts.length ? parts.map((x) => String(x).toLowerCase()).join("-") : "all"}`.slice(0, 80);
+}
+
+/** Export: every paper of the current view (``ids``) as one file, saved from the page. */
+export async function exportView(engine, ids, state, lang, format, status) {
+  const t = TEXT[lang] || TEXT.en;
+  status.textContent = t.preparing(ids.length);
+  try {
+    const text = await make(engine, ids, format);
+    const name = viewName(state) + FORMATS[format].suffix;
+    download(text, name, format);
+    status.textContent = t.saved(ids.length, name);
+  } catch (err) {
+    status.textContent = `${t.failed} (${err.message})`;
+  }
+}
+
+/** Cite: open (or close) the panel under a paper's Cite button. */
+export async function toggleCite(engine, btn, lang) {
+  const t = TEXT[lang] || TEXT.en;
+  const panelId = btn.getAttribute("aria-controls");
+  if (btn.getAttribute("aria-expanded") === "true") {
+    document.getElementById(panelId)?.remove();
+    btn.setAttribute("aria-expanded", "false");
+    return;
+  }
+  btn.setAttribute("aria-expanded", "true");
+  try {
+    const panel = await citePanel(engine, Number(btn.dataset.id), t, panelId);
+    btn.after(panel);
+    panel.querySelector("pre").focus();
+  } catch (err) {
+    btn.after(el("p", { id: panelId, class: "cite-box", role: "status", text: `${t.failed} (${err.message})` }));
+  }
+}
+
 /** The Cite panel of one paper: its BibTeX, and buttons to copy it or save .bib / .json. */
-export async function citePanel(engine, id, s, panelId) {
+async function citePanel(engine, id, t, panelId) {
   const [p] = await citables(engine, [id]);
   const bib = bibtex([p]);
-  const pre = el("pre", { class: "cite-text", tabindex: "0", "aria-label": s.citeBibtex, text: bib });
+  const pre = el("pre", { class: "cite-text", tabindex: "0", "aria-label": t.bibtexOf, text: bib });
   const status = el("span", { class: "cite-status", role: "status" });
-  const copy = el("button", { type: "button", text: s.copy });
+  const copy = el("button", { type: "button", text: t.copy });
   copy.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(bib);
-      status.textContent = s.copied;
+      status.textContent = t.copied;
     } catch {
       // No clipboard (http://, permissions): select the text so Ctrl+C copies it.
       getSelection().selectAllChildren(pre);
-      status.textContent = s.copyByHand;
+      status.textContent = t.copyByHand;
     }
   });
   const save = (format) => {
-    const b = el("button", { type: "button", "data-format": format, text: s.saveAs(FORMATS[format].suffix) });
+    const b = el("button", { type: "button", "data-format": format, text: t.saveAs(FORMATS[format].suffix) });
     b.addEventListener("click", () => download(FORMATS[format].make([p]), fileStem(p.key) + FORMATS[format].suffix, format));
     return b;
   };
