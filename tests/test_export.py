@@ -211,3 +211,17 @@ def test_unknown_values_are_usage_errors_and_out_writes_a_file(tmp_path: Path) -
     done = run_cli(root, "export", "--venue", "CVPR", "-o", str(out))
     assert done.returncode == 0 and done.stdout == ""
     assert len(parse_bib(out.read_text(encoding="utf-8")).entries) == 3
+
+
+def test_a_broken_file_is_a_warning_and_an_edit_is_seen(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "papers/cvpr2021/broken.yaml").write_text("title: [\n", encoding="utf-8")
+    first = run_cli(root, "export", "--venue", "CVPR", "--year", "2021")
+    assert first.returncode == 0
+    assert "papers/cvpr2021/broken.yaml: warning [export] not exported" in first.stderr
+    assert len(parse_bib(first.stdout).entries) == 2
+    # The second run reads from the index by content: a changed file is read again.
+    path = root / "papers/cvpr2021/depth-from-a-single-image.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Depth from", "Depth, Now from"), encoding="utf-8")
+    again = run_cli(root, "export", "--venue", "CVPR", "--year", "2021")
+    assert "Depth, Now from a Single Image" in again.stdout and "title = {Depth from" not in again.stdout

@@ -35,11 +35,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from paperlist.errors import UsageError
-from paperlist.findings import Report
+from paperlist.findings import Finding, Report
 from paperlist.infra.textrules import BAD_CHARS, REPLACEMENT
-from paperlist.output.entries import ListEntry
+from paperlist.output.entries import ENTRY_CODEC, ListEntry, entry_from
+from paperlist.project.index import Codec, derive
+from paperlist.project.loader import PaperFile, discover, relpath
 from paperlist.project.vocab import Vocabulary
 
 FORMATS = ("bibtex", "csl-json")
@@ -319,16 +322,58 @@ def _check_values(sel: Selection, vocab: Vocabulary, entries: Sequence[ListEntry
                          " · 不在词表中")
 
 
+def _citable_entry(pf: PaperFile) -> tuple[ListEntry | None, str | None, str | None]:
+    """What export needs of one loaded file: its list entry, its DOI, or why there is no entry."""
+    data = pf.data if isinstance(pf.data, dict) else None
+    entry = entry_from(pf.rel, data) if data is not None else None
+    doi = data.get("doi") if data is not None else None
+    problem = pf.findings[0].message if pf.findings and entry is None else None
+    return entry, (doi.strip() or None) if isinstance(doi, str) else None, problem
+
+
+def _encode(value: tuple[ListEntry | None, str | None, str | None]) -> Any:
+    entry, doi, problem = value
+    return [ENTRY_CODEC.encode((entry, problem)), doi]
+
+
+def _decode(data: Any, rel: str) -> tuple[ListEntry | None, str | None, str | None]:
+    entry, problem = ENTRY_CODEC.decode(data[0], rel)
+    doi = data[1]
+    if doi is not None and not isinstance(doi, str):
+        raise TypeError("not a DOI")
+    return entry, doi, problem
+
+
+# Remembered by content in the project's index (project/index.py): a warm export reads no YAML.
+CITE_CODEC = Codec("export-entry", _encode, _decode)
+
+
+def load_citable(root: Path) -> tuple[list[tuple[ListEntry, str | None]], list[Finding], int]:
+    """Every paper the site shows, with its DOI; files that cannot be read as papers are warnings."""
+    paths, findings = discover(root)
+    derived = derive(root, CITE_CODEC, _citable_entry, paths, complete=True, parallel_from=1500)
+    out: list[tuple[ListEntry, str | None]] = []
+    skipped = list(findings)
+    for path, (entry, doi, problem) in zip(paths, derived.values, strict=True):
+        if entry is None:
+            msg = "not exported: the file does not load as a paper with title and year"
+            skipped.append(Finding(file=relpath(path, root), severity="warning", check="export",
+                                   message=msg + (f" ({problem})" if problem else ""),
+                                   message_zh="未导出：文件无法作为论文加载（需要 title、year）"))
+        else:
+            out.append((entry, doi))
+    return out, skipped, len(paths)
+
+
 def run_export(settings: ExportSettings) -> ExportResult:
     """The papers the filters choose, in the site's display order, as BibTeX or CSL-JSON."""
-    from paperlist.output.site.build import load_site_papers
-    from paperlist.output.site.data import order
+    from paperlist.output.site.data import SitePaper, order
 
     if settings.fmt not in FORMATS:
         raise UsageError(f"--format {settings.fmt}: use one of {', '.join(FORMATS)}")
     vocab = Vocabulary.load(settings.root)
-    site_papers, skipped, files = load_site_papers(settings.root)
-    ordered = order(site_papers, vocab)
+    papers, skipped, files = load_citable(settings.root)
+    ordered = order((SitePaper(e, doi=doi) for e, doi in papers), vocab)
     _check_values(settings.selection, vocab, [p.entry for p in ordered])
     chosen = select(((p.entry, p.doi) for p in ordered), settings.selection, vocab)
     text = render((citable(e, doi, vocab) for e, doi in chosen), settings.fmt)
