@@ -170,6 +170,11 @@ def test_export_in_the_page_is_what_the_cli_writes(browser: Any, site_url: str, 
     assert csl == run_cli(project, "export", "--format", "csl-json", *args).stdout
     assert len(json.loads(csl)) == n
     assert "Saved" in p.page.inner_text("#export-status")
+    # Escape closes the menu and gives focus back to its button.
+    p.page.focus("#export-menu button[data-format='bibtex']")
+    p.page.keyboard.press("Escape")
+    assert p.page.get_attribute("#export", "aria-expanded") == "false" and not p.page.is_visible("#export-menu")
+    assert p.page.evaluate("document.activeElement.id") == "export"
     close(p, site_url)
 
 
@@ -224,6 +229,15 @@ def test_js_citations_match_python(browser: Any, site_url: str) -> None:
     papers = [Citable(**{**c.__dict__, "title": t}) for c, t in zip(papers, sent, strict=True)]
     assert got[0] == export.bibtex(papers)
     assert got[1] == export.csl_json(papers)
+    close(p, site_url)
+
+
+def test_the_feed_link_follows_one_chosen_topic(browser: Any, site_url: str) -> None:
+    p = open_page(browser, site_url, "?tag=object-detection")
+    assert p.page.get_attribute("#feed-link", "href") == "feeds/object-detection.xml"
+    p.page.uncheck("#f-tag-object-detection")
+    p.wait()
+    assert p.page.get_attribute("#feed-link", "href") == "feeds/all.xml"
     close(p, site_url)
 
 

@@ -102,6 +102,7 @@ async function run() {
   $("count").textContent = res.ids.length ? s.count(res.ids.length, engine.n) : s.none;
   updateExport(res.ids.length);
   updateFiltersToggle();
+  updateFeedLink();
   const t2 = performance.now();
   let recs;
   try {
@@ -323,6 +324,12 @@ function wireFilters() {
   });
 }
 
+// -- feeds: with one topic chosen, the header's Feed link is that topic's feed ---------------------------
+function updateFeedLink() {
+  const [tag] = state.tag.size === 1 ? [...state.tag] : [];
+  $("feed-link").href = tag ? `feeds/${encodeURIComponent(tag)}.xml` : "feeds/all.xml";
+}
+
 // -- citations: cite.js and the data it needs load only on first use ---------------------------------
 let citeModule = null;
 const loadCite = () => (citeModule ||= import("./cite.js"));
@@ -341,6 +348,11 @@ function toggleExportMenu(open) {
 
 function wireCitations() {
   $("export").addEventListener("click", () => toggleExportMenu($("export-menu").hidden));
+  $("export-menu").addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape") return;
+    toggleExportMenu(false);
+    $("export").focus();
+  });
   for (const b of $("export-menu").querySelectorAll("button[data-format]")) {
     b.addEventListener("click", () => loadCite().then((c) => c.exportView(engine, current.ids, state, lang, b.dataset.format, $("export-status"))));
   }
