@@ -104,6 +104,8 @@ def browse(site: Path, typing: bool = True, export: bool = False) -> dict[str, A
         page.goto(url)
         page.wait_for_selector("#results[aria-busy=false] #list > li")
         first_view = time.perf_counter() - start
+        # A busy machine can report a finished request after its results are drawn: count it too.
+        page.wait_for_load_state("networkidle")
         first = list(fetched)
         page.click("#q")
         cold: list[float] = []
