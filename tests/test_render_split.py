@@ -105,17 +105,17 @@ def test_parts_that_should_no_longer_exist_are_removed(tmp_path: Path, budget: i
     paths = [add_paper(root, f"Paper Number {i} About Detection", year=2023, tags=("object-detection",),
                        authors=[f"Author {i}", "Second Author", "Third Author"]) for i in range(30)]
     report = render_all(root, budget=budget)
-    parts = sorted(p.name for p in (root / "lists").iterdir())
+    parts = sorted(p.name for p in (root / "lists").iterdir() if p.suffix == ".md")  # not trends.svg
     assert len(parts) >= 3 and parts[0] == "cvpr2023-1.md" and parts[-1] == "cvpr2023.md", parts
     assert render_all(root, check=True, budget=budget).exit_code == 0
     for p in paths[3:]:
         p.unlink()
     stale = render_all(root, check=True, budget=budget)
     assert stale.exit_code == 1
-    assert {f.file for f in stale.findings} == {"README.md", *(f"lists/{p}" for p in parts)}
+    assert {f.file for f in stale.findings} == {"README.md", "lists/trends.svg", *(f"lists/{p}" for p in parts)}
     report = render_all(root, budget=budget)
     assert report.exit_code == 0
-    assert sorted(p.name for p in (root / "lists").iterdir()) == ["cvpr2023.md"]
+    assert sorted(p.name for p in (root / "lists").iterdir()) == ["cvpr2023.md", "trends.svg"]
     assert "Paper Number 0 About Detection" in (root / "lists" / "cvpr2023.md").read_text()
 
 

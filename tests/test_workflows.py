@@ -298,7 +298,7 @@ def test_readme_job_pushes_once_and_builds_on_concurrent_pushes(tmp_path: Path) 
     assert fourth.returncode == 0 and "pushed" in fourth.stdout, fourth.stdout + fourth.stderr
     tree = subprocess.run(["git", "--git-dir", str(bare), "ls-tree", "-r", "--name-only", "main", "lists"],
                           capture_output=True, text=True, check=True).stdout.split()
-    assert tree == ["lists/cvpr2021.md"]
+    assert tree == ["lists/cvpr2021.md", "lists/trends.svg"]  # the README's trends chart stays
 
 
 # -- the pre-commit hooks run what they say ------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,14 @@ def entry_from(rel: str, data: dict[str, Any]) -> ListEntry | None:
         code=code, project=_http(links.get("project")), video=_http(links.get("video")),
         readings=tuple(readings), tags=tags,
     )
+
+
+def latest_additions(entries: Sequence[ListEntry], added: Mapping[str, int]) -> list[tuple[int, ListEntry]]:
+    """Papers with the time they were first committed, newest first: the README's "Latest
+    additions" and the site's feeds read this one order (ties: newer year, venue, title, path)."""
+    dated = [(added[e.rel], e) for e in entries if e.rel in added]
+    dated.sort(key=lambda p: (-p[0], -p[1].year, p[1].venue, p[1].title.casefold(), p[1].rel))
+    return dated
 
 
 # md_text and md_url (every paper string passes through them) live in paperlist.infra.escape.

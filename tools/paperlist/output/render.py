@@ -38,7 +38,8 @@ from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import PushResult, added_times, publish
 from paperlist.infra.identity import github_repo
 from paperlist.infra.textrules import scrub
-from paperlist.output.entries import ListEntry, load_entries, splice
+from paperlist.output import trends
+from paperlist.output.entries import ListEntry, latest_additions, load_entries, splice
 from paperlist.output.markers import README
 from paperlist.project.configfile import SCHEMA_DIR
 from paperlist.project.defaults import packaged
@@ -385,6 +386,7 @@ class Generated:
     readme_block: str
     pages: dict[str, str]  # path relative to the root -> text
     papers: int
+    images: dict[str, str] = field(default_factory=dict)  # lists/trends.svg: generated, not a page
 
 
 def _venue_years(entries: Iterable[ListEntry], vocab: Vocabulary) -> dict[VenueYear, list[ListEntry]]:
@@ -408,7 +410,7 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
     if added is None:
         return [*out, "*Not a git checkout: the dates papers were added come from git history.*"
                 + w(" · *非 git 仓库：收录日期取自 git 历史。*", ""), ""]
-    dated = [(added[e.rel], e) for e in entries if e.rel in added]
+    dated = latest_additions(entries, added)
     if not dated:
         return [*out, "*No committed papers yet.*" + w(" · *尚无已提交的论文。*", ""), ""]
     by_day: dict[str, Counter[VenueYear]] = defaultdict(Counter)
@@ -421,7 +423,6 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
                            for vy, n in sorted(by_day[day].items(), key=lambda kv: (-kv[1], kv[0].stem)))
         out.append(f"| {day} | {sum(by_day[day].values()):,} | {where} |")
     out += ["", w("最近收录 · Most recent:", "Most recent:"), ""]
-    dated.sort(key=lambda p: (-p[0], -p[1].year, p[1].venue, p[1].title.casefold(), p[1].rel))
     for when, e in dated[:LATEST_PAPERS]:
         vy = vys[e.rel]
         primary = e.primary_tag(vocab.tags)
@@ -429,6 +430,24 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
         target = infos[vy].where.get(_anchor(*parts), f"{vy.stem}.md")
         out.append(f"- **{md_text(e.title[:300])}** · [{md_text(vy.title)}]({LISTS_DIR}/{target}) · {_date(when)}")
     return [*out, ""]
+
+
+def _trends_and_feeds(site_url: str | None, w: Words) -> list[str]:
+    """The trends chart (lists/trends.svg, linking the site's trends page) and the feeds' addresses."""
+    image = f"![{w('每年论文数 · Papers per year', 'Papers per year')}]({trends.README_SVG})"
+    out = [w("### 趋势 · Trends", "### Trends"), ""]
+    if site_url:
+        base = md_url(site_url.rstrip("/") + "/")
+        out += [f"[{image}]({base}trends.html)", "",
+                w(f"Topics over the years and the share with code: [the trends page · 趋势页面]({base}trends.html). "
+                  f"Follow new papers: [Atom feed · 订阅]({base}feeds/all.xml), or one per topic "
+                  f"(`{base}feeds/<topic>.xml`).",
+                  f"Topics over the years and the share with code: [the trends page]({base}trends.html). "
+                  f"Follow new papers: [Atom feed]({base}feeds/all.xml), or one per topic "
+                  f"(`{base}feeds/<topic>.xml`)."), ""]
+    else:
+        out += [image, ""]
+    return out
 
 
 def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None = None,
@@ -487,6 +506,7 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
         split = f" ({info.parts} {w('parts · 部分', 'parts')})" if info.parts > 1 else ""
         out.append(f"| [{md_text(vy.title)}]({info.file}){split} | {info.papers:,} | {info.code:,} | {info.oral:,} |")
     out += [""]
+    out += _trends_and_feeds(site_url, w)
     out += _latest(entries, added, infos, vocab, w)
     tag_total: Counter[str] = Counter()
     tag_code: Counter[str] = Counter()
@@ -506,7 +526,7 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
             label = f"[{label}]({md_url(site_url)}?tag={md_url(tag)})"
         out.append(f"| {label} | {tag_total[tag]:,} | {tag_code[tag]:,} |")
     block = "\n".join(out) + "\n"
-    return Generated(block, pages, len(entries))
+    return Generated(block, pages, len(entries), {trends.README_SVG: trends.readme_svg(entries, vocab)})
 
 
 # -- writing and checking ------------------------------------------------------------------------
@@ -554,7 +574,7 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
                       words=Words(chinese=settings.chinese, venues=settings.has_venues), repos=repos)
     # Defence in depth: whatever bypassed validation, no generated page carries a control character.
     wanted = {README: splice(current, scrub(generated.readme_block)),
-              **{rel: scrub(text) for rel, text in generated.pages.items()}}
+              **{rel: scrub(text) for rel, text in {**generated.pages, **generated.images}.items()}}
     too_big = {p: _bytes(t) for p, t in wanted.items() if _bytes(t) >= HARD_LIMIT}
     if too_big:  # the packing guarantees this cannot happen; if it ever does, say so rather than publish it
         raise ConfigError(f"generated files would reach {HARD_LIMIT:,} bytes: {too_big}")
@@ -608,7 +628,7 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
     if key is not None:  # with --check too: a hit also needs the files on disk to match, so never misleads
         memo_put(root, _MEMO, key, {
             "block": scrub(generated.readme_block), "skipped": [f.to_dict() for f in skipped], "files": files,
-            "papers": generated.papers, "sizes": sizes,
+            "papers": generated.papers, "sizes": sizes, "page_count": len(generated.pages),
             "pages": {rel: _digest(text) for rel, text in wanted.items() if rel != README}})
     return Report(findings, files=files, meta={"changed": changed, "papers": generated.papers, "check": check,
                                                "pages": len(generated.pages), "sizes": sizes})
@@ -676,7 +696,8 @@ def _unchanged(root: Path, current: str, memo: Any, check: bool) -> Report | Non
         sizes = {str(k): int(v) for k, v in memo["sizes"].items()}
         sizes[README] = _bytes(current)  # its hand-written part may have changed since
         return Report(skipped, files=int(memo["files"]), meta={
-            "changed": [], "papers": int(memo["papers"]), "check": check, "pages": len(pages), "sizes": sizes})
+            "changed": [], "papers": int(memo["papers"]), "check": check,
+            "pages": int(memo.get("page_count", len(pages))), "sizes": sizes})
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, ConfigError):
         return None
 

@@ -16,17 +16,18 @@ from typing import Any
 
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
-from paperlist.output.entries import entry_from
+from paperlist.infra.gitdiff import added_times
+from paperlist.output.entries import ListEntry, entry_from
 from paperlist.output.site import data
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers, paper_paths
 from paperlist.project.repodata import RepoData
-from paperlist.project.settings import load_settings
+from paperlist.project.settings import ListSettings, load_settings
 from paperlist.project.vocab import Vocabulary
 
 MARKER = ".paperlist-site"
-STATIC = ("index.html", "site.css", "app.js", "search.js", "tokens.js", "i18n.js", "view.js")
+STATIC = ("index.html", "site.css", "app.js", "search.js", "tokens.js", "i18n.js", "view.js", "cite.js")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ def _site_paper(pf: PaperFile) -> tuple[str, data.SitePaper | None, str | None]:
     entry = entry_from(pf.rel, pf.data)
     if entry is None:
         return pf.rel, None, None
-    return pf.rel, data.SitePaper(entry, _other_links(pf.data)), None
+    doi = pf.data.get("doi")
+    doi = doi.strip() if isinstance(doi, str) and doi.strip() else None
+    return pf.rel, data.SitePaper(entry, _other_links(pf.data), doi=doi), None
 
 
 def load_site_papers(root: Path) -> tuple[list[data.SitePaper], list[Finding], int]:
@@ -96,6 +99,27 @@ def _check_out(out: Path, root: Path) -> None:
         raise UsageError(f"--out {out}: must not be the project folder, hold it, or lie inside papers/")
 
 
+def reader_files(root: Path, entries: list[ListEntry], vocab: Vocabulary, settings: ListSettings
+                 ) -> tuple[dict[str, bytes], list[Finding]]:
+    """The feeds (dated by git history) and the trends page, beside the search page's data."""
+    from paperlist.output import feed, trends
+
+    notes: list[Finding] = []
+    try:
+        added = added_times(root, PAPERS_DIR)
+    except UsageError as e:  # a shallow clone: the site is still built, its feeds are empty
+        added = None
+        notes.append(Finding(file=PAPERS_DIR, severity="warning", check="site", message=f"feeds are empty: {e}",
+                             message_zh="订阅源为空：浅克隆无法得知论文的收录时间（请使用 fetch-depth: 0）"))
+    if added is None and not notes:
+        notes.append(Finding(file=PAPERS_DIR, severity="warning", check="site",
+                             message="feeds are empty: not a git checkout, so when papers were added is unknown",
+                             message_zh="订阅源为空：不是 git 仓库，无法得知论文的收录时间"))
+    files = feed.feeds(entries, added, vocab, settings)
+    files.update(trends.site_files(entries, vocab, settings))
+    return files, notes
+
+
 def run_site(settings: SiteSettings) -> Report:
     """Build the site into ``settings.out``. Papers that cannot be shown are warning findings."""
     root, out = settings.root, settings.out
@@ -106,11 +130,13 @@ def run_site(settings: SiteSettings) -> Report:
     repos = RepoData.load(root, list_settings.repo_data)
     skipped += repos.findings
     site = data.build(papers, vocab, list_settings, repos)
+    extra, notes = reader_files(root, [p.entry for p in papers], vocab, list_settings)
+    skipped += notes
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = 0
     try:
-        payload = {**static_files(), **site.files, ".nojekyll": b"",
+        payload = {**static_files(), **site.files, **extra, ".nojekyll": b"",
                    MARKER: f"paperlist site {site.version}\n".encode()}
         for rel, content in payload.items():
             path = tmp / rel

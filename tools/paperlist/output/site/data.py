@@ -18,6 +18,8 @@ HTML: the page puts every string in with ``textContent``. The layout (docs/site.
 - ``data/stars.json``: each paper's most-starred repository's stars (data/repos), fetched only when
   the reader sorts by stars. The first view carries only the sparse list of papers whose code is
   archived or inactive (``facets.stale``) and, in each paper's record, its code links' stars.
+- ``data/c/<n>.json``: what a citation needs beyond the text chunk (the DOI), chunked like
+  ``data/p/``, fetched only by Cite and Export (``static/cite.js``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class SitePaper:
 
     entry: ListEntry
     other: tuple[tuple[str, str], ...] = ()
+    doi: str | None = None      # for citations (data/c/, output/export.py); not shown
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,11 @@ def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:
     return out
 
 
+def cite_files(ordered: Sequence[SitePaper], chunks: int) -> dict[str, bytes]:
+    """``data/c/<n>.json``: per paper of text chunk n, its DOI or null (Cite and Export only)."""
+    return {f"data/c/{c}.json": _dumps([p.doi for p in ordered[c * CHUNK:(c + 1) * CHUNK]]) for c in range(chunks)}
+
+
 def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSettings | None = None,
           repos: RepoData | None = None) -> SiteData:
     """Every data file of the site, deterministic for the same papers, vocabulary, settings and
@@ -198,6 +206,8 @@ def build(site_papers: Iterable[SitePaper], vocab: Vocabulary, settings: ListSet
         shard_maps[shard_of(tok, shards)][tok] = varints(packed)
     for s, m in enumerate(shard_maps):
         files[f"data/i/{s}.json"] = _dumps(m)
+
+    files.update(cite_files(ordered, chunks))
 
     key_shards = max(1, math.ceil(len(papers) / KEYS_PER_SHARD))
     key_maps: list[dict[str, int]] = [{} for _ in range(key_shards)]

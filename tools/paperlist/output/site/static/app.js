@@ -118,6 +118,9 @@ async function run() {
   shown = PAGE;
   updateFacets(res.counts);
   $("count").textContent = res.ids.length ? s.count(res.ids.length, engine.n) : s.none;
+  updateExport(res.ids.length);
+  updateFiltersToggle();
+  updateFeedLink();
   const t2 = performance.now();
   let recs;
   try {
@@ -313,6 +316,77 @@ function adoptList(list) {
   applyLang();
 }
 
+// -- phone layout: on narrow screens the filters fold into one disclosure button ---------------------
+function activeFilters() {
+  return state.venue.size + state.year.size + state.tag.size + state.pres.size + (state.code ? 1 : 0);
+}
+
+function updateFiltersToggle() {
+  $("filters-toggle").textContent = s.filtersN(activeFilters());
+}
+
+function setFiltersOpen(open, focusTo) {
+  $("layout").classList.toggle("filters-open", open);
+  $("filters-toggle").setAttribute("aria-expanded", String(open));
+  if (focusTo) focusTo.focus();
+}
+
+function wireFilters() {
+  const toggle = $("filters-toggle");
+  // Focus stays on the button (the disclosure pattern); Tab goes on into the filters after it.
+  toggle.addEventListener("click", () => setFiltersOpen(toggle.getAttribute("aria-expanded") !== "true"));
+  $("filters-done").addEventListener("click", () => {
+    setFiltersOpen(false, $("count"));
+    $("results").scrollIntoView();
+  });
+  $("filters-panel").addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      ev.preventDefault();
+      setFiltersOpen(false, toggle);
+    }
+  });
+}
+
+// -- feeds: with one topic chosen, the header's Feed link is that topic's feed ---------------------------
+function updateFeedLink() {
+  const [tag] = state.tag.size === 1 ? [...state.tag] : [];
+  $("feed-link").href = tag ? `feeds/${encodeURIComponent(tag)}.xml` : "feeds/all.xml";
+}
+
+// -- citations: cite.js and the data it needs load only on first use ---------------------------------
+let citeModule = null;
+const loadCite = () => (citeModule ||= import("./cite.js"));
+
+function updateExport(n) {
+  $("export").hidden = n === 0;
+  $("export").textContent = s.exportN(n);
+  if (n === 0) toggleExportMenu(false);
+}
+
+function toggleExportMenu(open) {
+  $("export-menu").hidden = !open;
+  $("export").setAttribute("aria-expanded", String(open));
+  if (!open) $("export-status").textContent = "";
+}
+
+function wireCitations() {
+  $("export").addEventListener("click", () => toggleExportMenu($("export-menu").hidden));
+  $("export-menu").addEventListener("keydown", (ev) => {
+    if (ev.key !== "Escape") return;
+    toggleExportMenu(false);
+    $("export").focus();
+  });
+  for (const b of $("export-menu").querySelectorAll("button[data-format]")) {
+    b.addEventListener("click", () => loadCite().then((c) => c.exportView(engine, current.ids, state, lang, b.dataset.format, $("export-status"))));
+  }
+  const onCite = (ev) => {
+    const btn = ev.target.closest("button.cite");
+    if (btn) loadCite().then((c) => c.toggleCite(engine, btn, lang));
+  };
+  $("list").addEventListener("click", onCite);
+  $("linked-body").addEventListener("click", onCite);
+}
+
 // -- start ---------------------------------------------------------------------------------------------
 async function main() {
   applyLang();
@@ -362,6 +436,8 @@ async function main() {
     if (!$("linked").hidden) openHash();
   });
   $("theme").addEventListener("click", cycleTheme);
+  wireFilters();
+  wireCitations();
   $("linked-close").addEventListener("click", () => {
     history.pushState(null, "", stateUrl(state));
     hidePanel();

@@ -150,5 +150,7 @@ export function paperArticle(rec, ctx) {
   const list = el("ul", { class: "links" });
   for (const a of links) if (a) list.append(el("li", {}, a));
   if (list.childElementCount) art.append(list);
+  // Cite: its panel is built by cite.js, loaded on the first click (app.js).
+  art.append(el("button", { type: "button", class: "cite", "data-id": rec.id, "aria-expanded": "false", "aria-controls": `cite-${headingId}`, text: s.cite }));
   return art;
 }
