@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,15 @@ def _offline_services(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     for var in ("GITHUB_API_URL", "PAPERLIST_ARXIV_API", "PAPERLIST_GITHUB_WEB"):
         monkeypatch.setenv(var, CLOSED)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _every_message_is_in_the_catalogue() -> Iterator[None]:
+    # A message id or language the catalogue lacks falls back to English at run time (never a crash
+    # in front of a user); in the tests it is a failure of the test that asked for it.
+    from paperlist.infra import messages
+
+    messages.forget_misses()
+    yield
+    missed = messages.misses()
+    assert not missed, f"messages missing from the catalogue (paperlist/data/messages): {sorted(missed)}"
