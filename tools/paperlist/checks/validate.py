@@ -329,9 +329,9 @@ def _pattern_message(where: str, field: str | None, path: list[str | int], value
 def _location_finding(rel: str, path: Path) -> Finding | None:
     """Why a named file is not checked as a paper (it lies outside papers/ or is not .yaml), or None."""
     if not is_paper_path(rel):
-        return Finding(file=rel, severity="error", check="files", **say("validate.files.outside"))
+        return Finding(file=rel, severity="error", check="files", **say("files.outside"))
     if not path.name.endswith(".yaml") and not path.is_symlink():
-        return Finding(file=rel, severity="error", check="files", **say("validate.files.not-yaml"))
+        return Finding(file=rel, severity="error", check="files", **say("files.not-yaml"))
     return None
 
 

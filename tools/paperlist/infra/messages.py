@@ -94,8 +94,19 @@ class Join:
         return text(self.key, lang).join(self.items)
 
 
+class Phrase:
+    """A message inside a message, said in the language of the one around it (a link's state, the
+    translation of a libyaml problem)."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key, self.values = key, values
+
+    def render(self, lang: str) -> str:
+        return text(self.key, lang, **self.values)
+
+
 def _render(template: str, values: dict[str, Any], lang: str) -> str | None:
-    values = {k: v.render(lang) if isinstance(v, Join) else v for k, v in values.items()}
+    values = {k: v.render(lang) if isinstance(v, (Join, Phrase)) else v for k, v in values.items()}
     try:
         return _FORMAT.vformat(template, (), values)
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):

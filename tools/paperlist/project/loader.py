@@ -28,6 +28,7 @@ import yaml
 from yaml._yaml import CParser  # libyaml's event parser (what yaml.CParser names)
 
 from paperlist.findings import Finding
+from paperlist.infra.messages import Said, say
 from paperlist.infra.textrules import BAD_CHARS, find_bad_char, scrub
 
 PAPERS_DIR = "papers"
@@ -204,25 +205,22 @@ def _flow_depth_exceeds(text: str, limit: int) -> int | None:
 def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
     """Fill ``pf`` from the file's bytes; every problem becomes a finding on ``pf``."""
     if len(raw) > MAX_BYTES:
-        pf.error(f"file is {len(raw):,} bytes; a paper file may be at most {MAX_BYTES:,} bytes",
-                 message_zh=f"文件过大（{len(raw):,} 字节），上限 {MAX_BYTES:,} 字节")
+        pf.error(**say("loader.too-large", size=len(raw), limit=MAX_BYTES))
         return pf
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, col = _line_of_offset(raw, e.start)
-        pf.error(f"bytes that are not UTF-8 (0x{raw[e.start]:02x}); save the file as UTF-8",
-                 line=line, column=col, message_zh="文件不是 UTF-8 编码，请以 UTF-8 保存")
+        pf.error(**say("loader.not-utf8", byte=f"0x{raw[e.start]:02x}"), line=line, column=col)
         return pf
     pf.text = text
     if not text.strip() or all(ln.lstrip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1,
-                 message_zh="文件为空")
+        pf.error(**say("loader.empty"), line=1, column=1)
         return pf
     bad = find_bad_char(text, raw=True)  # raw bytes, comments included; values again after parsing
     if bad:
         line, col = _line_col(text, bad.offset)
-        pf.error(bad.message(), line=line, column=col, check="text", message_zh=bad.message_zh())
+        pf.error(**bad.said(), line=line, column=col, check="text")
         return pf
     try:
         found = _compose(pf, text)
@@ -236,20 +234,18 @@ def parse_text(pf: PaperFile, raw: bytes) -> PaperFile:
             _yaml_error(pf, e)
         else:
             line, col = _line_col(text, deep_at)
-            pf.error(f"nesting deeper than {MAX_DEPTH} levels", line=line, column=col,
-                     message_zh=f"嵌套层数超过 {MAX_DEPTH}")
+            pf.error(**say("loader.too-deep", limit=MAX_DEPTH), line=line, column=col)
         return pf
     except yaml.YAMLError as e:  # pragma: no cover - libyaml always gives marks
-        pf.error(f"invalid YAML: {e}")
+        pf.error(**say("loader.yaml", problem=str(e), context=""))
         return pf
     if not found:
-        pf.error("file is empty; a paper file is a mapping such as 'title: …'", line=1, column=1)
+        pf.error(**say("loader.empty"), line=1, column=1)
         return pf
     if not isinstance(pf.data, dict):
         kind = type(pf.data).__name__ if pf.data is not None else "null"
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number"}.get(kind, kind)
-        pf.error(f"a paper file must be a mapping of fields ('title: …'), not {kind}", line=1, column=1,
-                 check="schema", message_zh="论文文件必须是字段映射（如 title: …），而不是列表或单个值")
+        pf.error(**say("loader.not-mapping", kind=kind), line=1, column=1, check="schema")
         pf.data = None
     return pf
 
@@ -261,17 +257,18 @@ def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
     problem = (e.problem or "").strip()
-    message = f"invalid YAML: {problem}" if problem else "invalid YAML"
-    if e.context:
-        message += f" ({e.context.strip()})"
-    from paperlist.project.yamlhints import hint_for, problem_zh
+    context = f" ({e.context.strip()})" if e.context else ""
+    from paperlist.project.yamlhints import hint_for, problem_words
 
+    words = problem_words(problem)
+    said = say("loader.yaml.known", problem=problem, context=context, words=words) if words else \
+        say("loader.yaml", problem=problem, context=context) if problem else say("loader.yaml.bare", context=context)
     found = hint_for(pf.text, line, problem, (e.context or "").strip()) if pf.text else None
     if found is None:
-        pf.error(message, line=line, column=col, message_zh=problem_zh(problem))
+        pf.error(**said, line=line, column=col)
         return
-    pf.error(message, line=found.line, column=col if found.line == line else None, hint=found.hint,
-             hint_zh=found.hint_zh, suggestion=found.suggestion, message_zh=problem_zh(problem))
+    pf.error(**said, line=found.line, column=col if found.line == line else None, hint=found.hint,
+             hint_zh=found.hint_zh, suggestion=found.suggestion)
 
 
 class _Reject(Exception):
@@ -342,8 +339,8 @@ def _compose(pf: PaperFile, text: str) -> bool:
     count = 0
     get = parser.get_event
 
-    def reject(at: tuple[int, int], message: str, **kw: Any) -> _Reject:
-        pf.error(message, line=at[0], column=at[1], **kw)
+    def reject(at: tuple[int, int], said: Said) -> _Reject:
+        pf.error(**said, line=at[0], column=at[1])
         return _Reject()
 
     def bad_text(at: tuple[int, int], value: str, path: Path_, key: bool) -> None:
@@ -352,7 +349,7 @@ def _compose(pf: PaperFile, text: str) -> bool:
         assert bad is not None
         what = "".join(f"[{p}]" if isinstance(p, int) else f".{scrub(p)}" for p in path).lstrip(".") or "the file"
         what = f"the key {what}" if key else what
-        pf.error(bad.message(what), line=at[0], column=at[1], check="text", message_zh=bad.message_zh(what))
+        pf.error(**bad.said(what), line=at[0], column=at[1], check="text")
 
     try:
         while True:
@@ -372,15 +369,13 @@ def _compose(pf: PaperFile, text: str) -> bool:
                 m = event.start_mark
                 at = (m.line + 1, m.column + 1)
                 if kind is _AliasEvent:
-                    raise reject(anchors.get(event.anchor, at),
-                                 "YAML aliases (*name) are not allowed in paper files; write the value out",
-                                 message_zh="论文文件中不允许使用 YAML 别名（*name）")
+                    raise reject(anchors.get(event.anchor, at), say("loader.alias"))
                 count += 1
                 if count > MAX_NODES:
-                    raise reject(at, f"more than {MAX_NODES} YAML nodes; a paper file is small")
+                    raise reject(at, say("loader.too-many-nodes", limit=MAX_NODES))
                 depth = stack[-1][2] + 1 if stack else 1
                 if depth > MAX_DEPTH:
-                    raise reject(at, f"nesting deeper than {MAX_DEPTH} levels", message_zh=f"嵌套层数超过 {MAX_DEPTH}")
+                    raise reject(at, say("loader.too-deep", limit=MAX_DEPTH))
                 if event.anchor is not None:
                     anchors[event.anchor] = at
                 tag = event.tag
@@ -390,18 +385,16 @@ def _compose(pf: PaperFile, text: str) -> bool:
                 elif tag is None or tag == "!":
                     tag = _SEQ if kind is _SequenceStartEvent else _MAP
                 if tag not in _ALLOWED_TAGS:
-                    raise reject(at, f"YAML tag {tag!r} is not allowed; paper files hold plain strings, numbers, "
-                                 "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
+                    raise reject(at, say("loader.tag", tag=tag))
                 parent_frame = stack[-1] if stack else None
                 if parent_frame is not None and type(parent_frame[0]) is dict and parent_frame[3] is None:
                     # A mapping key: plain text, once.
                     if kind is not _ScalarEvent or tag != _STR:
-                        raise reject(at, "mapping keys must be plain names")
+                        raise reject(at, say("loader.key-not-name"))
                     name = event.value
                     firsts = parent_frame[4]
                     if name in firsts:
-                        raise reject(at, f"duplicate key {name!r} (first defined on line {firsts[name]})",
-                                     message_zh=f"重复的键 {name!r}（第 {firsts[name]} 行已定义）")
+                        raise reject(at, say("loader.duplicate-key", name=name, first=firsts[name]))
                     firsts[name] = at[0]
                     key_path = (*parent_frame[1], name)
                     if _BAD_SEARCH(name):
@@ -472,23 +465,21 @@ def load_paper(path: Path, root: Path) -> PaperFile:
             raise OSError(errno.ELOOP, "symbolic link")
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        pf.error("file does not exist", check="files")
+        pf.error(**say("loader.missing"), check="files")
         return pf
     except OSError as e:
         if e.errno == errno.ELOOP or os.path.islink(path):
-            pf.error("symbolic links are not allowed under papers/; commit a regular file", check="files",
-                     message_zh="papers/ 下不允许符号链接")
+            pf.error(**say("loader.symlink"), check="files")
         else:
-            pf.error(f"cannot read file: {e.strerror}", check="files")
+            pf.error(**say("loader.unreadable", reason=e.strerror), check="files")
         return pf
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            pf.error("not a regular file", check="files")
+            pf.error(**say("loader.not-regular"), check="files")
             return pf
         if st.st_size > MAX_BYTES:
-            pf.error(f"file is {st.st_size:,} bytes; a paper file may be at most {MAX_BYTES:,} bytes",
-                     message_zh=f"文件过大（{st.st_size:,} 字节）")
+            pf.error(**say("loader.too-large", size=st.st_size, limit=MAX_BYTES))
             return pf
         chunks = []
         size = 0
@@ -500,7 +491,7 @@ def load_paper(path: Path, root: Path) -> PaperFile:
             size += len(chunk)
         raw = b"".join(chunks)
     except OSError as e:
-        pf.error(f"cannot read file: {e.strerror}", check="files")
+        pf.error(**say("loader.unreadable", reason=e.strerror), check="files")
         return pf
     finally:
         os.close(fd)
@@ -525,9 +516,8 @@ def discover(root: Path) -> tuple[list[Path], list[Finding]]:
     if not base.is_dir():
         return paths, findings
 
-    def bad(p: Path, message: str, zh: str) -> None:
-        findings.append(Finding(file=relpath(p, root), severity="error", check="files", message=message,
-                                message_zh=zh))
+    def bad(p: Path, said: Said) -> None:
+        findings.append(Finding(file=relpath(p, root), severity="error", check="files", **said))
 
     def walk(d: Path, depth: int) -> Iterator[Path]:
         with os.scandir(d) as it:
@@ -535,20 +525,16 @@ def discover(root: Path) -> tuple[list[Path], list[Finding]]:
         for e in entries:
             p = Path(e.path)
             if e.is_symlink():
-                bad(p, "symbolic links are not allowed under papers/; commit a regular file",
-                    "papers/ 下不允许符号链接")
+                bad(p, say("loader.symlink"))
             elif e.is_dir(follow_symlinks=False):
                 if depth >= 1:
-                    bad(p, "paper files live at papers/<venue><year>/<key>.yaml; no deeper folders",
-                        "论文文件应位于 papers/<会议><年份>/<key>.yaml，不允许更深的目录")
+                    bad(p, say("loader.too-deep-folder"))
                 else:
                     yield from walk(p, depth + 1)
             elif depth == 0:
-                bad(p, "files go in a folder per venue and year: papers/<venue><year>/<key>.yaml",
-                    "文件应放在按会议和年份划分的目录中：papers/<会议><年份>/<key>.yaml")
+                bad(p, say("loader.not-in-folder"))
             elif not e.name.endswith(".yaml"):
-                hint = " (rename .yml to .yaml)" if e.name.endswith(".yml") else ""
-                bad(p, f"only .yaml paper files belong under papers/{hint}", "papers/ 下只允许 .yaml 论文文件")
+                bad(p, say("loader.yml") if e.name.endswith(".yml") else say("files.not-yaml"))
             else:
                 yield p
 
