@@ -20,6 +20,8 @@ PKG = Path(__file__).resolve().parents[1] / "tools" / "paperlist"
 CATALOGUE = PKG / "data" / "messages"
 LOOKUPS = {"say", "hint", "text", "pair", "lookup"}
 SHIPPED = messages.languages()
+# File names share the shape of an id (linkcheck.yaml); no id ends in a file suffix.
+FILE_SUFFIXES = {"yaml", "yml", "json", "py", "md", "txt", "js", "html", "css", "csv", "tsv", "xml"}
 
 
 def _sources() -> Iterator[tuple[Path, ast.AST]]:
@@ -52,7 +54,8 @@ def _id_literals() -> dict[str, str]:
     out = {}
     for path, tree in _sources():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and shape.match(node.value):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and shape.match(node.value)
+                    and node.value.rsplit(".", 1)[-1] not in FILE_SUFFIXES):
                 out.setdefault(node.value, f"{path.relative_to(PKG)}:{node.lineno}")
     return out
 
