@@ -158,6 +158,12 @@ def pair(key: str, /, **values: Any) -> tuple[str, str | None]:
     return text(key, ENGLISH, **values), _optional(key, "zh", values)
 
 
+def both(key: str, /, **values: Any) -> tuple[str, str]:
+    """(English, 中文) of ``key`` for records that must carry both (an issue form's problems): the
+    English stands in for a missing translation."""
+    return text(key, ENGLISH, **values), text(key, "zh", **values)
+
+
 def misses() -> set[tuple[str, str]]:
     """(language, id) pairs asked for and not found since start (the tests fail on any)."""
     return set(_MISSES)

@@ -12,6 +12,7 @@ from paperlist.errors import PaperlistError
 from paperlist.findings import Finding, Report
 from paperlist.github.issueform.form import PaperRequest
 from paperlist.infra.arxiv import ArxivClient
+from paperlist.infra.messages import both
 from paperlist.sources.new import NewRequest, Plan, apply, plan_new
 
 
@@ -60,8 +61,7 @@ def plan_request(root: Path, req: PaperRequest, client: ArxivClient | None = Non
         if own:
             client.close()
     if req.kind == "code" and any(w.kind == "create" for w in plan.writes):
-        return _refused("this paper is not on the list yet: choose “Add a new paper” as the request type",
-                        "这篇论文尚未收录：请将请求类型改为“添加新论文”")
+        return _refused(*both("issue.not-listed"))
     writes = [Write(w.rel, w.text, w.kind, f"{w.message} / {w.message_zh}" if w.kind == "edit" else "")
               for w in plan.writes]
     titles = [p.title for p in plan.papers if p.title]
