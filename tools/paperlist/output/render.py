@@ -36,6 +36,7 @@ from paperlist.infra import cachedir
 from paperlist.infra.escape import md_text, md_url
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import PushResult, added_times, publish
+from paperlist.infra.messages import Said, hint, say
 from paperlist.infra.textrules import scrub
 from paperlist.output.entries import ListEntry, load_entries, splice
 from paperlist.output.markers import README
@@ -479,9 +480,8 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
 # -- writing and checking ------------------------------------------------------------------------
 
 
-def _stale(file: str, message: str, message_zh: str) -> Finding:
-    return Finding(file=file, severity="error", check="render", message=message, message_zh=message_zh,
-                   hint="run `paperlist render` and commit the result", hint_zh="请运行 `paperlist render` 并提交结果")
+def _stale(file: str, said: Said) -> Finding:
+    return Finding(file=file, severity="error", check="render", **said, **hint("render.stale.hint"))
 
 
 def render_all(root: Path, *, check: bool = False, budget: int | None = None) -> Report:
@@ -539,10 +539,7 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
         if not ours:
             findings.append(Finding(
                 file=rel, severity="error", check="render",
-                message=f"{LISTS_DIR}/ holds only pages that `paperlist render` writes; this file is not one "
-                        "(render leaves it alone)",
-                message_zh=f"{LISTS_DIR}/ 只存放 `paperlist render` 生成的页面；此文件不是（render 不会改动它）",
-                hint=f"move it out of {LISTS_DIR}/", hint_zh=f"请将它移出 {LISTS_DIR}/"))
+                **say("render.foreign", folder=LISTS_DIR), **hint("render.foreign.hint", folder=LISTS_DIR)))
         else:
             stray.append(rel)
     for rel, text in wanted.items():
@@ -557,16 +554,13 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
             continue
         changed.append(rel)
         if check:
-            findings.append(_stale(rel, f"{rel} is {'missing' if before is None else 'out of date'}: it is "
-                                        "generated from papers/",
-                                   f"{rel} {'缺失' if before is None else '已过期'}：该文件由 papers/ 生成"))
+            findings.append(_stale(rel, say("render.missing" if before is None else "render.out-of-date", path=rel)))
         else:
             write_atomic(path, text)
     for rel in stray:
         changed.append(rel)
         if check:
-            findings.append(_stale(rel, f"{rel} should no longer exist: no paper is rendered there now",
-                                   f"{rel} 已不应存在：当前没有论文渲染到此页面"))
+            findings.append(_stale(rel, say("render.gone", path=rel)))
         else:
             (root / rel).unlink()
     sizes = {p: _bytes(t) for p, t in wanted.items()}

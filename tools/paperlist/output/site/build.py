@@ -16,6 +16,7 @@ from typing import Any
 
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
+from paperlist.infra.messages import say
 from paperlist.output.entries import entry_from
 from paperlist.output.site import data
 from paperlist.project.loader import PaperFile
@@ -68,10 +69,8 @@ def load_site_papers(root: Path) -> tuple[list[data.SitePaper], list[Finding], i
     skipped = list(findings)
     for rel, paper, problem in map_papers(root, _site_paper, paths):
         if paper is None:
-            msg = "not on the site: the file does not load as a paper with title and year"
             skipped.append(Finding(file=rel, severity="warning", check="site",
-                                   message=msg + (f" ({problem})" if problem else ""),
-                                   message_zh="未收录到网站：文件无法作为论文加载（需要 title、year）"))
+                                   **say("site.skipped", problem=f" ({problem})" if problem else "")))
         else:
             papers.append(paper)
     return papers, skipped, len(paths)
