@@ -5,6 +5,7 @@ and a missing language or id never raises in front of a user."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +51,7 @@ def _namespaces() -> set[str]:
 def _id_literals() -> dict[str, str]:
     """Every string constant in the code shaped like a message id of a known namespace (ids kept in tables)."""
     names = "|".join(map(re.escape, sorted(_namespaces())))
-    shape = re.compile(rf"^(?:{names})\.[a-z0-9][a-z0-9.-]*$")
+    shape = re.compile(rf"^(?:{names})\.[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
     out = {}
     for path, tree in _sources():
         for node in ast.walk(tree):
@@ -156,3 +157,17 @@ def test_a_template_cannot_reach_into_the_values_it_formats(monkeypatch: pytest.
     monkeypatch.setattr(messages, "_MISSES", set())
     monkeypatch.setitem(messages.catalogue("zh"), "validate.author.digit", "{name.__class__}")
     assert say("validate.author.digit", name="Kaiming He1")["message_zh"] is None
+
+
+def test_the_site_takes_its_words_from_the_catalogue() -> None:
+    from paperlist.output.site.strings import SITE_STRINGS, strings_js
+
+    body = strings_js().decode()
+    data = json.loads(body[body.index("{"):body.rindex("}") + 1])
+    assert list(data) == list(SHIPPED)
+    assert data["zh"]["searchLabel"] == messages.catalogue("zh")["site.ui.search-label"] == "搜索论文"
+    assert data["en"]["pres"]["oral"] == "Oral" and data["zh"]["countSome"] == "{total} 篇中的 {n} 篇"
+    # Every site.ui id is on the page, and the page's own scripts hold no words of their own.
+    assert set(SITE_STRINGS) == {k for k in messages.catalogue("en") if k.startswith("site.ui.")}
+    i18n = (PKG / "output" / "site" / "static" / "i18n.js").read_text(encoding="utf-8")
+    assert not re.search(r"[\u4e00-\u9fff]", i18n) and "Search papers" not in i18n

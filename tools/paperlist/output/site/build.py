@@ -19,6 +19,7 @@ from paperlist.findings import Finding, Report
 from paperlist.infra.messages import say
 from paperlist.output.entries import entry_from
 from paperlist.output.site import data
+from paperlist.output.site.strings import strings_js
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers, paper_paths
 from paperlist.project.settings import load_settings
@@ -104,7 +105,7 @@ def run_site(settings: SiteSettings) -> Report:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = 0
     try:
-        payload = {**static_files(), **site.files, ".nojekyll": b"",
+        payload = {**static_files(), "strings.js": strings_js(), **site.files, ".nojekyll": b"",
                    MARKER: f"paperlist site {site.version}\n".encode()}
         for rel, content in payload.items():
             path = tmp / rel
