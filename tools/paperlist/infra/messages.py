@@ -105,10 +105,20 @@ class Phrase:
         return text(self.key, lang, **self.values)
 
 
+@cache
+def _plain(template: str) -> bool:
+    """True when every field of ``template`` is a plain name (then ``str.format_map``, in C, is safe)."""
+    try:
+        return all(name is None or name.isidentifier() for _, name, _, _ in _FORMAT.parse(template))
+    except ValueError:
+        return False
+
+
 def _render(template: str, values: dict[str, Any], lang: str) -> str | None:
     values = {k: v.render(lang) if isinstance(v, (Join, Phrase)) else v for k, v in values.items()}
     try:
-        return _FORMAT.vformat(template, (), values)
+        # A field that reaches into a value ({x.__class__}) takes the checking formatter, which refuses it.
+        return template.format_map(values) if _plain(template) else _FORMAT.vformat(template, (), values)
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):
         return None
 
