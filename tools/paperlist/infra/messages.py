@@ -174,6 +174,11 @@ def both(key: str, /, **values: Any) -> tuple[str, str]:
     return text(key, ENGLISH, **values), text(key, "zh", **values)
 
 
+def bilingual(key: str, /, sep: str = " · ", **values: Any) -> str:
+    """English and 中文 side by side in one string (a label of the PR comment, which shows both)."""
+    return sep.join(dict.fromkeys(both(key, **values)))  # one language once when the two read the same
+
+
 def misses() -> set[tuple[str, str]]:
     """(language, id) pairs asked for and not found since start (the tests fail on any)."""
     return set(_MISSES)

@@ -21,6 +21,7 @@ from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra import escape
 from paperlist.infra.escape import code, fenced
+from paperlist.infra.messages import bilingual, both
 from paperlist.infra.textrules import scrub
 
 MARKER = "<!-- paperlist:pr-comment -->"
@@ -36,7 +37,6 @@ _MESSAGE_MAX = 600
 _SUGGESTION_MAX = 2000
 
 _ICON = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
-_SEV_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,250}$")
@@ -100,30 +100,21 @@ def verdict_lines(report: Report, *, sweep: bool = False) -> list[str]:
     s = report.summary()
     e, w, n = s["errors"], s["warnings"], s["notices"]
     checked = len(report.meta.get("papers_checked") or []) or s["files"]
+    # English counts are spelled out here ("1 error", "2 errors"); the other languages take the numbers.
+    counts = {"e": e, "w": w, "errors": _plural(e, "error"), "warnings": _plural(w, "warning")}
     if sweep:  # about the list on main, found by the scheduled sweep: nothing is being merged
-        return [
-            f"❌ **The link sweep found {_plural(e, 'broken link')}** ({_plural(w, 'warning')}) in "
-            f"{_plural(s['files'], 'file')} on the default branch. Fix them in a pull request, or exclude a "
-            "link in `linkcheck.yaml` with a reason; each sweep updates this issue and closes it when none "
-            "are left.",
-            f"❌ **每周链接检查发现 {e} 个失效链接**（{w} 个警告）。请通过 pull request 修复，或在 "
-            "`linkcheck.yaml` 中注明理由后排除；每次检查都会更新此 issue，全部修复后自动关闭。",
-        ] if e else [f"✅ **The link sweep found no broken links** ({_plural(w, 'warning')}).",
-                     f"✅ **每周链接检查未发现失效链接**（{w} 个警告）。"]
+        return list(both("comment.sweep.broken", files=_plural(s["files"], "file"), broken=_plural(e, "broken link"),
+                         **counts)) if e else list(both("comment.sweep.clean", **counts))
     if e:
-        en = f"❌ **paperlist found {_plural(e, 'error')}** ({_plural(w, 'warning')}) — please fix before merging."
-        zh = f"❌ **paperlist 发现 {e} 个错误**（{w} 个警告）——合并前请修复。"
+        en, zh = both("comment.verdict.errors", **counts)
     elif w:
-        en = f"⚠️ **paperlist: no errors, {_plural(w, 'warning')}** — worth a look; a maintainer decides."
-        zh = f"⚠️ **paperlist：没有错误，{w} 个警告**——请检查，由维护者决定。"
+        en, zh = both("comment.verdict.warnings", **counts)
     elif checked:
-        en = f"✅ **paperlist: all checks passed** for {_plural(checked, 'paper file')}."
-        zh = f"✅ **paperlist：全部检查通过**（{checked} 个论文文件）。"
+        en, zh = both("comment.verdict.passed", n=checked, files=_plural(checked, "paper file"))
     else:
-        en = "✅ **paperlist: this change touches no paper files**; nothing to check."
-        zh = "✅ **paperlist：此修改未涉及论文文件**，无需检查。"
+        en, zh = both("comment.verdict.nothing")
     if n and not e:
-        en += f" {_plural(n, 'note')} below."
+        en += both("comment.verdict.notes", notes=_plural(n, "note"))[0]
     return [en, zh]
 
 
@@ -157,7 +148,8 @@ def _finding_row(f: Finding, links: Links) -> str:
     dup = f.extra.get("duplicate_of")
     if isinstance(dup, str) and dup:
         target = links.blob(dup)
-        msg += "<br>↪ existing paper / 已有论文: " + (f"[{code(dup)}]({target})" if target else code(dup))
+        msg += f"<br>↪ {bilingual('comment.existing-paper', sep=' / ')}: " + (
+            f"[{code(dup)}]({target})" if target else code(dup))
     url_field = f.extra.get("url")
     if isinstance(url_field, str) and url_field and f.check.startswith("link"):
         msg += "<br>🔗 " + code(url_field)
@@ -167,7 +159,7 @@ def _finding_row(f: Finding, links: Links) -> str:
 def _suggestion_block(f: Finding) -> str | None:
     if not f.suggestion or len(f.suggestion) > _SUGGESTION_MAX or not f.line:
         return None
-    return (f"<details><summary>Suggested fix for line {f.line} · 第 {f.line} 行的建议修改</summary>\n\n"
+    return (f"<details><summary>{bilingual('comment.suggested-fix', line=f.line)}</summary>\n\n"
             f"{fenced(f.suggestion, 'suggestion')}\n\n</details>")
 
 
@@ -176,7 +168,8 @@ def _file_section(file: str, findings: list[Finding], links: Links) -> str:
     title = code(file)
     if head_url:
         title = f"[{title}]({head_url})"
-    out = [f"#### {title}", "", "| | Line · 行 | Check | Problem and fix · 问题与修复 |", "|---|---|---|---|"]
+    out = [f"#### {title}", "", f"| | {bilingual('comment.column.line')} | {both('comment.column.check')[0]} | "
+           f"{bilingual('comment.column.problem')} |", "|---|---|---|---|"]
     out.extend(_finding_row(f, links) for f in findings)
     blocks = [b for b in (_suggestion_block(f) for f in findings) if b]
     if blocks:
@@ -202,14 +195,11 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
     head_text = "\n".join(head) + "\n\n"
     foot_parts = ["---"]
     if sweep:
-        foot_parts.append("<sub>Run `paperlist links --all` locally to see the same · "
-                          "本地运行 `paperlist links --all` 可得到同样结果。</sub>")
+        foot_parts.append(f"<sub>{bilingual('comment.foot.sweep')}</sub>")
     elif links.summary_url:
-        foot_parts.append(f"<sub>Full report: [job summary]({links.summary_url}) · 完整报告见 job summary · "
-                          "run `paperlist check --base origin/main` locally to see the same.</sub>")
+        foot_parts.append(f"<sub>{bilingual('comment.foot.summary', url=links.summary_url)}</sub>")
     else:
-        foot_parts.append("<sub>Run `paperlist check --base origin/main` locally to see the same · "
-                          "本地运行同样的检查。</sub>")
+        foot_parts.append(f"<sub>{bilingual('comment.foot.local')}</sub>")
     foot_text = "\n".join(foot_parts) + "\n"
 
     body = head_text + findings_markdown(report, links, budget - len(head_text) - len(foot_text))
@@ -244,8 +234,8 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
     rest = len(report.findings) - shown
     if rest:
         where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
-        body += (f"\n**… and {_plural(rest, 'more finding')} not shown here** (GitHub limits comments to "
-                 f"{GITHUB_LIMIT:,} characters): see {where}. · 另有 {rest} 条结果未显示，请查看 job summary。\n")
+        body += "\n" + bilingual("comment.more", more=_plural(rest, "more finding"), n=rest, limit=GITHUB_LIMIT,
+                                 where=where) + "\n"
     return scrub(body)  # defence in depth: no control or bidi character reaches GitHub, whatever its path
 
 
@@ -352,10 +342,8 @@ def review_comments(report: Report) -> list[dict[str, Any]]:
 
 def review_body(head_sha: str, count: int) -> str:
     return (f"{suggestions_marker(head_sha)}\n"
-            f"paperlist has {count} ready-made fix{'es' if count != 1 else ''} for this commit: "
-            "**Commit suggestion** applies one without git.\n"
-            f"paperlist 为此提交给出了 {count} 处可直接采用的修改："
-            "点击 **Commit suggestion** 即可应用，无需使用 git。\n")
+            + bilingual("comment.review", sep="\n", fixes=f"{count} ready-made fix{'es' if count != 1 else ''}",
+                        n=count) + "\n")
 
 
 def status_for(report: Report) -> tuple[str, str]:
