@@ -171,3 +171,24 @@ def test_the_site_takes_its_words_from_the_catalogue() -> None:
     assert set(SITE_STRINGS) == {k for k in messages.catalogue("en") if k.startswith("site.ui.")}
     i18n = (PKG / "output" / "site" / "static" / "i18n.js").read_text(encoding="utf-8")
     assert not re.search(r"[\u4e00-\u9fff]", i18n) and "Search papers" not in i18n
+
+
+def test_findings_that_had_english_only_now_say_it_in_chinese_too(tmp_path: Path) -> None:
+    from paperlist.checks.validate import validate
+    from projectkit import make_project, paper_yaml
+
+    root = make_project(tmp_path / "p")
+    folder = root / "papers" / "cvpr2020"
+    folder.mkdir()
+    (folder / "a-good-paper.yaml").write_text(paper_yaml("A Good Paper", venue="CPVR", titel="x"), encoding="utf-8")
+    (root / "notes.yaml").write_text(paper_yaml("Elsewhere"), encoding="utf-8")
+    report = validate(root, [folder / "a-good-paper.yaml", root / "notes.yaml"])
+    by_check = {(f.file, f.check): f for f in report.findings}
+    venue = by_check[("papers/cvpr2020/a-good-paper.yaml", "vocabulary")]
+    assert venue.message == "unknown venue 'CPVR'" and venue.message_zh == "未知的会议 'CPVR'"
+    # The hint was the English twice before the catalogue.
+    assert venue.hint.startswith("known venues: CVPR, ICCV") and venue.hint_zh.startswith("已知的会议：CVPR, ICCV")
+    field = next(f for f in report.findings if f.message == "unknown field 'titel'")
+    assert field.message_zh == "未知字段 'titel'" and field.hint_zh == "是否想写 'title'？"
+    outside = by_check[("notes.yaml", "files")]
+    assert outside.message_zh == "不是论文文件：论文文件应放在 papers/ 下"  # had no Chinese before
