@@ -192,3 +192,12 @@ def test_findings_that_had_english_only_now_say_it_in_chinese_too(tmp_path: Path
     assert field.message_zh == "未知字段 'titel'" and field.hint_zh == "是否想写 'title'？"
     outside = by_check[("notes.yaml", "files")]
     assert outside.message_zh == "不是论文文件：论文文件应放在 papers/ 下"  # had no Chinese before
+
+
+def test_every_language_a_list_may_name_has_a_catalogue() -> None:
+    from paperlist.project.settings import LANGUAGES
+
+    schema = json.loads((PKG / "data" / "schema" / "paperlist.schema.json").read_text(encoding="utf-8"))
+    allowed = schema["properties"]["languages"]["items"]["enum"]
+    assert set(allowed) == set(LANGUAGES) == set(messages.FINDING_LANGUAGES)
+    assert set(allowed) <= set(SHIPPED)  # `languages: [en, zh]` never names a language without its words
