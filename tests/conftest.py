@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,15 @@ def _offline_services(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
         monkeypatch.setenv(var, CLOSED)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GITHUB_GRAPHQL_URL", raising=False)  # Actions sets it: it would point past the fakes
+
+
+@pytest.fixture(autouse=True)
+def _every_message_is_in_the_catalogue() -> Iterator[None]:
+    # A message id or language the catalogue lacks falls back to English at run time (never a crash
+    # in front of a user); in the tests it is a failure of the test that asked for it.
+    from paperlist.infra import messages
+
+    messages.forget_misses()
+    yield
+    missed = messages.misses()
+    assert not missed, f"messages missing from the catalogue (paperlist/data/messages): {sorted(missed)}"

@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from paperlist.domain import year_problem
 from paperlist.findings import Finding, Report
+from paperlist.infra.messages import Hinted, Join, Said, hint, say, text
 from paperlist.project import keys
 from paperlist.project.configfile import read_schema, schema_path, validator_for
 from paperlist.project.defaults import resolve
@@ -101,18 +102,18 @@ class Checker:
         data: dict[str, Any] = pf.data
         out: list[Finding] = []
 
-        def add(path: Sequence[str | int], message: str, *, severity: str = "error", check: str = "schema",
+        def add(path: Sequence[str | int], said: Said, *, severity: str = "error", check: str = "schema",
                 **kw: Any) -> None:
             line, col = pf.position(path)
             out.append(Finding(file=pf.rel, line=line, column=col, severity=severity,  # type: ignore[arg-type]
-                               check=check, message=message, **kw))
+                               check=check, **said, **kw))
 
         venue = data.get("venue")
         if isinstance(venue, str) and self.settings.has_venues and venue not in self.vocab.venues:
             known = self.vocab.resolve_venue(venue)
-            hint = f"use venue: {known}" if known else "known venues: " + ", ".join(self.vocab.venues)
-            add(("venue",), f"unknown venue {venue!r}", check="vocabulary", hint=hint,
-                message_zh=f"未知的会议 {venue!r}", hint_zh=hint,
+            hinted = hint("validate.venue.use", venue=known) if known else \
+                hint("validate.venue.known", venues=", ".join(self.vocab.venues))
+            add(("venue",), say("validate.venue.unknown", venue=venue), check="vocabulary", **hinted,
                 suggestion=_replace_value(pf, ("venue",), known) if known else None)
 
         tags = data.get("tags")
@@ -123,16 +124,12 @@ class Checker:
                 known = self.vocab.resolve_tag(tag)
                 if known:
                     term = self.vocab.tags[known]
-                    hint = f"use the tag id {known!r} ({term.en} / {term.zh})"
-                    hint_zh = f"请使用标签 id {known!r}（{term.zh} / {term.en}）"
+                    hinted = hint("validate.tag.use", id=known, en=term.en, zh=term.zh)
                 else:
                     close = difflib.get_close_matches(tag, list(self.vocab.tags), n=3, cutoff=0.6)
-                    hint = ("did you mean " + " or ".join(repr(c) for c in close) + "?") if close else \
-                        "pick ids from vocab/tags.yaml, or propose a new tag there in the same pull request"
-                    hint_zh = ("是否想写 " + " 或 ".join(repr(c) for c in close) + "？") if close else \
-                        "请从 vocab/tags.yaml 中选择标签 id，或在同一个 PR 中提议新标签"
-                add(("tags", i), f"unknown tag {tag!r}", check="vocabulary", hint=hint, hint_zh=hint_zh,
-                    message_zh=f"未知标签 {tag!r}（标签须来自 vocab/tags.yaml）")
+                    hinted = hint("validate.tag.close", choices=Join([repr(c) for c in close])) if close else \
+                        hint("validate.tag.pick")
+                add(("tags", i), say("validate.tag.unknown", tag=tag), check="vocabulary", **hinted)
 
         title = data.get("title")
         year = data.get("year")
@@ -145,28 +142,23 @@ class Checker:
         if isinstance(authors, list):
             for i, name in enumerate(authors):
                 if isinstance(name, str) and _DIGIT_AFFIL.match(name):
-                    add(("authors", i), f"author {name!r} ends in a digit: an affiliation mark?", severity="warning",
-                        hint=f"write {name.rstrip('0123456789')!r}", hint_zh=f"请写成 {name.rstrip('0123456789')!r}",
-                        message_zh="作者名以数字结尾（单位标注？）")
+                    add(("authors", i), say("validate.author.digit", name=name), severity="warning",
+                        **hint("validate.author.digit.hint", fixed=name.rstrip('0123456789')))
         title_zh = data.get("title_zh")
         if isinstance(title_zh, str):
             for wrong, (right, why) in KNOWN_MISTRANSLATIONS.items():
                 if wrong in title_zh:
-                    add(("title_zh",), f"title_zh says {wrong!r}: {why}", severity="warning", check="translation",
-                        hint=f"write {right!r}: {title_zh.replace(wrong, right)!r}",
-                        hint_zh=f"请写成“{right}”：{title_zh.replace(wrong, right)}",
-                        message_zh=f"title_zh 中的“{wrong}”是误译：应为“{right}”",
+                    add(("title_zh",), say("validate.mistranslation", wrong=wrong, why=why, right=right),
+                        severity="warning", check="translation",
+                        **hint("validate.mistranslation.hint", right=right, fixed=title_zh.replace(wrong, right)),
                         suggestion=_replace_value(pf, ("title_zh",), title_zh.replace(wrong, right)))
         if isinstance(title, str) and _MOJIBAKE.search(title):
-            add(("title",), "title has a CJK character inside a Latin word: text decoded with the wrong encoding?",
-                severity="warning", check="text", hint="copy the title again from the paper or arXiv",
-                hint_zh="请从论文或 arXiv 重新复制标题",
-                message_zh="标题的英文单词中夹着汉字：可能是编码错误（乱码）")
+            add(("title",), say("validate.mojibake"), severity="warning", check="text",
+                **hint("validate.mojibake.hint"))
         links = data.get("links")
         if isinstance(links, dict) and isinstance(links.get("paper"), str) and _ARXIV_URL.match(links["paper"]):
-            add(("links", "paper"), "an arXiv link belongs in 'arxiv:' as the bare id", severity="warning",
-                hint="set arxiv: '<id>' and drop links.paper", hint_zh="请写成 arxiv: '<编号>' 并删除 links.paper",
-                message_zh="arXiv 链接请写成 arxiv: 编号")
+            add(("links", "paper"), say("validate.arxiv-in-paper-link"), severity="warning",
+                **hint("validate.arxiv-in-paper-link.hint"))
         return out
 
     def _location(self, pf: PaperFile, title: str, venue: str | None, year: int) -> list[Finding]:
@@ -176,20 +168,20 @@ class Checker:
         folder = keys.folder_name(venue, year)
         problems: list[str] = []
         if len(parts) != 3 or parts[0] != PAPERS_DIR:
-            problems.append(f"paper files live at papers/{'<venue>' if venue else ''}<year>/<key>.yaml")
+            problems.append(text("validate.location.where", layout="<venue><year>" if venue else "<year>"))
         else:
             if parts[1] != folder:
-                problems.append(f"venue {venue} and year {year} belong in folder papers/{folder}/" if venue else
-                                f"year {year} belongs in folder papers/{folder}/")
+                problems.append(text("validate.location.folder", venue=venue, year=year, folder=folder) if venue else
+                                text("validate.location.folder-year", year=year, folder=folder))
             stem = parts[2].removesuffix(".yaml")
             if not keys.key_matches(stem, title):
-                problems.append(f"the file name must be the title's key: {keys.paper_key(title)}.yaml")
+                problems.append(text("validate.location.name", key=keys.paper_key(title)))
         if not problems:
             return []
         return [Finding(file=rel, line=1, column=1, severity="error", check="filename",
-                        message="; ".join(problems), hint=f"rename the file to {expected}",
-                        message_zh=f"文件名或目录与标题/会议/年份不符，请重命名为 {expected}",
-                        hint_zh=f"git mv {rel} {expected}", extra={"expected_path": expected})]
+                        **say("validate.location", problems="; ".join(problems), expected=expected),
+                        **hint("validate.location.hint", rel=rel, expected=expected),
+                        extra={"expected_path": expected})]
 
 
 def _short(value: Any, limit: int = 80) -> str:
@@ -237,136 +229,103 @@ def _humanize(pf: PaperFile, err: ValidationError) -> list[Finding]:
     v = err.validator
     field = path[-1] if path and isinstance(path[-1], str) else None
     kw: dict[str, Any] = {}
-    message = f"{where}: {err.message}"
+    said = say("validate.schema.other", where=where, detail=err.message)
     target = path
     if v == "additionalProperties" and isinstance(err.instance, dict):
         allowed = list(err.schema.get("properties", {}))
         out = []
         for extra in sorted(set(err.instance) - set(allowed)):
             close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.75)
-            hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
+            hinted = hint("validate.field.close", name=close[0]) if close else \
+                hint("validate.field.allowed", fields=", ".join(allowed))
             line, col = pf.position([*path, extra])
             out.append(Finding(file=pf.rel, line=line, column=col, severity="error", check="schema",
-                               message=f"unknown field {_dotted([*path, extra])!r}", hint=hint,
-                               message_zh=f"未知字段 {extra!r}", hint_zh=hint))
+                               **say("validate.field.unknown", name=_dotted([*path, extra]), field=extra),
+                               **hinted))
         return out
     if v == "required":
         missing = [r for r in err.validator_value if isinstance(err.instance, dict) and r not in err.instance]
         name = _dotted([*path, missing[0]]) if missing else where
-        message = f"missing required field {name!r}"
-        kw["message_zh"] = f"缺少必填字段 {name!r}"
+        said = say("validate.field.missing", name=name)
     elif v == "type":
         expected = err.validator_value
         expected_s = _TYPE_NAMES.get(expected, str(expected)) if isinstance(expected, str) else str(expected)
-        message = f"{where} must be {expected_s}, not {_type_name(err.instance)} ({_short(err.instance)})"
-        kw["message_zh"] = f"{where} 的类型错误"
+        said = say("validate.type", where=where, expected=expected_s, actual=_type_name(err.instance),
+                   value=_short(err.instance))
         raw = pf.raw_scalar(path)  # as written: 2002.11840, not the float YAML made of it
         if expected == "string" and raw is not None and isinstance(err.instance, (int, float)):
-            kw["hint"] = f"quote it: {json.dumps(raw)}" + (" (unquoted, YAML reads it as a number)")
+            kw.update(hint("validate.type.quote", quoted=json.dumps(raw)))
             kw["suggestion"] = _replace_value(pf, path, json.dumps(raw))
-            kw["hint_zh"] = "请加引号"
         elif expected == "integer" and isinstance(err.instance, str) and err.instance.strip().isdigit():
-            kw["hint"] = f"write it without quotes: {err.instance.strip()}"
+            kw.update(hint("validate.type.unquote", value=err.instance.strip()))
             kw["suggestion"] = _replace_value(pf, path, err.instance.strip())
-            kw["hint_zh"] = "去掉引号"
     elif v == "pattern":
-        message, kw["hint"] = _pattern_message(where, field, path, err.instance)
-        kw["message_zh"] = f"{where} 格式不正确"
-        kw["hint_zh"] = _hint_zh(kw["hint"])
+        said, fix = _pattern_message(where, field, path, err.instance)
+        if fix:
+            kw.update(fix)
     elif v == "enum":
-        message = f"{where} must be one of {', '.join(map(str, err.validator_value))}, not {_short(err.instance)}"
-        kw["message_zh"] = f"{where} 取值必须是 {', '.join(map(str, err.validator_value))} 之一"
+        said = say("validate.enum", where=where, choices=", ".join(map(str, err.validator_value)),
+                   value=_short(err.instance))
     elif v in ("maxLength", "minLength"):
         n = len(err.instance) if isinstance(err.instance, str) else 0
-        message = f"{where} is {n} characters; " + (
-            f"at most {err.validator_value} allowed" if v == "maxLength" else "it must not be empty")
-        kw["message_zh"] = f"{where} 长度不符合要求"
+        said = say("validate.length.max", where=where, n=n, limit=err.validator_value) if v == "maxLength" else \
+            say("validate.length.min", where=where, n=n)
     elif v in ("minimum", "maximum") and path == ["year"] and isinstance(err.instance, int) and (
-            said := year_problem(err.instance)):
-        message, kw["message_zh"] = said  # the words every command uses for a year out of range
+            year_said := year_problem(err.instance)):
+        said = Said(message=year_said[0], message_zh=year_said[1])  # the words every command uses for a year
     elif v in ("minimum", "maximum"):
-        message = f"{where} {err.instance} is out of range ({'at least' if v == 'minimum' else 'at most'} " \
-                  f"{err.validator_value})"
-        kw["message_zh"] = f"{where} 超出范围（{'最小' if v == 'minimum' else '最大'} {err.validator_value}）"
+        said = say("validate.range.min" if v == "minimum" else "validate.range.max", where=where,
+                   value=err.instance, limit=err.validator_value)
     elif v == "uniqueItems":
-        message = f"{where} lists the same item twice"
-        kw["message_zh"] = f"{where} 中有重复项"
+        said = say("validate.items.unique", where=where)
     elif v in ("minItems", "minProperties"):
-        message = f"{where} is empty; remove it or add an item"
-        kw["message_zh"] = f"{where} 为空"
+        said = say("validate.items.empty", where=where)
     elif v in ("maxItems", "maxProperties"):
-        message = f"{where} has too many items (at most {err.validator_value})"
-        kw["message_zh"] = f"{where} 项目过多（最多 {err.validator_value} 个）"
+        said = say("validate.items.max", where=where, limit=err.validator_value)
     line, col = pf.position(target)
-    return [Finding(file=pf.rel, line=line, column=col, severity="error", check="schema", message=message, **kw)]
+    return [Finding(file=pf.rel, line=line, column=col, severity="error", check="schema", **said, **kw)]
 
 
 _ARXIV_VERSION = re.compile(r"^(.+?)v\d+$")
 _ARXIV_FROM_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 
 
-_HINTS_ZH = (
-    ("write arxiv: ", "请写成 arxiv: "),
-    ("write doi: ", "请写成 doi: "),
-    ("check the id on arxiv.org", "请在 arxiv.org 上核对编号"),
-    ("links start with https:// and contain no spaces", "链接须以 https:// 开头，且不含空格"),
-    ("remove the extra spaces or line breaks", "请删除多余的空格或换行"),
-    ("split it: one URL per item (links.code is a list; a second project or video goes to links.other)",
-     "请拆开：每项一个链接（links.code 是列表；第二个项目页或视频放到 links.other）"),
-    ("remove the spaces, or split it if it holds two URLs", "请删除空格；若其中是两个链接，请拆开"),
-)
-
-
-def _hint_zh(hint: str | None) -> str | None:
-    """The Chinese of a ``_pattern_message`` hint (the PR comment shows both)."""
-    if hint is None:
-        return None
-    for en, zh in _HINTS_ZH:
-        if hint.startswith(en):
-            return zh + hint[len(en):]
-    return None
-
-
-def _pattern_message(where: str, field: str | None, path: list[str | int], value: Any) -> tuple[str, str | None]:
+def _pattern_message(where: str, field: str | None, path: list[str | int], value: Any) -> tuple[Said, Hinted | None]:
     shown = _short(value)
     if field == "arxiv" and isinstance(value, str):
         m = _ARXIV_FROM_URL.search(value)
         if m:
-            return f"arxiv must be the bare id, not a URL: {shown}", f"write arxiv: {json.dumps(m.group(1))}"
+            return say("validate.arxiv.url", value=shown), hint("validate.arxiv.write", id=json.dumps(m.group(1)))
         m = _ARXIV_VERSION.match(value)
         if m:
-            return f"arxiv must not carry a version suffix: {shown}", f"write arxiv: {json.dumps(m.group(1))}"
+            return say("validate.arxiv.version", value=shown), hint("validate.arxiv.write", id=json.dumps(m.group(1)))
         if value.lower().startswith("arxiv:"):
             bare = value.split(":", 1)[1].strip()
-            return f"arxiv must be the bare id: {shown}", f"write arxiv: {json.dumps(bare)}"
-        return (f"{shown} is not an arXiv id (2002.11841, 1501.00001, cs/0501001)",
-                "check the id on arxiv.org")
+            return say("validate.arxiv.prefix", value=shown), hint("validate.arxiv.write", id=json.dumps(bare))
+        return say("validate.arxiv.bad", value=shown), hint("validate.arxiv.check")
     if field == "doi" and isinstance(value, str):
         bare = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value, flags=re.I)
         if bare != value:
-            return f"doi must be the bare DOI: {shown}", f"write doi: {json.dumps(bare)}"
-        return f"{shown} is not a DOI (10.NNNN/…)", None
+            return say("validate.doi.prefix", value=shown), hint("validate.doi.write", doi=json.dumps(bare))
+        return say("validate.doi.bad", value=shown), None
     if field == "venue":
-        return f"{shown} is not a venue id (an upper-case id from vocab/venues.yaml)", None
+        return say("validate.venue.bad", value=shown), None
     if path and (field == "url" or field in ("paper", "project", "video") or
                  (len(path) >= 2 and path[-2] == "code")):
         if isinstance(value, str) and ":" in value and not value.lower().startswith(("http:", "https:")):
             scheme = value.split(":", 1)[0]
-            return f"{where}: only http(s) links are allowed, not {scheme}: ({shown})", None
+            return say("validate.url.scheme", where=where, scheme=scheme, value=shown), None
         host = value.split("/", 3)[2] if isinstance(value, str) and value.count("/") >= 2 else ""
         if "@" in host:
-            return f"{where}: links must not carry a user name or password ({shown})", None
+            return say("validate.url.userinfo", where=where, value=shown), None
         if isinstance(value, str) and re.search(r"[\s,;]+https?://", value.strip()):
-            return (f"{where}: two URLs in one value ({shown})",
-                    "split it: one URL per item (links.code is a list; a second project or video goes to "
-                    "links.other)")
+            return say("validate.url.two", where=where, value=shown), hint("validate.url.two.hint")
         if isinstance(value, str) and re.search(r"\s", value.strip()):
-            return f"{where}: a URL contains spaces ({shown})", "remove the spaces, or split it if it holds two URLs"
-        return f"{where}: {shown} is not an http(s) URL", "links start with https:// and contain no spaces"
+            return say("validate.url.spaces", where=where, value=shown), hint("validate.url.spaces.hint")
+        return say("validate.url.bad", where=where, value=shown), hint("validate.url.bad.hint")
     if field == "tags" or (len(path) >= 2 and path[-2] == "tags"):
-        return f"{where}: {shown} is not a tag id (lower-case words joined by hyphens)", None
-    return (f"{where}: leading or trailing spaces, or a line break, in {shown}",
-            "remove the extra spaces or line breaks")
+        return say("validate.tag.bad", where=where, value=shown), None
+    return say("validate.whitespace", where=where, value=shown), hint("validate.whitespace.hint")
 
 
 # -- running over many files ---------------------------------------------------------------------
@@ -375,11 +334,9 @@ def _pattern_message(where: str, field: str | None, path: list[str | int], value
 def _location_finding(rel: str, path: Path) -> Finding | None:
     """Why a named file is not checked as a paper (it lies outside papers/ or is not .yaml), or None."""
     if not is_paper_path(rel):
-        return Finding(file=rel, severity="error", check="files",
-                       message="not a paper file: paper files live under papers/")
+        return Finding(file=rel, severity="error", check="files", **say("files.outside"))
     if not path.name.endswith(".yaml") and not path.is_symlink():
-        return Finding(file=rel, severity="error", check="files",
-                       message="only .yaml paper files belong under papers/")
+        return Finding(file=rel, severity="error", check="files", **say("files.not-yaml"))
     return None
 
 

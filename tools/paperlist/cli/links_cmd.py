@@ -11,6 +11,7 @@ import click
 from paperlist.checks.links import LinksSettings, parse_shard, run_links
 from paperlist.cli.common import EXIT_NETWORK, Ctx, emit, files_argument, format_option, handle_errors, pass_ctx
 from paperlist.errors import UsageError
+from paperlist.infra.messages import bilingual
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:
@@ -86,8 +87,8 @@ def links_command(ctx: Ctx, *, files: tuple[Path, ...], all_papers: bool, fmt: s
                              github_token=os.environ.get("GITHUB_TOKEN") or None)
     result = run_links(settings, progress=_progress_bar())
     if result.network_down:
-        click.echo(f"paperlist links: {result.network_down}. Inconclusive (exit {EXIT_NETWORK}): no link was judged; "
-                   "run again when the network is back · 网络不可用，结果不确定，请稍后重试", err=True)
+        said = bilingual("cli.links.network-down", why=result.network_down, code=EXIT_NETWORK)
+        click.echo(f"paperlist links: {said}", err=True)
     emit(result.report, fmt, code=result.exit_code)
 
 

@@ -6,6 +6,7 @@ import click
 
 from paperlist.cli.common import Ctx, handle_errors, pass_ctx, year_option
 from paperlist.domain import PRESENTATIONS
+from paperlist.infra.messages import bilingual
 from paperlist.output.reporting import REPORTERS
 
 
@@ -63,20 +64,19 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
     if report.findings:
         sys.stderr.write(REPORTERS["text"](report))
     for s in plan.suggestions:
-        click.echo(f"suggested tag / 建议标签 for {s.paper_rel}: --tag {s.tag}  ({s.en} / {s.zh}; the title says "
-                   f"{s.matched!r}) — not added; add it if it fits / 未自动添加", err=True)
+        click.echo(bilingual("cli.new.suggested-tag", sep=" / ", rel=s.paper_rel, tag=s.tag, en=s.en, zh=s.zh,
+                             matched=s.matched), err=True)
     if dry_run:
         for w in plan.writes:
             sys.stdout.write(f"# {w.rel}: {w.note}\n{w.text}" if len(plan.writes) > 1 or w.kind == "modify"
                              else w.text)
     elif not result.written:
         if report.errors:
-            click.echo("nothing written: fix the error(s) above / 未写入任何文件：请先修复上述错误", err=True)
+            click.echo(bilingual("cli.new.nothing-written", sep=" / "), err=True)
     else:
         for w in plan.writes:
             click.echo(f"wrote {w.rel}: {w.note} / {w.note_zh}", err=True)
-        click.echo(f"next / 下一步: git add {' '.join(result.written)} && git commit -m 'Add paper' && "
-                   "paperlist check --base origin/main", err=True)
+        click.echo(bilingual("cli.new.next", sep=" / ", files=" ".join(result.written)), err=True)
     raise SystemExit(result.exit_code)
 
 

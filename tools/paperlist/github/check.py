@@ -23,6 +23,7 @@ from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
+from paperlist.infra.messages import Phrase, hint, say
 from paperlist.output.markers import README, generated_block
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.papers import load_papers
@@ -30,24 +31,24 @@ from paperlist.project.settings import load_settings
 
 REPORT_VERSION = 1
 
-# Paths a contributor's PR must not change: (prefix, what it is, severity when untrusted).
+# Paths a contributor's PR must not change: (prefix, what it is (a message id), severity when untrusted).
 # Trusted authors (maintainers) get a notice instead, so their tooling PRs stay green.
 PROTECTED: tuple[tuple[str, str, str], ...] = (
-    (".github/", "GitHub workflows and settings", "error"),
-    ("tools/", "the paperlist tool", "error"),
-    ("tests/", "the tool's tests", "error"),
-    (".ci/", "the CI scripts", "error"),
-    ("schema/", "the paper schema", "error"),
-    ("pyproject.toml", "the tool's packaging", "error"),
-    (".pre-commit-hooks.yaml", "the pre-commit hook definition", "error"),
+    (".github/", "scope.area.github", "error"),
+    ("tools/", "scope.area.tool", "error"),
+    ("tests/", "scope.area.tests", "error"),
+    (".ci/", "scope.area.ci", "error"),
+    ("schema/", "scope.area.schema", "error"),
+    ("pyproject.toml", "scope.area.packaging", "error"),
+    (".pre-commit-hooks.yaml", "scope.area.pre-commit", "error"),
     # The check reads these from the PR's own checkout: an edit could exclude the PR's own
     # links from the link check, or declare its duplicate "not a duplicate".
-    ("linkcheck.yaml", "the link checker's exclusions", "error"),
-    ("not-duplicates.yaml", "the pairs of papers declared not duplicates", "warning"),
+    ("linkcheck.yaml", "scope.area.linkcheck", "error"),
+    ("not-duplicates.yaml", "scope.area.not-duplicates", "warning"),
     # A committed cache would answer for the checks; it is never read (cachedir), and never wanted.
-    (".paperlist-cache/", "a paperlist cache folder", "error"),
-    ("vocab/", "the tag and venue vocabularies", "warning"),
-    ("paperlist.yaml", "the list's settings", "warning"),
+    (".paperlist-cache/", "scope.area.cache", "error"),
+    ("vocab/", "scope.area.vocab", "warning"),
+    ("paperlist.yaml", "scope.area.settings", "warning"),
 )
 GENERATED_DIR = "lists/"  # every file in it is written by `paperlist render`
 
@@ -85,24 +86,14 @@ def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[
             if before != after:
                 findings.append(Finding(
                     file=README, severity="notice" if trusted else "error", check="scope",
-                    message="the paper list in README.md is generated from papers/: add or edit a YAML file "
-                            "instead and leave the part between the paperlist markers alone",
-                    message_zh="README.md 中的论文列表由 papers/ 自动生成：请新增或修改 YAML 文件，"
-                               "不要编辑 paperlist 标记之间的内容",
-                    hint="undo the README.md edit (git checkout origin/main -- README.md); the list is "
-                         "regenerated after merge",
-                    hint_zh="撤销对 README.md 的修改（git checkout origin/main -- README.md），合并后列表会自动更新",
+                    **say("scope.readme"), **hint("scope.readme.hint"),
                 ))
             continue
         hit = next((p for p in paths if p.startswith(GENERATED_DIR)), None)
         if hit is not None:
             findings.append(Finding(
                 file=hit, severity="notice" if trusted else "error", check="scope",
-                message=f"{hit} is generated from papers/: add or edit a YAML file instead and leave the "
-                        f"pages in {GENERATED_DIR} alone",
-                message_zh=f"{hit} 由 papers/ 自动生成：请新增或修改 YAML 文件，不要编辑 {GENERATED_DIR} 下的页面",
-                hint=f"undo the edit (git checkout origin/main -- {hit}); the pages are regenerated after merge",
-                hint_zh=f"撤销此修改（git checkout origin/main -- {hit}），合并后页面会自动更新",
+                **say("scope.generated", path=hit, folder=GENERATED_DIR), **hint("scope.generated.hint", path=hit),
             ))
             continue
         for prefix, what, severity in PROTECTED:
@@ -112,12 +103,7 @@ def _scope_findings(root: Path, base_sha: str, head_sha: str, changed: Sequence[
             findings.append(Finding(
                 file=hit, severity="notice" if trusted else severity,  # type: ignore[arg-type]
                 check="scope",
-                message=f"this change edits {what} ({hit}); a paper contribution only adds or edits files "
-                        "under papers/, so a maintainer must review this part separately",
-                message_zh=f"此修改涉及 {what}（{hit}）；论文贡献只应新增或修改 papers/ 下的文件，"
-                           "此部分需维护者单独审核",
-                hint="move this edit into its own pull request, or drop it",
-                hint_zh="请将此修改拆到单独的 PR，或撤销它",
+                **say("scope.protected", what=Phrase(what), path=hit), **hint("scope.protected.hint"),
             ))
             break
     return findings
@@ -135,7 +121,7 @@ def _paper_paths(changed: Sequence[ChangedPath]) -> tuple[list[str], list[str]]:
     return live, deleted
 
 
-_HOW_ZH = {"staged": "已暂存", "not staged": "未暂存", "untracked": "未跟踪"}
+_HOW = {"staged": "uncommitted.staged", "not staged": "uncommitted.not-staged", "untracked": "uncommitted.untracked"}
 
 
 def _nothing_to_check(changed: Sequence[ChangedPath]) -> list[Finding]:
@@ -168,32 +154,17 @@ def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, 
     for path, how in waiting:
         findings.append(Finding(
             file=path, severity="warning" if checked else "error", check="not-committed",
-            message=f"not checked: this paper file is {how}, not committed (the check reads commits, "
-                    f"as the pull request will)",
-            message_zh=f"未检查：此论文文件尚未提交（{_HOW_ZH[how]}），检查只读取已提交的内容",
-            hint=f"commit it on a branch of your own first: {switch}git add {path} && git commit -m 'Add paper', "
-                 f"then run paperlist check --base {base} again",
-            hint_zh=f"请先在自己的分支上提交：{switch}git add {path} && git commit -m 'Add paper'，"
-                    f"然后重新运行 paperlist check --base {base}"))
+            **say("uncommitted.file", how=Phrase(_HOW[how])),
+            **hint("uncommitted.file.hint", switch=switch, path=path, base=base)))
     if changed or waiting:
         return findings  # uncommitted files: their own findings say what to do
     if head_sha == base_sha:
-        message = (f"nothing to check: HEAD ({branch}) is the same commit as {base}, so there is no change to "
-                   "compare; paper files are checked once they are committed on a branch of their own")
-        hint = (f"if your commit is on {branch} itself, compare with the upstream instead: paperlist check --base "
-                f"origin/main; otherwise: git switch -c add-paper, git add papers/…, git commit, then paperlist "
-                f"check --base {base}")
-        zh = f"没有可检查的内容：HEAD（{branch}）与 {base} 是同一个提交，没有任何修改可供比较"
-        hint_zh = (f"若已直接提交在 {branch} 上，请改为与上游比较：paperlist check --base origin/main；否则请先 "
-                   f"git switch -c add-paper，提交论文文件后再运行 paperlist check --base {base}")
+        said, hinted = say("uncommitted.same-commit", branch=branch, base=base), \
+            hint("uncommitted.same-commit.hint", branch=branch, base=base)
     else:
-        message = f"nothing to check: HEAD ({branch}) changes nothing compared with {base}"
-        hint = (f"commit your paper file on this branch (git add papers/… && git commit), or check the branch "
-                f"that has it; then paperlist check --base {base}")
-        zh = f"没有可检查的内容：HEAD（{branch}）与 {base} 相比没有任何修改"
-        hint_zh = f"请在当前分支提交论文文件（git add papers/… && git commit），然后运行 paperlist check --base {base}"
-    findings.append(Finding(file=PAPERS_DIR + "/", severity="error", check="not-committed", message=message,
-                            message_zh=zh, hint=hint, hint_zh=hint_zh))
+        said, hinted = say("uncommitted.no-change", branch=branch, base=base), \
+            hint("uncommitted.no-change.hint", base=base)
+    findings.append(Finding(file=PAPERS_DIR + "/", severity="error", check="not-committed", **said, **hinted))
     return findings
 
 
@@ -242,8 +213,7 @@ def run_check(settings: CheckSettings) -> Report:
             reports.append(check_links(root, papers=parsed, timeout=settings.link_timeout,
                                        github_token=settings.github_token))
     deletions = [Finding(file=p, severity="notice", check="scope",
-                         message="this change removes a paper from the list",
-                         message_zh="此修改从列表中删除了一篇论文") for p in deleted]
+                         **say("scope.deleted")) for p in deleted]
     reports.append(Report(deletions))
     report = Report.merge(reports, files=len(papers.files))
     # Findings about files outside the change (a dupes check may mention the existing paper) only

@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from paperlist.infra.messages import Said, say
+
 # C0 controls except tab and line feed, DEL, C1 controls (U+0085 is YAML's "\N"), the
 # bidirectional marks, embeddings, overrides and isolates, line/paragraph separators (YAML's
 # "\L", "\P": they break a Markdown line), and lone surrogates (cannot be written as UTF-8).
@@ -57,14 +59,11 @@ class BadChar:
         """``U+001B ESCAPE``: how messages name the character (never the character itself)."""
         return f"{self.code} {self.name}".strip()
 
-    def message(self, what: str = "") -> str:
-        """English message; ``what`` names the value (``authors[0]``) when known."""
-        where = f" in {what}" if what else ""
-        return f"control or bidirectional-override character {self.label} is not allowed{where}"
-
-    def message_zh(self, what: str = "") -> str:
-        where = f"（{what}）" if what else ""
-        return f"不允许控制字符或双向覆盖字符 {self.code}{where}"
+    def said(self, what: str = "") -> Said:
+        """The finding's message in every language; ``what`` names the value (``authors[0]``) when known."""
+        if what:
+            return say("text.bad-char.in", label=self.label, code=self.code, what=what)
+        return say("text.bad-char", label=self.label, code=self.code)
 
 
 # unicodedata has no names for C0/C1 controls; these are the ones people meet.

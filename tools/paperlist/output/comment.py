@@ -21,6 +21,7 @@ from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra import escape
 from paperlist.infra.escape import code, fenced
+from paperlist.infra.messages import bilingual, both, text
 from paperlist.infra.textrules import scrub
 
 MARKER = "<!-- paperlist:pr-comment -->"
@@ -36,7 +37,6 @@ _MESSAGE_MAX = 600
 _SUGGESTION_MAX = 2000
 
 _ICON = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
-_SEV_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,250}$")
@@ -111,30 +111,21 @@ def _verdict_lines(report: Report, *, sweep: bool = False) -> list[str]:
     s = report.summary()
     e, w, n = s["errors"], s["warnings"], s["notices"]
     checked = len(report.meta.get("papers_checked") or []) or s["files"]
+    # English counts are spelled out here ("1 error", "2 errors"); the other languages take the numbers.
+    counts = {"e": e, "w": w, "errors": _plural(e, "error"), "warnings": _plural(w, "warning")}
     if sweep:  # about the list on main, found by the scheduled sweep: nothing is being merged
-        return [
-            f"❌ **The link sweep found {_plural(e, 'broken link')}** ({_plural(w, 'warning')}) in "
-            f"{_plural(s['files'], 'file')} on the default branch. Fix them in a pull request, or exclude a "
-            "link in `linkcheck.yaml` with a reason; each sweep updates this issue and closes it when none "
-            "are left.",
-            f"❌ **每周链接检查发现 {e} 个失效链接**（{w} 个警告）。请通过 pull request 修复，或在 "
-            "`linkcheck.yaml` 中注明理由后排除；每次检查都会更新此 issue，全部修复后自动关闭。",
-        ] if e else [f"✅ **The link sweep found no broken links** ({_plural(w, 'warning')}).",
-                     f"✅ **每周链接检查未发现失效链接**（{w} 个警告）。"]
+        return list(both("comment.sweep.broken", files=_plural(s["files"], "file"), broken=_plural(e, "broken link"),
+                         **counts)) if e else list(both("comment.sweep.clean", **counts))
     if e:
-        en = f"❌ **paperlist found {_plural(e, 'error')}** ({_plural(w, 'warning')}) — please fix before merging."
-        zh = f"❌ **paperlist 发现 {e} 个错误**（{w} 个警告）——合并前请修复。"
+        en, zh = both("comment.verdict.errors", **counts)
     elif w:
-        en = f"⚠️ **paperlist: no errors, {_plural(w, 'warning')}** — worth a look; a maintainer decides."
-        zh = f"⚠️ **paperlist：没有错误，{w} 个警告**——请检查，由维护者决定。"
+        en, zh = both("comment.verdict.warnings", **counts)
     elif checked:
-        en = f"✅ **paperlist: all checks passed** for {_plural(checked, 'paper file')}."
-        zh = f"✅ **paperlist：全部检查通过**（{checked} 个论文文件）。"
+        en, zh = both("comment.verdict.passed", n=checked, files=_plural(checked, "paper file"))
     else:
-        en = "✅ **paperlist: this change touches no paper files**; nothing to check."
-        zh = "✅ **paperlist：此修改未涉及论文文件**，无需检查。"
+        en, zh = both("comment.verdict.nothing")
     if n and not e:
-        en += f" {_plural(n, 'note')} below."
+        en += both("comment.verdict.notes", notes=_plural(n, "note"))[0]
     return [en, zh]
 
 
@@ -154,6 +145,11 @@ def _context_line(report: Report) -> str:
     return "<sub>" + " · ".join(parts) + "</sub>" if parts else ""
 
 
+def _w(zh: bool, key: str, /, sep: str = " · ", **values: object) -> str:
+    """A catalogue message in the list's languages: both for a list showing Chinese, else English."""
+    return bilingual(key, sep=sep, **values) if zh else text(key, **values)
+
+
 def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
     where = f"L{f.line}" if f.line else "—"
     url = links.diff_line(f.file, f.line)
@@ -168,8 +164,8 @@ def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
     dup = f.extra.get("duplicate_of")
     if isinstance(dup, str) and dup:
         target = links.blob(dup)
-        label = "<br>↪ existing paper / 已有论文: " if zh else "<br>↪ existing paper: "
-        msg += label + (f"[{code(dup)}]({target})" if target else code(dup))
+        msg += f"<br>↪ {_w(zh, 'comment.existing-paper', sep=' / ')}: " + (
+            f"[{code(dup)}]({target})" if target else code(dup))
     url_field = f.extra.get("url")
     if isinstance(url_field, str) and url_field and f.check.startswith("link"):
         msg += "<br>🔗 " + code(url_field)
@@ -179,8 +175,7 @@ def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
 def _suggestion_block(f: Finding, zh: bool = True) -> str | None:
     if not f.suggestion or len(f.suggestion) > _SUGGESTION_MAX or not f.line:
         return None
-    summary = f"Suggested fix for line {f.line}" + (f" · 第 {f.line} 行的建议修改" if zh else "")
-    return (f"<details><summary>{summary}</summary>\n\n"
+    return (f"<details><summary>{_w(zh, 'comment.suggested-fix', line=f.line)}</summary>\n\n"
             f"{fenced(f.suggestion, 'suggestion')}\n\n</details>")
 
 
@@ -189,8 +184,8 @@ def _file_section(file: str, findings: list[Finding], links: Links, zh: bool = T
     title = code(file)
     if head_url:
         title = f"[{title}]({head_url})"
-    header = "| | Line · 行 | Check | Problem and fix · 问题与修复 |" if zh else "| | Line | Check | Problem and fix |"
-    out = [f"#### {title}", "", header, "|---|---|---|---|"]
+    out = [f"#### {title}", "", f"| | {_w(zh, 'comment.column.line')} | {text('comment.column.check')} | "
+           f"{_w(zh, 'comment.column.problem')} |", "|---|---|---|---|"]
     out.extend(_finding_row(f, links, zh) for f in findings)
     blocks = [b for b in (_suggestion_block(f, zh) for f in findings) if b]
     if blocks:
@@ -217,14 +212,11 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
     foot_parts = ["---"]
     zh = shows_chinese(report)
     if sweep:
-        foot_parts.append("<sub>Run `paperlist links --all` locally to see the same" +
-                          (" · 本地运行 `paperlist links --all` 可得到同样结果。" if zh else ".") + "</sub>")
+        foot_parts.append(f"<sub>{_w(zh, 'comment.foot.sweep')}</sub>")
     elif links.summary_url:
-        foot_parts.append(f"<sub>Full report: [job summary]({links.summary_url})" + (" · 完整报告见 job summary" if zh
-                          else "") + " · run `paperlist check --base origin/main` locally to see the same.</sub>")
+        foot_parts.append(f"<sub>{_w(zh, 'comment.foot.summary', url=links.summary_url)}</sub>")
     else:
-        foot_parts.append("<sub>Run `paperlist check --base origin/main` locally to see the same" +
-                          (" · 本地运行同样的检查。" if zh else ".") + "</sub>")
+        foot_parts.append(f"<sub>{_w(zh, 'comment.foot.local')}</sub>")
     foot_text = "\n".join(foot_parts) + "\n"
 
     body = head_text + findings_markdown(report, links, budget - len(head_text) - len(foot_text))
@@ -260,9 +252,8 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
     rest = len(report.findings) - shown
     if rest:
         where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
-        body += (f"\n**… and {_plural(rest, 'more finding')} not shown here** (GitHub limits comments to "
-                 f"{GITHUB_LIMIT:,} characters): see {where}." +
-                 (f" · 另有 {rest} 条结果未显示，请查看 job summary。" if zh else "") + "\n")
+        body += "\n" + _w(zh, "comment.more", more=_plural(rest, "more finding"), n=rest, limit=GITHUB_LIMIT,
+                           where=where) + "\n"
     return scrub(body)  # defence in depth: no control or bidi character reaches GitHub, whatever its path
 
 
@@ -373,10 +364,8 @@ def review_comments(report: Report) -> list[dict[str, Any]]:
 
 def review_body(head_sha: str, count: int, *, zh: bool = True) -> str:
     return (f"{suggestions_marker(head_sha)}\n"
-            f"paperlist has {count} ready-made fix{'es' if count != 1 else ''} for this commit: "
-            "**Commit suggestion** applies one without git.\n" +
-            (f"paperlist 为此提交给出了 {count} 处可直接采用的修改："
-             "点击 **Commit suggestion** 即可应用，无需使用 git。\n" if zh else ""))
+            + _w(zh, "comment.review", sep="\n", fixes=f"{count} ready-made fix{'es' if count != 1 else ''}",
+                 n=count) + "\n")
 
 
 def status_for(report: Report) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from paperlist.errors import ConfigError
 from paperlist.findings import Finding
+from paperlist.infra.messages import say
 from paperlist.output.markers import BEGIN, END, README
 from paperlist.project.index import Codec, Snapshot, derive
 from paperlist.project.loader import PaperFile, discover, relpath
@@ -142,11 +143,8 @@ def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None, sna
                      meanwhile=meanwhile, snap=snap)
     for path, (entry, problem) in zip(paths, derived.values, strict=True):
         if entry is None:
-            msg = "not rendered: the file does not load as a paper with title and year"
-            if problem:
-                msg += f" ({problem})"
-            skipped.append(Finding(file=relpath(path, root), severity="warning", check="render", message=msg,
-                                   message_zh="未渲染：文件无法作为论文加载（需要 title、year）"))
+            skipped.append(Finding(file=relpath(path, root), severity="warning", check="render",
+                                   **say("render.skipped", problem=f" ({problem})" if problem else "")))
         else:
             entries.append(entry)
     return entries, skipped, len(paths)

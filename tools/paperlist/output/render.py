@@ -26,7 +26,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ from paperlist.infra.escape import md_text, md_url
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import PushResult, added_times, publish
 from paperlist.infra.identity import github_repo
+from paperlist.infra.messages import ENGLISH, Said, hint, say
+from paperlist.infra.messages import text as message_text
 from paperlist.infra.textrules import scrub
 from paperlist.output import trends
 from paperlist.output.entries import ListEntry, latest_additions, load_entries, splice
@@ -71,13 +73,33 @@ def _bytes(text: str) -> int:
 
 @dataclass(frozen=True)
 class Words:
-    """The generated text's language: Chinese beside English (``languages: [en, zh]``), or English only."""
+    """The generated text's language: Chinese beside English (``languages: [en, zh]``), or English only.
+
+    The words are the catalogue's ``readme.*`` ids: ``zh.yaml`` holds them as a list that shows Chinese
+    lays them out (Chinese beside English), ``en.yaml`` as an English-only list does."""
 
     chinese: bool = True
     venues: bool = True  # False: a topic list, its pages are years
 
-    def __call__(self, both: str, en: str) -> str:
-        return both if self.chinese else en
+    @property
+    def lang(self) -> str:
+        return "zh" if self.chinese else ENGLISH
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        return message_text(key, self.lang, **values) if values else _word(key, self.lang)
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """The link labels every paper repeats, looked up once."""
+        lang = self.lang
+        return {"paper": _word("readme.link.paper", lang), "code": _word("readme.link.code", lang),
+                "project": _word("readme.link.project", lang), "video": _word("readme.link.video", lang),
+                "reading": _word("readme.link.reading", lang)}
+
+
+@lru_cache(maxsize=512)
+def _word(key: str, lang: str) -> str:
+    return message_text(key, lang)
 
 
 BILINGUAL = Words()
@@ -106,10 +128,10 @@ def _code_note(e: ListEntry, url: str, repos: RepoData, w: Words) -> str:
     if facts is None:
         return ""
     if facts.gone:
-        return w(" (仓库已不存在 gone)", " (gone)")
+        return w("readme.repo.gone")
     note = f" ⭐ {stars_text(facts.stars or 0)}"
     if facts.archived:
-        note += w(" 🗄️ 已归档 archived", " 🗄️ archived")
+        note += w("readme.repo.archived")
     return note
 
 
@@ -118,19 +140,20 @@ def _links(e: ListEntry, vocab: Vocabulary, w: Words, repos: RepoData = NO_REPOS
         return f"[{label}]({md_url(url)})"
 
     out: list[str] = []
+    words = w.links
     if e.arxiv:
-        out.append(link(w("📄 论文 Paper", "📄 Paper"), f"https://arxiv.org/abs/{e.arxiv}"))
+        out.append(link(words["paper"], f"https://arxiv.org/abs/{e.arxiv}"))
     elif e.paper:
-        out.append(link(w("📄 论文 Paper", "📄 Paper"), e.paper))
+        out.append(link(words["paper"], e.paper))
     for i, url in enumerate(e.code):
-        out.append(link(w("💻 代码 Code", "💻 Code") + (f" {i + 1}" if len(e.code) > 1 else ""), url)
+        out.append(link(words["code"] + (f" {i + 1}" if len(e.code) > 1 else ""), url)
                    + (_code_note(e, url, repos, w) if repos else ""))
     if e.project:
-        out.append(link(w("🌐 项目 Project", "🌐 Project"), e.project))
+        out.append(link(words["project"], e.project))
     if e.video:
-        out.append(link(w("🎬 视频 Video", "🎬 Video"), e.video))
+        out.append(link(words["video"], e.video))
     for i, (_title, url) in enumerate(e.readings):
-        out.append(link(w("📖 解读 Reading", "📖 Reading") + (f" {i + 1}" if len(e.readings) > 1 else ""), url))
+        out.append(link(words["reading"] + (f" {i + 1}" if len(e.readings) > 1 else ""), url))
     others = [vocab.tags[t] for t in e.tags[1:] if t in vocab.tags]
     if others:
         out.append("🏷️ " + ", ".join(_tag_label(t.zh, t.en, w.chinese) for t in others))
@@ -241,9 +264,9 @@ def _sections(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, w:
     out: list[Section] = []
     for workshop, tag in sorted(groups, key=lambda k: (k[0], tag_order.get(k[1], len(tag_order)), k[1])):
         term = vocab.tags.get(tag)
-        label = _topic_label(term.zh, term.en, w) if term else w("未分类 · Untagged", "Untagged")
+        label = _topic_label(term.zh, term.en, w) if term else w("readme.untagged")
         parts = [vy.name, str(vy.year)] + (["workshops"] if workshop else []) + [tag or "untagged"]
-        section = Section(_anchor(*parts), (w("研讨会 Workshops · ", "Workshops · ") if workshop else "") + label)
+        section = Section(_anchor(*parts), (w("readme.workshops") if workshop else "") + label)
         papers = sorted(groups[(workshop, tag)], key=lambda e: (e.title.casefold(), e.rel))
         for i, e in enumerate(papers, 1):
             text = entry_text(e, i, vocab, w, repos)
@@ -325,9 +348,7 @@ class PageInfo:
 
 
 def _counts(n: int, code: int, oral: int, w: Words = BILINGUAL) -> str:
-    text = w(f"**{n:,}** papers · 篇论文 · **{code:,}** with code · 有代码",
-             f"**{n:,}** papers · **{code:,}** with code")
-    return text + (w(f" · **{oral:,}** oral · 口头报告", f" · **{oral:,}** oral") if oral else "")
+    return w("readme.counts", n=n, code=code) + (w("readme.counts.oral", oral=oral) if oral else "")
 
 
 def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | None,
@@ -339,10 +360,10 @@ def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabul
     code = sum(1 for e in entries if e.code)
     oral = sum(1 for e in entries if (e.presentation or "").lower() == "oral")
     counts = _counts(len(entries), code, oral, w)
-    site = f" · [{w('🔎 搜索 Search', '🔎 Search')}]({md_url(site_url)})" if site_url else ""
+    site = f" · [{w('readme.search')}]({md_url(site_url)})" if site_url else ""
     index = f"{LISTS_DIR}/{vy.stem}.md"
-    nav = f"[{w('← 总览 Overview', '← Overview')}](../{README}){site}"
-    contents = w("## 目录 · Contents\n\n", "## Contents\n\n")
+    nav = f"[{w('readme.overview')}](../{README}){site}"
+    contents = w("readme.contents") + "\n\n"
     wholes = [Chunk(s, 0, len(s.entries)) for s in sections]
     single = (_head(vy.title, nav, counts) + contents + "".join(c.toc_line() for c in wholes) + "\n"
               + "".join(c.body() for c in wholes))
@@ -351,25 +372,24 @@ def build_venue_year(vy: VenueYear, entries: Sequence[ListEntry], vocab: Vocabul
         return {index: single}, PageInfo(vy, index, len(entries), code, oral, 1, where)
 
     def part_head(i: int, total: int, n: int) -> str:
-        prev = f" · [{w('← 上一部分 Previous', '← Previous')}]({vy.stem}-{i - 1}.md)" if i > 1 else ""
-        nxt = f" · [{w('下一部分 Next →', 'Next →')}]({vy.stem}-{i + 1}.md)" if i < total else ""
+        prev = f" · [{w('readme.previous')}]({vy.stem}-{i - 1}.md)" if i > 1 else ""
+        nxt = f" · [{w('readme.next')}]({vy.stem}-{i + 1}.md)" if i < total else ""
         nav = f"[↑ {md_text(vy.title)}]({vy.stem}.md){prev}{nxt}"
         return _head(f"{vy.title} · {i}/{total}", nav,
-                     w(f"**{n:,}** papers in this part · 本部分论文", f"**{n:,}** papers in this part")) + contents
+                     w("readme.part-count", n=n)) + contents
 
     # The largest head a part can have (numbers of any width up to these), so packing can count on it.
     parts = _pack(sections, budget, _bytes(part_head(99_999, 100_000, 10**9)))
     files: dict[str, str] = {}
     where_map: dict[str, str] = {}
     lines = [_head(vy.title, nav, counts),
-             f"This list is split into {len(parts)} parts to stay readable on GitHub."
-             + w(f" · 本列表分为 {len(parts)} 部分，以便在 GitHub 上完整显示。", "") + "\n\n"]
+             w("readme.split", parts=len(parts)) + "\n\n"]
     for i, chunks in enumerate(parts, 1):
         name = f"{vy.stem}-{i}.md"
         n = sum(c.end - c.start for c in chunks)
         files[f"{LISTS_DIR}/{name}"] = (part_head(i, len(parts), n) + "".join(c.toc_line() for c in chunks) + "\n"
                                         + "".join(c.body() for c in chunks))
-        lines.append(f"### [{w(f'第 {i} 部分 · Part {i}', f'Part {i}')}]({name}) ({n:,})\n\n")
+        lines.append(f"### [{w('readme.part', i=i)}]({name}) ({n:,})\n\n")
         lines += [c.toc_line(name) for c in chunks]
         lines.append("\n")
         for c in chunks:
@@ -406,23 +426,22 @@ def _date(epoch: int) -> str:
 
 def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos: Mapping[VenueYear, PageInfo],
             vocab: Vocabulary, w: Words = BILINGUAL) -> list[str]:
-    out = [w("### 最新收录 · Latest additions", "### Latest additions"), ""]
+    out = [w("readme.latest"), ""]
     if added is None:
-        return [*out, "*Not a git checkout: the dates papers were added come from git history.*"
-                + w(" · *非 git 仓库：收录日期取自 git 历史。*", ""), ""]
+        return [*out, w("readme.latest.no-git"), ""]
     dated = latest_additions(entries, added)
     if not dated:
-        return [*out, "*No committed papers yet.*" + w(" · *尚无已提交的论文。*", ""), ""]
+        return [*out, w("readme.latest.none"), ""]
     by_day: dict[str, Counter[VenueYear]] = defaultdict(Counter)
     vys = {e.rel: vy for vy, es in _venue_years(entries, vocab).items() for e in es}
     for when, e in dated:
         by_day[_date(when)][vys[e.rel]] += 1
-    out += [w("| 日期 Date (UTC) | 论文 Papers | 会议 Where |", "| Date (UTC) | Papers | Where |"), "|---|---:|---|"]
+    out += [w("readme.latest.head"), "|---|---:|---|"]
     for day in sorted(by_day, reverse=True)[:LATEST_DATES]:
         where = " · ".join(f"[{md_text(vy.title)}]({LISTS_DIR}/{vy.stem}.md) {n:,}"
                            for vy, n in sorted(by_day[day].items(), key=lambda kv: (-kv[1], kv[0].stem)))
         out.append(f"| {day} | {sum(by_day[day].values()):,} | {where} |")
-    out += ["", w("最近收录 · Most recent:", "Most recent:"), ""]
+    out += ["", w("readme.latest.recent"), ""]
     for when, e in dated[:LATEST_PAPERS]:
         vy = vys[e.rel]
         primary = e.primary_tag(vocab.tags)
@@ -434,17 +453,11 @@ def _latest(entries: Sequence[ListEntry], added: Mapping[str, int] | None, infos
 
 def _trends_and_feeds(site_url: str | None, w: Words) -> list[str]:
     """The trends chart (lists/trends.svg, linking the site's trends page) and the feeds' addresses."""
-    image = f"![{w('每年论文数 · Papers per year', 'Papers per year')}]({trends.README_SVG})"
-    out = [w("### 趋势 · Trends", "### Trends"), ""]
+    image = f"![{w('readme.trends.image')}]({trends.README_SVG})"
+    out = [w("readme.trends"), ""]
     if site_url:
         base = md_url(site_url.rstrip("/") + "/")
-        out += [f"[{image}]({base}trends.html)", "",
-                w(f"Topics over the years and the share with code: [the trends page · 趋势页面]({base}trends.html). "
-                  f"Follow new papers: [Atom feed · 订阅]({base}feeds/all.xml), or one per topic "
-                  f"(`{base}feeds/<topic>.xml`).",
-                  f"Topics over the years and the share with code: [the trends page]({base}trends.html). "
-                  f"Follow new papers: [Atom feed]({base}feeds/all.xml), or one per topic "
-                  f"(`{base}feeds/<topic>.xml`)."), ""]
+        out += [f"[{image}]({base}trends.html)", "", w("readme.trends.follow", base=base), ""]
     else:
         out += [image, ""]
     return out
@@ -470,40 +483,33 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
         pages.update(files)
         infos[vy] = info
     code = sum(1 for e in entries if e.code)
-    kind = ("conference pages", "会议页面") if w.venues else ("year pages", "年份页面")
     out = [
         "<!-- Generated by `paperlist render` from papers/: edit the YAML files, not this overview. -->",
         "<!-- 本节由 `paperlist render` 根据 papers/ 生成：请修改 YAML 文件，不要直接编辑此处。 -->",
         "",
-        w(f"**{len(entries):,}** papers · 篇论文 · **{code:,}** with code · 有代码 · "
-          f"**{len(ordered):,}** {kind[0]} · {kind[1]}",
-          f"**{len(entries):,}** papers · **{code:,}** with code · **{len(ordered):,}** {kind[0]}"),
+        w("readme.overview.venues" if w.venues else "readme.overview.years", n=len(entries), code=code,
+          pages=len(ordered)),
         "",
         "<!-- paperlist:site -->",
     ]
     facets = "topic, venue, year, code" if w.venues else "topic, year, code"
     if site_url:
-        out.append(w(f"🔎 **[Search and filter the list · 搜索与筛选]({md_url(site_url)})**: by title (English or "
-                     f"Chinese), author, {facets}. · 按标题（中英文）、作者、主题、会议、年份、代码检索。",
-                     f"🔎 **[Search and filter the list]({md_url(site_url)})**: by title, author, {facets}."))
+        out.append(w("readme.site", url=md_url(site_url), facets=facets))
     else:
-        out.append("🔎 *The searchable site is not published yet (set `site_url` in paperlist.yaml).*"
-                   + w(" · *可搜索的网站尚未发布（在 paperlist.yaml 中设置 `site_url`）。*", ""))
+        out.append(w("readme.site.none"))
     if screenshot:
         target = md_url(site_url) if site_url else SCREENSHOT
-        out += ["", f"[![{w('The paperlist site · 论文列表网站', 'The paperlist site')}]({SCREENSHOT})]({target})"]
+        out += ["", f"[![{w('readme.screenshot')}]({SCREENSHOT})]({target})"]
     if w.venues:
-        out += ["<!-- /paperlist:site -->", "", w("### 会议 · Conferences", "### Conferences"), "",
-                w("| 会议 Conference | 论文 Papers | 有代码 With code | 口头报告 Oral |",
-                  "| Conference | Papers | With code | Oral |"), "|---|---:|---:|---:|"]
+        out += ["<!-- /paperlist:site -->", "", w("readme.conferences"), "",
+                w("readme.conferences.head"), "|---|---:|---:|---:|"]
     else:
-        out += ["<!-- /paperlist:site -->", "", w("### 年份 · Years", "### Years"), "",
-                w("| 年份 Year | 论文 Papers | 有代码 With code | 口头报告 Oral |",
-                  "| Year | Papers | With code | Oral |"),
+        out += ["<!-- /paperlist:site -->", "", w("readme.years"), "",
+                w("readme.years.head"),
                 "|---|---:|---:|---:|"]
     for vy in ordered:
         info = infos[vy]
-        split = f" ({info.parts} {w('parts · 部分', 'parts')})" if info.parts > 1 else ""
+        split = f" ({info.parts} {w('readme.parts')})" if info.parts > 1 else ""
         out.append(f"| [{md_text(vy.title)}]({info.file}){split} | {info.papers:,} | {info.code:,} | {info.oral:,} |")
     out += [""]
     out += _trends_and_feeds(site_url, w)
@@ -514,14 +520,14 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
         primary = e.primary_tag(vocab.tags)
         tag_total[primary] += 1
         tag_code[primary] += bool(e.code)
-    out += [w("### 主题 · Topics", "### Topics"), "",
-            "Each paper counted once, under its first topic." + w(" · 每篇论文按其第一个主题计一次。", ""), "",
-            w("| 主题 Topic | 论文 Papers | 有代码 With code |", "| Topic | Papers | With code |"), "|---|---:|---:|"]
+    out += [w("readme.topics"), "",
+            w("readme.topics.note"), "",
+            w("readme.topics.head"), "|---|---:|---:|"]
     for tag in [*vocab.tags, ""]:
         if not tag_total[tag]:
             continue
         term = vocab.tags.get(tag)
-        label = _topic_label(term.zh, term.en, w) if term else w("未分类 · Untagged", "Untagged")
+        label = _topic_label(term.zh, term.en, w) if term else w("readme.untagged")
         if site_url and term:
             label = f"[{label}]({md_url(site_url)}?tag={md_url(tag)})"
         out.append(f"| {label} | {tag_total[tag]:,} | {tag_code[tag]:,} |")
@@ -532,9 +538,8 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
 # -- writing and checking ------------------------------------------------------------------------
 
 
-def _stale(file: str, message: str, message_zh: str) -> Finding:
-    return Finding(file=file, severity="error", check="render", message=message, message_zh=message_zh,
-                   hint="run `paperlist render` and commit the result", hint_zh="请运行 `paperlist render` 并提交结果")
+def _stale(file: str, said: Said) -> Finding:
+    return Finding(file=file, severity="error", check="render", **said, **hint("render.stale.hint"))
 
 
 def render_all(root: Path, *, check: bool = False, budget: int | None = None) -> Report:
@@ -594,10 +599,7 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
         if not ours:
             findings.append(Finding(
                 file=rel, severity="error", check="render",
-                message=f"{LISTS_DIR}/ holds only pages that `paperlist render` writes; this file is not one "
-                        "(render leaves it alone)",
-                message_zh=f"{LISTS_DIR}/ 只存放 `paperlist render` 生成的页面；此文件不是（render 不会改动它）",
-                hint=f"move it out of {LISTS_DIR}/", hint_zh=f"请将它移出 {LISTS_DIR}/"))
+                **say("render.foreign", folder=LISTS_DIR), **hint("render.foreign.hint", folder=LISTS_DIR)))
         else:
             stray.append(rel)
     for rel, text in wanted.items():
@@ -612,16 +614,13 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
             continue
         changed.append(rel)
         if check:
-            findings.append(_stale(rel, f"{rel} is {'missing' if before is None else 'out of date'}: it is "
-                                        "generated from papers/",
-                                   f"{rel} {'缺失' if before is None else '已过期'}：该文件由 papers/ 生成"))
+            findings.append(_stale(rel, say("render.missing" if before is None else "render.out-of-date", path=rel)))
         else:
             write_atomic(path, text)
     for rel in stray:
         changed.append(rel)
         if check:
-            findings.append(_stale(rel, f"{rel} should no longer exist: no paper is rendered there now",
-                                   f"{rel} 已不应存在：当前没有论文渲染到此页面"))
+            findings.append(_stale(rel, say("render.gone", path=rel)))
         else:
             (root / rel).unlink()
     sizes = {p: _bytes(t) for p, t in wanted.items()}

@@ -29,6 +29,7 @@ import yaml
 from yaml._yaml import CParser  # libyaml's event parser (what yaml.CParser names)
 
 from paperlist.findings import Finding
+from paperlist.infra.messages import say
 from paperlist.infra.textrules import BAD_CHARS, find_bad_char, scrub
 from paperlist.project.keys import PAPERS_DIR
 
@@ -256,7 +257,7 @@ def parse_text(pf: PaperFile, raw: bytes, rules: FileRules = PAPER_RULES) -> Pap
     bad = find_bad_char(text, raw=True)  # raw bytes, comments included; values again after parsing
     if bad:
         line, col = _line_col(text, bad.offset)
-        pf.error(bad.message(), line=line, column=col, check="text", message_zh=bad.message_zh())
+        pf.error(**bad.said(), line=line, column=col, check="text")
         return pf
     # The walk makes no reference cycles, but a large file (a vocabulary of thousands of topics) makes
     # enough tuples for the cyclic collector to rescan them over and over: a third of its time at 4 MiB.
@@ -307,17 +308,18 @@ def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
     problem = (e.problem or "").strip()
-    message = f"invalid YAML: {problem}" if problem else "invalid YAML"
-    if e.context:
-        message += f" ({e.context.strip()})"
-    from paperlist.project.yamlhints import hint_for, problem_zh
+    context = f" ({e.context.strip()})" if e.context else ""
+    from paperlist.project.yamlhints import hint_for, problem_words
 
+    words = problem_words(problem)
+    said = say("loader.yaml.known", problem=problem, context=context, words=words) if words else \
+        say("loader.yaml", problem=problem, context=context) if problem else say("loader.yaml.bare", context=context)
     found = hint_for(pf.text, line, problem, (e.context or "").strip()) if pf.text else None
     if found is None:
-        pf.error(message, line=line, column=col, message_zh=problem_zh(problem))
+        pf.error(**said, line=line, column=col)
         return
-    pf.error(message, line=found.line, column=col if found.line == line else None, hint=found.hint,
-             hint_zh=found.hint_zh, suggestion=found.suggestion, message_zh=problem_zh(problem))
+    pf.error(**said, line=found.line, column=col if found.line == line else None, hint=found.hint,
+             hint_zh=found.hint_zh, suggestion=found.suggestion)
 
 
 class _Reject(Exception):
@@ -399,7 +401,7 @@ def _compose(pf: PaperFile, text: str, rules: FileRules = PAPER_RULES) -> bool:
         assert bad is not None
         what = "".join(f"[{p}]" if isinstance(p, int) else f".{scrub(p)}" for p in path).lstrip(".") or "the file"
         what = f"the key {what}" if key else what
-        pf.error(bad.message(what), line=at[0], column=at[1], check="text", message_zh=bad.message_zh(what))
+        pf.error(**bad.said(what), line=at[0], column=at[1], check="text")
 
     try:
         while True:

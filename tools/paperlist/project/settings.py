@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from paperlist.findings import Finding
+from paperlist.infra.messages import Said, say
 from paperlist.project.configfile import load_config, load_config_file, read_config
 from paperlist.project.keys import PAPERS_DIR
 
@@ -131,29 +132,25 @@ def check_settings(root: Path) -> list[Finding]:
 
     pf = load_config_file(root / SETTINGS_FILE, root)
 
-    def add(path: tuple[str | int, ...], message: str, message_zh: str) -> None:
+    def add(path: tuple[str | int, ...], said: Said) -> None:
         line, col = pf.position(path)
         findings.append(Finding(file=SETTINGS_FILE, severity="error", check="config", line=line, column=col,
-                                message=message, message_zh=message_zh))
+                                **said))
 
     topics = raw.get("topics")
     if topics and topics.split("/", 1)[0] == PAPERS_DIR:
-        add(("topics",), f"topics: {topics} is under papers/, where every .yaml file is read as a paper; "
-                         "keep the vocabulary in vocab/",
-            f"topics：{topics} 位于 papers/ 下（那里的文件都按论文读取），请把词表放在 vocab/ 中")
+        add(("topics",), say("settings.topics-under-papers", topics=topics))
     elif topics and not (root / topics).is_file() and not (root / topics).is_symlink():
-        add(("topics",), f"topics: {topics} does not exist in the list", f"topics：列表中不存在 {topics}")
+        add(("topics",), say("settings.topics-missing", topics=topics))
     named = [(i, v) for i, v in enumerate(raw.get("venues") or ()) if isinstance(v, str)]
     if named:
         catalogue = known_venue_ids(root)
         for i, venue in named:
             if venue not in catalogue:
-                add(("venues", i), f"venue {venue!r} is not in {VENUES_FILE}: write it out as "
-                                   f"{{id: {venue}, en: <its name>}} or add it there",
-                    f"会议 {venue!r} 不在 {VENUES_FILE} 中")
+                add(("venues", i), say("settings.venue-unknown", venue=venue, file=VENUES_FILE))
     if not findings:
         try:
             Vocabulary.load(root)
         except ConfigError as e:
-            add((), str(e), f"设置有误：{e}")
+            add((), say("settings.invalid", error=str(e)))
     return findings

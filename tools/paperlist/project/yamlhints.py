@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from paperlist.infra.messages import Phrase, pair
+
 # ``key: value`` at any indentation, optionally as a list item; the value not already quoted.
 _KEY_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?[A-Za-z_][\w-]*:[ \t]+)(?P<value>[^\"'\s].*?)\s*$")
 
@@ -25,26 +27,27 @@ _KEY_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)?[A-Za-z_][\w-]*:[ \t]+)(?P<value
 class YamlHint:
     line: int  # 1-based line the hint and suggestion are about (may differ from libyaml's mark)
     hint: str
-    hint_zh: str
+    hint_zh: str | None
     suggestion: str | None = None
 
 
-_PROBLEM_ZH = (
-    ("mapping values are not allowed", "此处不允许出现冒号分隔的映射值"),
-    ("tab character", "Tab 字符破坏了缩进"),
-    ("cannot start any token", "遇到无法作为 YAML 内容开头的字符"),
-    ("end of stream", "文件意外结束"),
-    ("could not find expected ':'", "缺少预期的冒号"),
-    ("did not find expected key", "缺少预期的键"),
+# libyaml's problems (English, from the parser) and the catalogue's words for them.
+_PROBLEMS = (
+    ("mapping values are not allowed", "yaml.problem.mapping-values"),
+    ("tab character", "yaml.problem.tab"),
+    ("cannot start any token", "yaml.problem.token"),
+    ("end of stream", "yaml.problem.end"),
+    ("could not find expected ':'", "yaml.problem.colon"),
+    ("did not find expected key", "yaml.problem.key"),
 )
 
 
-def problem_zh(problem: str) -> str:
-    """libyaml's problem in Chinese, for the bilingual message."""
-    for en, zh in _PROBLEM_ZH:
+def problem_words(problem: str) -> Phrase | None:
+    """libyaml's problem in the catalogue's words (None when it is not one the catalogue knows)."""
+    for en, key in _PROBLEMS:
         if en in problem:
-            return f"YAML 语法错误：{zh}"
-    return "YAML 语法错误"
+            return Phrase(key)
+    return None
 
 
 def _fixes(lines: list[str], n: int, fixed: str) -> bool:
@@ -77,8 +80,7 @@ def hint_for(text: str, line: int | None, problem: str, context: str) -> YamlHin
             fixed = m.group("lead").rstrip(" \t") + " " + json.dumps(value, ensure_ascii=False)
             # A trailing "# comment" would be swallowed into the title: hint only, no suggestion.
             ok = " #" not in value and _fixes(lines, line, fixed)
-            return YamlHint(line, "a value with ': ' in it must be quoted: put the whole value in double quotes",
-                            "值中含有 ': ' 时必须加引号：请用双引号把整个值括起来", fixed if ok else None)
+            return YamlHint(line, *pair("yaml.hint.quote-colon"), fixed if ok else None)
     # Tabs: libyaml complains at the tab or near it; point at the line that has one in its indentation.
     for n in (line, line - 1, line + 1):
         if 0 < n <= len(lines):
@@ -88,13 +90,11 @@ def hint_for(text: str, line: int | None, problem: str, context: str) -> YamlHin
                 rest = src[len(indent):]
                 tries = [indent.replace("\t", w) + rest for w in ("  ", "    ", "")]
                 fixed_line = next((t for t in tries if _fixes(lines, n, t)), None)
-                return YamlHint(n, "YAML does not allow tabs for indentation; indent with spaces",
-                                "YAML 缩进不能使用 Tab，请改用空格", fixed_line)
+                return YamlHint(n, *pair("yaml.hint.tab"), fixed_line)
     if "quoted scalar" in context and "end of stream" in problem:
         # The mark is where the quote opened; close it at the end of that line.
         quote = '"' if '"' in where else "'"
         fixed = where.rstrip() + quote
-        return YamlHint(line, f"the quote ({quote}) opened on this line is never closed; close it at the end "
-                              "of the value", f"此行的引号（{quote}）没有闭合，请在值的末尾补上",
+        return YamlHint(line, *pair("yaml.hint.unclosed-quote", quote=quote),
                         fixed if _fixes(lines, line, fixed) else None)
     return None

@@ -28,6 +28,7 @@ from paperlist.errors import PlanError, UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra import identity
 from paperlist.infra.arxiv import ArxivClient, ArxivError, ArxivPaper
+from paperlist.infra.messages import Said, both, hint, say, text
 from paperlist.infra.textrules import BadChar, find_bad_char
 from paperlist.infra.writeplan import FileWrite, WritePlan
 from paperlist.project import keys, writer
@@ -140,12 +141,12 @@ def _text_problem(value: str) -> str | None:
     bad = find_bad_char(value)  # the one rule (paperlist.infra.textrules), as for every paper file
     if bad is None and (m := _ONE_LINE.search(value)):
         bad = BadChar(m.start(), m.group())
-    return f"contains the control or direction character {bad.label}" if bad else None
+    return text("new.control-char", label=bad.label) if bad else None
 
 
-def _finding(file: str, message: str, zh: str, *, check: str = "new", severity: str = "error",
+def _finding(file: str, said: Said, *, check: str = "new", severity: str = "error",
              hint: str | None = None, hint_zh: str | None = None, **extra: Any) -> Finding:
-    return Finding(file=file, severity=severity, check=check, message=message, message_zh=zh,  # type: ignore[arg-type]
+    return Finding(file=file, severity=severity, check=check, **said,  # type: ignore[arg-type]
                    hint=hint, hint_zh=hint_zh, extra=extra)
 
 
@@ -268,9 +269,7 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         aid = identity.arxiv_id(raw)
         if aid is None:
             plan.findings.append(_finding(
-                folder, f"{raw.strip()[:80]!r} is not an arXiv id or link (e.g. 2103.09460 or "
-                        "https://arxiv.org/abs/2103.09460)", f"{raw.strip()[:80]!r} 不是有效的 arXiv 编号或链接",
-                check="arxiv", arxiv=raw.strip()[:80]))
+                folder, say("new.not-arxiv", value=raw.strip()[:80]), check="arxiv", arxiv=raw.strip()[:80]))
         elif aid not in ids:
             ids.append(aid)
     listed = _existing_by_arxiv(root, ids)
@@ -284,18 +283,15 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         except ArxivError as e:
             result = None
             for aid in e.ids or to_fetch:
-                plan.findings.append(_finding(folder, f"arXiv {aid}: {e}", f"无法从 arXiv 获取 {aid} 的信息：{e}",
-                                              check="arxiv", arxiv=aid,
-                                              hint="try again in a minute, or give --title and --author yourself",
-                                              hint_zh="请稍后重试，或自行填写 --title 和 --author"))
+                plan.findings.append(_finding(folder, say("new.arxiv-failed", id=aid, error=str(e)),
+                                              check="arxiv", arxiv=aid, **hint("new.arxiv-failed.hint")))
         finally:
             plan.arxiv_requests = client.requests
         if result is not None:
             metadata = result.papers
             for aid, why in result.problems.items():
-                plan.findings.append(_finding(folder, why, f"arXiv 编号 {aid} 无效或不存在", check="arxiv", arxiv=aid,
-                                              hint="check the id on https://arxiv.org/abs/" + aid,
-                                              hint_zh="请在 arXiv 上核对编号"))
+                plan.findings.append(_finding(folder, say("new.arxiv-unknown", id=aid, why=why), check="arxiv",
+                                              arxiv=aid, **hint("new.arxiv-unknown.hint", id=aid)))
     if any(f.severity == "error" for f in plan.findings):
         return plan
 
@@ -336,9 +332,8 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
     taken: set[str] = set()
     if new_drafts and not placed:
         names = ", ".join(p.arxiv or repr(p.title) for p, _ in new_drafts)
-        need, need_zh = ("--venue and --year are", "--venue 和 --year") if shown.has_venues else ("--year is", "--year")
-        plan.findings.append(_finding(folder, f"{names}: not on the list yet, so {need} needed; nothing written",
-                                      f"{names} 尚未收录，需要指定 {need_zh}；未写入", check="new"))
+        plan.findings.append(_finding(folder, say("new.need-venue-year" if shown.has_venues else "new.need-year",
+                                                  names=names), check="new"))
         return plan
     for paper, data in new_drafts:
         assert request.year is not None  # checked just above
@@ -347,9 +342,8 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         rel = _free_path(root, venue_id, request.year, data["title"] or "untitled", taken)
         paper.rel = rel
         for name, why in bad:
-            src = f"arXiv {paper.arxiv}'s" if paper.from_arxiv else "the"
-            plan.findings.append(_finding(rel, f"{src} {name} {why}; nothing written",
-                                          f"{name} 含有控制字符或方向控制字符，未写入文件", check="text",
+            plan.findings.append(_finding(rel, say("new.bad-text.arxiv" if paper.from_arxiv else "new.bad-text",
+                                                   id=paper.arxiv, name=name, why=why), check="text",
                                           arxiv=paper.arxiv))
         tags = data["tags"]
         sugg = suggest_tags(vocab, data["title"], exclude=tags)
@@ -357,10 +351,7 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
         if not tags:
             names = ", ".join(f"{t.id} ({t.en} / {t.zh})" for t, _ in sugg)
             plan.findings.append(_finding(
-                rel, "no tag given: add --tag with a tag id or name from vocab/tags.yaml"
-                     + (f"; the title suggests {names}" if names else ""),
-                "未指定标签：请用 --tag 指定 vocab/tags.yaml 中的标签" + (f"；根据标题建议：{names}" if names else ""),
-                check="tags"))
+                rel, say("new.no-tag.suggest", names=names) if names else say("new.no-tag"), check="tags"))
         text = writer.dump(writer.build(data))
         pf = load_text(text, rel)
         found = Checker.for_root(root).check(pf)
@@ -368,7 +359,8 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
             found = [f for f in found if not (f.check == "schema" and "tags" in f.message)]
         plan.findings.extend(_about_source(f, paper) for f in found)
         pfs.append(pf)
-        plan.writes.append(FileWrite.add(rel, text, note="a new paper file", note_zh="新建论文文件"))
+        note, note_zh = both("new.write.create")
+        plan.writes.append(FileWrite.add(rel, text, note=note, note_zh=note_zh))
     if pfs:
         plan.findings.extend(_duplicates(root, pfs))
     return plan
@@ -378,9 +370,10 @@ def _about_source(f: Finding, paper: PlannedPaper) -> Finding:
     """A validation finding on metadata from arXiv says so: the contributor did not type that title."""
     if not paper.from_arxiv or f.severity != "error" or not any(k in f.message for k in ("title", "authors")):
         return f
-    return replace(f, message=f"{f.message} (from arXiv {paper.arxiv}); nothing written",
-                   hint=f.hint or "give the title yourself with --title (and --author)",
-                   hint_zh=f.hint_zh or "请用 --title（和 --author）自行填写")
+    fallback = hint("new.from-arxiv.hint")
+    return replace(f, message=text("new.from-arxiv", message=f.message, id=paper.arxiv),
+                   message_zh=text("new.from-arxiv", "zh", message=f.message_zh or f.message, id=paper.arxiv),
+                   hint=f.hint or fallback["hint"], hint_zh=f.hint_zh or fallback["hint_zh"])
 
 
 def _free_path(root: Path, venue: str | None, year: int, title: str, taken: set[str]) -> str:
@@ -401,11 +394,9 @@ def _duplicates(root: Path, pfs: list[PaperFile]) -> list[Finding]:
         other = f.extra.get("duplicate_of")
         if f.check == "duplicate" and f.severity in ("error", "warning") and isinstance(other, str):
             out.append(replace(f, severity="error",
-                               message=f"{f.message}; nothing written (it is already on the list: {other})",
-                               hint=f"to add a link to the listed paper, run: paperlist new --arxiv ID --code URL, "
-                                    f"or edit {other}",
-                               hint_zh="如需为已有论文补充链接：paperlist new --arxiv 编号 --code 链接，"
-                                       f"或直接编辑 {other}"))
+                               message=text("new.duplicate", message=f.message, other=other),
+                               message_zh=text("new.duplicate", "zh", message=f.message_zh or f.message, other=other),
+                               **hint("new.duplicate.hint", other=other)))
         else:
             out.append(f)
     return out
@@ -418,28 +409,22 @@ def _plan_edit(plan: NewPlan, paper: PlannedPaper, data: dict[str, Any]) -> None
     pf = load_paper(plan.root / rel, plan.root)
     links = {k: v for k, v in data["links"].items() if k in ("code", "project") and v}
     if pf.text is None or not pf.parsed:
-        plan.findings.append(_finding(rel, f"arXiv {paper.arxiv} is already on the list as {rel}, which does not "
-                                           "load (see paperlist validate); nothing written",
-                                      f"arXiv {paper.arxiv} 已在列表中（{rel}），但该文件无法解析；未写入",
+        plan.findings.append(_finding(rel, say("new.listed-broken", id=paper.arxiv, rel=rel),
                                       check="duplicate", duplicate_of=rel, arxiv=paper.arxiv))
         return
     if not links:
         plan.findings.append(_finding(
-            rel, f"arXiv {paper.arxiv} is already on the list as {rel} (same arXiv id); nothing written",
-            f"arXiv {paper.arxiv} 已在列表中：{rel}；未写入", check="duplicate", duplicate_of=rel, arxiv=paper.arxiv,
-            hint=f"its code is out? paperlist new --arxiv {paper.arxiv} --code URL adds the link to {rel}",
-            hint_zh=f"如需补充代码链接：paperlist new --arxiv {paper.arxiv} --code 链接"))
+            rel, say("new.listed", id=paper.arxiv, rel=rel), check="duplicate", duplicate_of=rel, arxiv=paper.arxiv,
+            **hint("new.listed.hint", id=paper.arxiv, rel=rel)))
         return
     for url in [*links.get("code", []), links.get("project")]:
         if url and (why := _text_problem(url)):
-            plan.findings.append(_finding(rel, f"link {why}; nothing written", "链接含有控制字符；未写入",
-                                          check="text"))
+            plan.findings.append(_finding(rel, say("new.bad-link", why=why), check="text"))
             return
     doc = writer.load_rt(pf.text)
     added = writer.merge_into(doc, {"links": links})
     if not added:
-        plan.findings.append(_finding(rel, f"arXiv {paper.arxiv} is already on the list as {rel}, with these links; "
-                                           "nothing to add", f"arXiv {paper.arxiv} 已在列表中（{rel}），链接也已存在",
+        plan.findings.append(_finding(rel, say("new.listed-same-links", id=paper.arxiv, rel=rel),
                                       check="duplicate", severity="notice", duplicate_of=rel, arxiv=paper.arxiv))
         return
     text = writer.dump(doc)
@@ -450,11 +435,10 @@ def _plan_edit(plan: NewPlan, paper: PlannedPaper, data: dict[str, Any]) -> None
     new_errors = [f for f in found if (f.check, f.message) not in before_errors]
     plan.findings.extend(new_errors)
     what = ", ".join(dict.fromkeys(added))
-    plan.findings.append(_finding(rel, f"arXiv {paper.arxiv} is already on the list as {rel}: adds {what}",
-                                  f"arXiv {paper.arxiv} 已在列表中（{rel}）：补充 {what}", check="new",
+    plan.findings.append(_finding(rel, say("new.adds", id=paper.arxiv, rel=rel, what=what), check="new",
                                   severity="notice", duplicate_of=rel, arxiv=paper.arxiv))
-    plan.writes.append(FileWrite.modify(rel, text, pf.text, note=f"adds {what} to a listed paper",
-                                        note_zh=f"为已有论文补充 {what}", fields=added))
+    note, note_zh = both("new.write.edit", what=what)
+    plan.writes.append(FileWrite.modify(rel, text, pf.text, note=note, note_zh=note_zh, fields=added))
 
 
 def apply(plan: NewPlan) -> list[str]:

@@ -14,6 +14,7 @@ from paperlist.checks.dupes.matching import Match, compare
 from paperlist.checks.dupes.store import CacheCorrupt, Store, cache_path
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
+from paperlist.infra.messages import hint, say
 from paperlist.project.configfile import read_config
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import load_papers, missing
@@ -42,19 +43,14 @@ def load_allowed(root: Path) -> tuple[set[frozenset[str]], list[Finding]]:
 
 
 def _finding(rec: Features, other: Features, m: Match) -> Finding:
-    what = {"error": "already in the list as", "warning": "probably already in the list as",
-            "notice": "looks like"}[m.severity]
-    message = f"{what} {other.rel}: {m.reason}"
-    zh = {"error": "与 {o} 重复（{r}）", "warning": "可能与 {o} 重复（{r}）", "notice": "与 {o} 相似（{r}）"}
+    said = say({"error": "dupes.same", "warning": "dupes.probably", "notice": "dupes.looks-like"}[m.severity],
+               other=other.rel, reason=m.reason)
     extra: dict[str, Any] = {"duplicate_of": other.rel, "duplicate_line": m.other_pos[0], "evidence": m.evidence}
     if m.score is not None:
         extra["score"] = m.score
-    hint = (f"if it is the same paper, keep one file (merge links into {other.rel}); if they are different "
-            f"papers, add both paths to {ALLOW_FILE}")
     return Finding(
-        file=rec.rel, severity=m.severity, check="duplicate", message=message, line=m.pos[0], column=m.pos[1],
-        message_zh=zh[m.severity].format(o=other.rel, r=m.reason), hint=hint,
-        hint_zh=f"若是同一篇论文，请只保留一个文件；若不是，请把两个路径加入 {ALLOW_FILE}",
+        file=rec.rel, severity=m.severity, check="duplicate", line=m.pos[0], column=m.pos[1],
+        **said, **hint("dupes.hint", other=other.rel, allow=ALLOW_FILE),
         extra=extra,
     )
 
@@ -140,9 +136,7 @@ def _run(source: Index | Store, targets: list[PaperFile], allowed: set[frozenset
         if rec is not None:
             recs.append(rec)
         elif not pf.parsed:
-            findings.append(Finding(pf.rel, "notice", "duplicate",
-                                    "not compared for duplicates: the file does not load as a paper "
-                                    "(see paperlist validate)", message_zh="未做重复检查：文件无法解析"))
+            findings.append(Finding(pf.rel, "notice", "duplicate", **say("dupes.not-loaded")))
     # The files being checked are compared as read now, whatever the cache holds for them.
     extra_records = {r.rel: r for r in recs}
     pools = {rec.rel: source.candidates(rec) | set(extra_records) for rec in recs}

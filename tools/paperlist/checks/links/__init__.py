@@ -32,6 +32,7 @@ from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import EXIT_NETWORK, Finding, Report
 from paperlist.infra.arxiv import cache_folder as arxiv_cache_folder
 from paperlist.infra.identity import arxiv_id, github_repo
+from paperlist.infra.messages import hint, say, text
 from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import load_papers, missing, paper_paths, resolve
 from paperlist.project.settings import load_settings
@@ -45,12 +46,8 @@ NETWORK_FILE = "(network)"  # where the "network unavailable" finding is filed: 
 MAX_MARKDOWN_BYTES = 5 * 1024 * 1024
 _ARXIV_HOSTS = ("arxiv.org", "www.arxiv.org", "export.arxiv.org")
 
-_ZH = {
-    "broken": "链接失效",
-    "inconclusive": "无法确认链接是否有效（可能是反爬虫或限流），请在浏览器中确认",
-    "moved": "链接已永久重定向，建议改用新地址",
-    "archived": "代码仓库已归档（只读）",
-}
+_STATES = {"broken": "linkcheck.broken", "inconclusive": "linkcheck.inconclusive", "moved": "linkcheck.moved",
+           "archived": "linkcheck.archived"}
 
 
 def network_unavailable(report: Report) -> str | None:
@@ -142,10 +139,8 @@ def _read_links(root: Path, papers: Sequence[PaperFile],
             first = pf.findings[0] if pf.findings else None
             findings.append(Finding(
                 pf.rel, "warning", "link",
-                "links not checked: the file could not be loaded (see `paperlist validate`)"
-                + (f": {first.message}" if first else ""),
-                line=first.line if first else None, column=first.column if first else None,
-                message_zh="文件无法解析，未检查链接"))
+                **say("linkcheck.not-loaded", why=f": {first.message}" if first else ""),
+                line=first.line if first else None, column=first.column if first else None))
             continue
         if pf.text is not None:
             texts[pf.rel] = pf.text
@@ -260,10 +255,8 @@ def _finding(link: Link, v: Verdict, texts: dict[str, str], new_url: str | None)
     severity = SEVERITY.get(v.state)
     if severity is None:
         return None
-    what = {"broken": "broken link", "inconclusive": "could not confirm link", "moved": "moved link",
-            "archived": "archived repository"}[v.state]
-    subject = f"arXiv id {link.url}" if link.kind == "arxiv" else link.url
-    message = f"{what} {subject}: {v.message}" if v.message else f"{what} {subject}"
+    subject = text("linkcheck.arxiv-subject", id=link.url) if link.kind == "arxiv" else link.url
+    said = say(_STATES[v.state], subject=subject, detail=f": {v.message}" if v.message else "", url=link.url)
     extra: dict[str, Any] = {"url": link.url, "via": v.via}
     if v.status is not None:
         extra["status"] = v.status
@@ -271,20 +264,18 @@ def _finding(link: Link, v: Verdict, texts: dict[str, str], new_url: str | None)
         extra["final_url"] = v.final_url
     if link.field:
         extra["field"] = link.field
-    suggestion = hint = hint_zh = None
+    suggestion = None
+    hinted: dict[str, Any] = {}
     if new_url and new_url != link.url:
         extra["new_url"] = new_url
-        hint = f"use {new_url}"
-        hint_zh = f"请改用 {new_url}"
+        hinted = dict(hint("linkcheck.use", url=new_url))
         lines = texts.get(link.file, "").splitlines()
         if 0 < link.line <= len(lines) and link.url in lines[link.line - 1]:
             suggestion = lines[link.line - 1].replace(link.url, new_url, 1)
     elif v.state == "inconclusive":
-        hint = "open it in a browser; if it works, nothing to do (or exclude it in linkcheck.yaml with a reason)"
-        hint_zh = "请在浏览器中打开；若能访问则无需处理（或在 linkcheck.yaml 中排除并说明原因）"
-    return Finding(link.file, severity, "link", message, line=link.line, column=link.column,
-                   message_zh=f"{_ZH[v.state]}：{link.url}", hint=hint, hint_zh=hint_zh, suggestion=suggestion,
-                   extra=extra)
+        hinted = dict(hint("linkcheck.inconclusive.hint"))
+    return Finding(link.file, severity, "link", **said, line=link.line, column=link.column,
+                   **hinted, suggestion=suggestion, extra=extra)
 
 
 def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[PaperFile] = (),
@@ -339,10 +330,8 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
                 if verdicts.get(t.key) is None and stats.get("github_degraded") and not degraded_noted:
                     degraded_noted = True
                     findings.append(Finding(
-                        link.file, "warning", "link",
-                        f"{stats['github_degraded']}: GitHub links were checked over plain HTTP, so renamed "
-                        "and archived repositories are not told apart", line=link.line, column=link.column,
-                        message_zh="GitHub API 限流：仓库链接改用普通 HTTP 检查", extra={"url": link.url}))
+                        link.file, "warning", "link", **say("linkcheck.github-degraded", why=stats["github_degraded"]),
+                        line=link.line, column=link.column, extra={"url": link.url}))
             if v is None:
                 continue
             if v.connection == "network":
@@ -356,12 +345,8 @@ def check_links(root: Path, files: Sequence[Path] = (), *, papers: Sequence[Pape
         # One finding for the run, not one per link: none of those links was judged.
         findings.insert(0, Finding(
             NETWORK_FILE, "warning", "link",
-            f"{stats['network_reason']}; {not_checked} link(s) not checked. Nothing was judged broken for "
-            "want of a network: run again when it is back", message_zh=(
-                f"网络不可用：{stats['hosts_failed']} 个主机无法连接，检查器自身的服务也无法访问；"
-                f"{not_checked} 个链接未检查（不是失效），请在网络恢复后重新运行"),
-            hint="exit code 3 (inconclusive): no link is reported broken because of the outage",
-            extra={"network": "unavailable"}))
+            **say("linkcheck.network-down", why=stats["network_reason"], hosts=stats["hosts_failed"], n=not_checked),
+            **hint("linkcheck.network-down.hint"), extra={"network": "unavailable"}))
     meta: dict[str, Any] = {"links": {
         "found": len(links), "excluded": excluded, "targets": len(targets), "checked": len(chosen),
         **({"shard": f"{shard[0]}/{shard[1]}"} if shard else {}), **stats,

@@ -35,6 +35,7 @@ from paperlist.github.issueform.form import FormSpec, PaperRequest, read_request
 from paperlist.github.issueform.plan import plan_request
 from paperlist.github.post import publish_report
 from paperlist.infra.gitdiff import commit_as_bot, git, push_bot_branch
+from paperlist.infra.messages import bilingual
 from paperlist.output.comment import links_for
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.vocab import Vocabulary
@@ -147,8 +148,7 @@ def run_issue_pr(settings: IssuePrSettings, repo: Repository) -> FlowResult:
     if settings.mode == "close" or ev.action == "closed" or ev.state == "closed":
         if settings.mode != "close":
             return FlowResult("skipped", 0, [f"issue #{ev.number} is closed: nothing to propose"])
-        closing = (f"The issue #{ev.number} this pull request came from was closed. · "
-                   f"来源 issue #{ev.number} 已关闭，此 Pull Request 随之关闭。")
+        closing = bilingual("reply.issue-closed", number=ev.number)
         pull, action = gh.close_pull(repo, branch, closing)
         result = FlowResult("closed" if action == "closed" else f"close-{action}", 0,
                             [f"pull request for {branch}: {action}" + (f" ({pull.url})" if pull else "")])
@@ -169,9 +169,7 @@ def run_issue_pr(settings: IssuePrSettings, repo: Repository) -> FlowResult:
         if permission in gh.WRITE_PERMISSIONS:
             approver = who
         else:
-            note = (f"The label {APPROVE_LABEL} was applied by an account without write permission "
-                    f"({who or 'unknown'}: {permission}); only a maintainer's label opens the pull request. · "
-                    f"{APPROVE_LABEL} 标签须由有写权限的维护者添加。")
+            note = bilingual("reply.not-a-maintainer", label=APPROVE_LABEL, who=who or "unknown", permission=permission)
     base_sha = git(root, "rev-parse", "HEAD").strip()
     with _worktree(root, base_sha) as wt:
         return _build(settings, repo, request, wt, base_sha, approver=approver, note=note)

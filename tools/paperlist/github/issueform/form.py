@@ -21,6 +21,7 @@ import yaml
 from paperlist.domain import YEAR_MAX, YEAR_MIN, year_problem
 from paperlist.errors import ConfigError
 from paperlist.infra import identity
+from paperlist.infra.messages import both
 from paperlist.project.vocab import Vocabulary
 
 TEMPLATE = ".github/ISSUE_TEMPLATE/add-paper.yml"
@@ -136,8 +137,7 @@ def split_sections(body: str, spec: FormSpec) -> tuple[dict[str, str], list[Prob
         if m and m.group(1) in by_label:
             current = by_label[m.group(1)].id
             if current in answers:
-                problems.append(Problem(current, f"the field “{m.group(1)}” appears twice; keep one",
-                                        f"字段“{m.group(1)}”出现了两次，请只保留一个"))
+                problems.append(Problem(current, *both("issue.field-twice", label=m.group(1))))
             answers[current] = []
             continue
         if current is not None:
@@ -147,8 +147,7 @@ def split_sections(body: str, spec: FormSpec) -> tuple[dict[str, str], list[Prob
         value = "\n".join(lines).strip()
         out[fid] = "" if value == NO_RESPONSE else value
     if not out:
-        problems.append(Problem("", "this issue was not written with the “Add a paper” form (no field headings found)",
-                                "此 issue 不是用“添加论文”表单填写的（未找到表单字段）"))
+        problems.append(Problem("", *both("issue.not-the-form")))
     return out, problems
 
 
@@ -156,17 +155,15 @@ def _untrusted(f: FormField, value: str) -> list[Problem]:
     """Refusals every answer gets, whatever the field: size, control and invisible characters, HTML."""
     name = f.label
     if len(value) > f.limit:
-        return [Problem(f.id, f"“{name}” is {len(value):,} characters long; at most {f.limit:,} are accepted",
-                        f"“{name}”长度为 {len(value):,} 个字符，最多 {f.limit:,} 个")]
+        return [Problem(f.id, *both("issue.too-long", label=name, n=len(value), limit=f.limit))]
     out: list[Problem] = []
     multiline = f.kind == "textarea"
     if any(unicodedata.category(c) == "Cc" and not (multiline and c in "\n\t") for c in value) or _BIDI.search(value):
-        out.append(Problem(f.id, f"“{name}” contains control or invisible direction characters; type it plainly",
-                           f"“{name}”包含控制字符或不可见的方向字符，请直接输入文本"))
+        out.append(Problem(f.id, *both("issue.control", label=name)))
     elif not multiline and "\n" in value:
-        out.append(Problem(f.id, f"“{name}” must be one line", f"“{name}”只能填写一行"))
+        out.append(Problem(f.id, *both("issue.one-line", label=name)))
     if _HTML.search(value):
-        out.append(Problem(f.id, f"“{name}” contains HTML; write plain text", f"“{name}”包含 HTML，请填写纯文本"))
+        out.append(Problem(f.id, *both("issue.html", label=name)))
     return out
 
 
@@ -174,20 +171,16 @@ def _urls(f: FormField, value: str, limit: int) -> tuple[list[str], list[Problem
     urls = list(dict.fromkeys(u for u in re.split(r"\s+", value) if u))
     bad = [u for u in urls if not _URL.match(u) or len(u) > 2000]
     if bad:
-        return [], [Problem(f.id, f"“{f.label}”: {bad[0]!r} is not an http(s) link",
-                            f"“{f.label}”：{bad[0]!r} 不是 http(s) 链接")]
+        return [], [Problem(f.id, *both("issue.not-a-link", label=f.label, url=bad[0]))]
     if len(urls) > limit:
-        return [], [Problem(f.id, f"“{f.label}”: {len(urls)} links; at most {limit}",
-                            f"“{f.label}”：共 {len(urls)} 个链接，最多 {limit} 个")]
+        return [], [Problem(f.id, *both("issue.too-many-links", label=f.label, n=len(urls), limit=limit))]
     return urls, []
 
 
 def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperRequest | None, list[Problem]]:
     """The request an issue body makes, or None and every problem found (all reported at once)."""
     if len(body) > MAX_BODY:
-        return None, [Problem("", f"the issue is {len(body):,} characters long; GitHub allows {MAX_BODY:,} — "
-                                  "shorten the answers",
-                              f"issue 长度为 {len(body):,} 个字符，超过 GitHub 允许的 {MAX_BODY:,}，请缩短内容")]
+        return None, [Problem("", *both("issue.body-too-long", n=len(body), limit=MAX_BODY))]
     answers, problems = split_sections(body, spec)
     if not answers:
         return None, problems
@@ -204,8 +197,7 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
     kind: Kind = "new"
     if get("request"):
         if get("request") not in request_field.options:
-            problems.append(Problem("request", "choose one of the form's request types",
-                                    "请选择表单中的请求类型之一"))
+            problems.append(Problem("request", *both("issue.request-type")))
         elif request_field.options.index(get("request")) == 1:
             kind = "code"
     req = PaperRequest(kind=kind)
@@ -213,13 +205,11 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
     for raw in (x for x in re.split(r"[\s,;，；]+", get("arxiv")) if x):
         aid = identity.arxiv_id(raw)
         if aid is None:
-            problems.append(Problem("arxiv", f"{raw!r} is not an arXiv id or link (like 2103.09460)",
-                                    f"{raw!r} 不是 arXiv 编号或链接（例如 2103.09460）"))
+            problems.append(Problem("arxiv", *both("issue.not-arxiv", value=raw)))
         elif aid not in req.arxiv:
             req.arxiv.append(aid)
     if len(req.arxiv) > MAX_IDS:
-        problems.append(Problem("arxiv", f"{len(req.arxiv)} arXiv ids; at most {MAX_IDS} in one issue",
-                                f"共 {len(req.arxiv)} 个 arXiv 编号，每个 issue 最多 {MAX_IDS} 个"))
+        problems.append(Problem("arxiv", *both("issue.too-many-ids", n=len(req.arxiv), limit=MAX_IDS)))
     req.title = " ".join(get("title").split()) or None
     req.authors = [a for a in _SPLIT_LIST.split(get("authors")) if a]
 
@@ -233,15 +223,13 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
         venue_field = spec.by_id("venue")
         resolved = vocab.resolve_venue(venue)
         if venue not in venue_field.options or resolved is None:
-            problems.append(Problem("venue", "choose the venue from the list", "请从列表中选择会议"))
+            problems.append(Problem("venue", *both("issue.venue")))
         else:
             req.venue = resolved
     year = get("year")
     if year:
         if not re.fullmatch(r"[0-9]{4}", year):
-            problems.append(Problem("year", f"the year must be four digits between {YEAR_MIN} and {YEAR_MAX}, "
-                                    f"not {year!r}",
-                                    f"年份应为 {YEAR_MIN} 到 {YEAR_MAX} 之间的四位数字，而不是 {year!r}"))
+            problems.append(Problem("year", *both("issue.year", value=year, min=YEAR_MIN, max=YEAR_MAX)))
         elif said := year_problem(int(year)):
             problems.append(Problem("year", *said))
         else:
@@ -249,13 +237,11 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
     for label in (t for t in _SPLIT_LIST.split(get("tags")) if t):
         tag = vocab.resolve_tag(label)
         if tag is None:
-            problems.append(Problem("tags", f"unknown tag {label!r}: use an id or name from vocab/tags.yaml",
-                                    f"未知标签 {label!r}：请使用 vocab/tags.yaml 中的标签"))
+            problems.append(Problem("tags", *both("issue.unknown-tag", value=label)))
         elif tag not in req.tags:
             req.tags.append(tag)
     if len(req.tags) > MAX_TAGS:
-        problems.append(Problem("tags", f"{len(req.tags)} tags; at most {MAX_TAGS}",
-                                f"共 {len(req.tags)} 个标签，最多 {MAX_TAGS} 个"))
+        problems.append(Problem("tags", *both("issue.too-many-tags", n=len(req.tags), limit=MAX_TAGS)))
     req.code, bad = _urls(spec.by_id("code"), get("code"), MAX_CODE)
     problems += bad
     projects, bad = _urls(spec.by_id("project"), get("project"), 1)
@@ -264,21 +250,18 @@ def read_request(body: str, spec: FormSpec, vocab: Vocabulary) -> tuple[PaperReq
 
     # What each request needs, beyond what the form's `required` (a browser-side check) asks.
     if not req.arxiv and not req.title and not refused & {"arxiv", "title"}:
-        problems.append(Problem("arxiv", "give the paper's arXiv id, or its title when it is not on arXiv",
-                                "请填写 arXiv 编号；不在 arXiv 上的论文请填写标题"))
+        problems.append(Problem("arxiv", *both("issue.need-id-or-title")))
     if req.title and len(req.arxiv) > 1:
-        problems.append(Problem("title", "a title goes with one paper: give one arXiv id, or leave the title empty",
-                                "标题只能对应一篇论文：请只填一个 arXiv 编号，或不填标题"))
+        problems.append(Problem("title", *both("issue.title-with-many")))
     # A new paper needs its venue and year (a listed one is found by its arXiv id). No tags is left
     # to the planner, which answers with the tags the title suggests.
     needed = (("venue", req.venue is None),) if vocab.venues else ()
     for fid, missing in (*needed, ("year", req.year is None)):
         if kind == "new" and missing and not any(p.field == fid for p in problems):
             label = spec.by_id(fid).label
-            problems.append(Problem(fid, f"“{label}” is needed for a new paper", f"新增论文需要填写“{label}”"))
+            problems.append(Problem(fid, *both("issue.needed", label=label)))
     if kind == "code" and not req.code and not req.project:
-        problems.append(Problem("code", "give the new code link (or project page) for the listed paper",
-                                "请填写已收录论文新发布的代码链接（或项目主页）"))
+        problems.append(Problem("code", *both("issue.need-code")))
     order = {f.id: i for i, f in enumerate(spec.fields)}
     problems.sort(key=lambda p: order.get(p.field, -1))  # in the form's order, as the contributor reads it
     return (None if problems else req), problems

@@ -12,6 +12,7 @@ from paperlist.errors import PaperlistError
 from paperlist.findings import Finding, Report
 from paperlist.github.issueform.form import PaperRequest
 from paperlist.infra.arxiv import ArxivClient
+from paperlist.infra.messages import both
 from paperlist.infra.writeplan import FileWrite
 from paperlist.sources.new import NewPlan, NewRequest, apply, plan_new
 
@@ -53,8 +54,7 @@ def plan_request(root: Path, req: PaperRequest, client: ArxivClient | None = Non
         if own:
             client.close()
     if req.kind == "code" and any(w.kind == "add" for w in plan.writes):
-        return _refused("this paper is not on the list yet: choose “Add a new paper” as the request type",
-                        "这篇论文尚未收录：请将请求类型改为“添加新论文”")
+        return _refused(*both("issue.not-listed"))
     titles = [p.title for p in plan.papers if p.title]
     suggestions = [f"{s.paper_rel}: {s.tag} ({s.en} / {s.zh})" for s in plan.suggestions]
     return Planned(list(plan.writes), plan.report, titles, suggestions, plan)

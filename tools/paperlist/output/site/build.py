@@ -17,8 +17,10 @@ from typing import Any
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra.gitdiff import added_times
+from paperlist.infra.messages import say
 from paperlist.output.entries import ListEntry, entry_from
 from paperlist.output.site import data
+from paperlist.output.site.strings import strings_js
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.loader import PaperFile
 from paperlist.project.papers import map_papers, paper_paths
@@ -73,10 +75,8 @@ def load_site_papers(root: Path) -> tuple[list[data.SitePaper], list[Finding], i
     skipped = list(findings)
     for rel, paper, problem in map_papers(root, _site_paper, paths):
         if paper is None:
-            msg = "not on the site: the file does not load as a paper with title and year"
             skipped.append(Finding(file=rel, severity="warning", check="site",
-                                   message=msg + (f" ({problem})" if problem else ""),
-                                   message_zh="未收录到网站：文件无法作为论文加载（需要 title、year）"))
+                                   **say("site.skipped", problem=f" ({problem})" if problem else "")))
         else:
             papers.append(paper)
     return papers, skipped, len(paths)
@@ -136,7 +136,7 @@ def run_site(settings: SiteSettings) -> Report:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     written = 0
     try:
-        payload = {**static_files(), **site.files, **extra, ".nojekyll": b"",
+        payload = {**static_files(), "strings.js": strings_js(), **site.files, **extra, ".nojekyll": b"",
                    MARKER: f"paperlist site {site.version}\n".encode()}
         for rel, content in payload.items():
             path = tmp / rel

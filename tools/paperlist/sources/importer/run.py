@@ -14,6 +14,7 @@ from paperlist.domain import year_problem
 from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report, Severity
 from paperlist.infra import identity
+from paperlist.infra.messages import hint, say
 from paperlist.infra.textrules import find_bad_char
 from paperlist.project.loader import relpath
 from paperlist.project.settings import load_settings
@@ -129,29 +130,22 @@ class ImportResult:
         holding paper links or could not be mapped; the full lists under ``meta.import``."""
         loss_severity: Severity = "warning" if self.accept_loss else "error"
         findings = [Finding(file=f.source, line=f.line, severity="error", check="import-input",
-                            message=f"{f.reason}; nothing was imported",
-                            message_zh=f"输入有误（{f.reason}），未导入任何内容",
-                            hint="fix the file (or split it) and import again") for f in self.fatal]
+                            **say("import.fatal", reason=f.reason), **hint("import.fatal.hint")) for f in self.fatal]
         findings += [Finding(file=lo.source, line=lo.line, severity=loss_severity, check="import-recall",
-                            message=f"{lo.pid} is not in the list after the import: {lo.why}",
-                            message_zh=f"{lo.pid} 未能导入：{lo.why}",
-                            hint="fix the list line or import with --accept-loss")
+                            **say("import.lost", id=lo.pid, why=lo.why), **hint("import.lost.hint"))
                     for lo in self.lost]
         findings += [Finding(file=src, line=1, severity="error", check="import",
-                             message="the list has text but no entry was found in it",
-                             message_zh="列表有内容，但没有识别出任何论文条目",
-                             hint="see docs/import.md for the entry styles the importer reads")
+                             **say("import.empty"), **hint("import.empty.hint"))
                      for src in self.empty]
         findings += [Finding(file=u.source, line=u.line, severity="warning", check="import",
-                             message=f"{u.reason}: {u.text[:120]}", message_zh="此行未导入")
+                             **say("import.unparsed", reason=u.reason, text=u.text[:120]))
                      for u in self.unparsed]
         findings += [Finding(file=u.source, line=u.line, severity="warning", check="import-category",
-                             message=f"category {u.label!r} ({u.count} entries, e.g. {u.examples[0]!r}) maps to "
-                                     "no tag", message_zh=f"类别 {u.label!r} 没有对应的标签",
-                             hint="add it as an alias in vocab/tags.yaml or pass --map FILE")
+                             **say("import.unmapped", label=u.label, n=u.count, example=u.examples[0]),
+                             **hint("import.unmapped.hint"))
                      for u in self.unmapped if u.examples]
         findings += [Finding(file=n.source, line=n.line, severity="notice", check="import",
-                             message=f"{n.reason}: {n.text[:120]}") for n in self.notes]
+                             **say("import.note", reason=n.reason, text=n.text[:120])) for n in self.notes]
         return Report(findings, files=len(self.sources), meta={"import": self.to_dict()})
 
 
