@@ -32,6 +32,7 @@ from paperlist.findings import EXIT_NETWORK, Finding, Report
 from paperlist.infra.identity import arxiv_id, github_repo
 from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import load_papers, missing, paper_paths, resolve
+from paperlist.project.shards import parse_shard  # one K/N syntax for every sharded command
 
 __all__ = ["LinkConfig", "LinksResult", "LinksSettings", "Verdict", "check_links", "load_config", "network_unavailable",
            "parse_shard", "run_links", "shard_of"]
@@ -62,17 +63,6 @@ def network_unavailable(report: Report) -> str | None:
 def shard_of(key: str, n: int) -> int:
     """0-based shard of a target: a stable hash, so a URL stays in its shard from run to run."""
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % n
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"2/4"`` → ``(2, 4)`` (K is 1-based: shards 1/4 … 4/4); ValueError when malformed."""
-    k_s, sep, n_s = text.partition("/")
-    if not sep:
-        raise ValueError("expected K/N, e.g. 1/4")
-    k, n = int(k_s), int(n_s)
-    if not (n >= 1 and 1 <= k <= n):
-        raise ValueError("K/N needs 1 <= K <= N")
-    return k, n
 
 
 @dataclass
