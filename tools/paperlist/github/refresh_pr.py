@@ -203,7 +203,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def load_summaries(folder: Path, shards: int | None = None) -> Merged:
     """Every ``*.json`` summary and ``*.patch`` under ``folder`` (the downloaded artifacts), merged."""
-    folder = Path(folder)
+    folder = Path(folder).absolute()  # git reads the patches from inside a scratch worktree
     if not folder.is_dir():
         raise UsageError(f"--summaries {folder}: not a folder")
     merged = Merged()
