@@ -273,3 +273,18 @@ def test_shard_paths_split_a_project_by_folder(tmp_path: Path) -> None:
         seen += folders
     assert sorted(seen) == ["cvpr2020", "cvpr2021", "cvpr2022"]
     assert shard_paths(root, (1, 2))[1] == ["cvpr2021"]
+
+
+def test_a_warm_run_batches_only_what_the_cache_lacks(tmp_path: Path, api: FakeArxivAPI) -> None:
+    cache = tmp_path / "cache"
+    root = make_project(tmp_path / "list")
+    for n in range(120):
+        aid = f"2106.{n:05d}"
+        if n % 6:  # every sixth id is unknown to arXiv: spread over all three batches
+            api.papers[aid] = ArxivRecord(f"Cached Paper {n} About Segmentation", ("Ann Lee",))
+        add_paper(root, f"Cached Paper {n} About Segmentation", year=2021, arxiv=aid)
+    cold = run_fill_authors(AuthorsSettings(root=root, dry_run=True), client(api, cache))
+    assert cold.requests == 3 and len(cold.added) == 100 and len(cold.not_found) == 20
+    warm = run_fill_authors(AuthorsSettings(root=root, dry_run=True), client(api, cache))
+    assert warm.requests == 1 and sorted(api.hits[-1].ids) == [f"2106.{n:05d}" for n in range(0, 120, 6)]
+    assert len(warm.added) == 100
