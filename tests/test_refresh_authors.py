@@ -288,3 +288,19 @@ def test_a_warm_run_batches_only_what_the_cache_lacks(tmp_path: Path, api: FakeA
     warm = run_fill_authors(AuthorsSettings(root=root, dry_run=True), client(api, cache))
     assert warm.requests == 1 and sorted(api.hits[-1].ids) == [f"2106.{n:05d}" for n in range(0, 120, 6)]
     assert len(warm.added) == 100
+
+
+def test_a_hostile_arxiv_title_reaches_no_message_and_a_refused_list_is_not_called_filled(
+        tmp_path: Path, api: FakeArxivAPI) -> None:
+    api.papers["2105.00003"] = ArxivRecord("Exploiting \u202eSpatial Dimensions of Latent in GAN for Editing",
+                                           ("Ann Lee", "Bo\u202eChen"))
+    root = make_project(tmp_path / "list")
+    paper = add_paper(root, "Exploiting Spatial Dimensions of Latent in GAN", year=2021, arxiv="2105.00003")
+    before = paper.read_text(encoding="utf-8")
+    result = fill(root, api)
+    assert paper.read_text(encoding="utf-8") == before
+    [mismatch] = result.title_mismatch
+    assert mismatch.authors_filled is False and "\u202e" not in mismatch.arxiv_title
+    for f in result.findings:
+        assert "\u202e" not in f.message + (f.message_zh or "") + str(f.extra.get("arxiv_title", ""))
+    assert "\u202e" not in json.dumps(result.summary(), ensure_ascii=False)

@@ -25,6 +25,11 @@ def refresh_group() -> None:
     (--shard K/N: whole folders, balanced by paper count, the same split for every
     subcommand), then one job merges the shards' changes into one pull request on the
     branch paperlist/refresh. See docs/refresh.md.
+
+    \b
+    Examples:
+      paperlist refresh authors --dry-run
+      paperlist refresh pr --summaries refresh-out --shards 4
     """
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,7 +42,7 @@ from paperlist.findings import EXIT_NETWORK, Finding, Report
 from paperlist.infra import fsutil, identity
 from paperlist.infra.arxiv import MAX_IDS_PER_REQUEST, ArxivClient, ArxivError, ArxivPaper
 from paperlist.infra.parallel import pmap
-from paperlist.infra.textrules import find_bad_char
+from paperlist.infra.textrules import find_bad_char, scrub
 from paperlist.project import writer
 from paperlist.project.loader import PaperFile, load_text, relpath
 from paperlist.project.papers import map_papers
@@ -308,6 +308,9 @@ def run_fill_authors(settings: AuthorsSettings, client: ArxivClient | None = Non
                 result.findings.append(_finding(c, "warning", f"authors not added: {e}", "未补充作者：文件已被修改"))
                 continue
         result.added.append(Added(c.rel, c.arxiv, tuple(names)))
+    added = {a.paper for a in result.added}
+    result.title_mismatch = [replace(t, authors_filled=t.authors_filled and t.paper in added)
+                             for t in result.title_mismatch]
     return result
 
 
@@ -329,22 +332,23 @@ def _answer(papers: list[Candidate], aid: str, paper: ArxivPaper | None, problem
 def _consider(c: Candidate, paper: ArxivPaper, result: AuthorsResult) -> list[str] | None:
     """The names to add to one paper arXiv knows, or None (with the finding that says why)."""
     agreement = title_agreement(c.title, paper.title)
+    shown = scrub(paper.title)  # arXiv's text in a message: no control or direction characters
     if agreement != "same":
         filled = agreement == "close"
-        result.title_mismatch.append(TitleMismatch(c.rel, c.title_line, c.arxiv, c.title, paper.title, filled))
+        result.title_mismatch.append(TitleMismatch(c.rel, c.title_line, c.arxiv, c.title, shown, filled))
         if filled:
             result.findings.append(_finding(
-                c, "warning", f"the title differs from arXiv's ({paper.title!r}); kept as it is, authors added",
-                f"标题与 arXiv 的不同（{paper.title}）；标题未改动，已补充作者", line=c.title_line,
+                c, "warning", f"the title differs from arXiv's ({shown!r}); kept as it is, authors added",
+                f"标题与 arXiv 的不同（{shown}）；标题未改动，已补充作者", line=c.title_line,
                 hint="if arXiv's title is the published one, edit title: by hand",
-                hint_zh="如 arXiv 标题才是正式标题，请手动修改", arxiv_title=paper.title))
+                hint_zh="如 arXiv 标题才是正式标题，请手动修改", arxiv_title=shown))
         else:
             result.findings.append(_finding(
-                c, "warning", f"the title is not arXiv's ({paper.title!r}): is {c.arxiv} this paper's id? "
+                c, "warning", f"the title is not arXiv's ({shown!r}): is {c.arxiv} this paper's id? "
                               "Authors not added, title kept",
-                f"标题与 arXiv {c.arxiv} 的标题（{paper.title}）不符：编号可能有误；未补充作者", line=c.title_line,
+                f"标题与 arXiv {c.arxiv} 的标题（{shown}）不符：编号可能有误；未补充作者", line=c.title_line,
                 hint=f"check https://arxiv.org/abs/{c.arxiv}; fix the arxiv: id or add the authors by hand",
-                hint_zh="请核对 arXiv 编号，或手动填写作者", arxiv_title=paper.title))
+                hint_zh="请核对 arXiv 编号，或手动填写作者", arxiv_title=shown))
             return None
     names, why = clean_names(paper.authors)
     if why is not None:
