@@ -278,3 +278,14 @@ def test_hostile_summaries_and_patches_are_refused_and_nothing_is_pushed(world: 
     assert world.pr(out).returncode == 0
     [pull] = world.pulls()
     assert "<img" not in pull["body"] and "@octocat" not in pull["body"] and "&lt;img" in pull["body"]
+
+
+def test_a_body_for_thousands_of_changes_fits_githubs_limit_and_says_how_many_are_left_out() -> None:
+    from paperlist.github.refresh_pr import MAX_BODY, Merged, render_body
+
+    merged = Merged(authors_added=[{"paper": f"papers/iccv2023/paper-{n}.yaml", "arxiv": f"2308.{n:05d}",
+                                    "authors": [f"Author {i} Of Paper {n}" for i in range(12)]} for n in range(3000)],
+                    gone=[{"repo": f"o/r{n}", "paper": f"papers/iccv2023/paper-{n}.yaml"} for n in range(500)])
+    body = render_body(merged)
+    assert len(body) <= MAX_BODY and "| Authors added from arXiv · 从 arXiv 补充作者 | 3,000 |" in body
+    assert "more · 另有" in body and "et al. (12)" in body
