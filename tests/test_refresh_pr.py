@@ -289,3 +289,14 @@ def test_a_body_for_thousands_of_changes_fits_githubs_limit_and_says_how_many_ar
     body = render_body(merged)
     assert len(body) <= MAX_BODY and "| Authors added from arXiv · 从 arXiv 补充作者 | 3,000 |" in body
     assert "more · 另有" in body and "et al. (12)" in body
+
+
+def test_dry_run_touches_nothing_and_a_half_processed_create_never_makes_a_second_pr(world: World) -> None:
+    out = world.shards()
+    dry = world.pr(out, "--dry-run")
+    assert dry.returncode == 0 and dry.stdout.startswith("<!-- paperlist:refresh -->"), dry.stderr
+    assert world.branch_head() is None and world.pulls() == []
+    world.github.fail_next_post_after_processing = True  # GitHub opens the PR, then answers 502
+    r = world.pr(out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(world.pulls()) == 1 and world.github.count("POST", r"/pulls$") == 1
