@@ -300,3 +300,26 @@ def test_dry_run_touches_nothing_and_a_half_processed_create_never_makes_a_secon
     r = world.pr(out)
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(world.pulls()) == 1 and world.github.count("POST", r"/pulls$") == 1
+
+
+def test_repository_rows_count_repositories_and_a_shared_one_lists_each_paper(tmp_path: Path) -> None:
+    from paperlist.errors import UsageError
+    from paperlist.github.refresh_pr import load_summaries, render_body
+
+    (tmp_path / "repos.json").write_text(json.dumps({
+        "moved": [{"repo": "old/name", "papers": ["papers/a/1.yaml", "papers/a/2.yaml"],
+                   "url": "https://github.com/old/name", "new_url": "https://github.com/new/name"}],
+        "archived": [], "gone": [{"repo": "x/y", "paper": "papers/a/3.yaml"}],
+        "stopped_for_budget": False, "network_down": False}), encoding="utf-8")
+    merged = load_summaries(tmp_path)
+    assert [m["paper"] for m in merged.moved] == ["papers/a/1.yaml", "papers/a/2.yaml"]
+    body = render_body(merged)
+    assert "| Repositories moved · 仓库已迁移 | 1 |" in body and "`papers/a/2.yaml`" in body
+    assert "`https://github.com/new/name`" in body and "| Repositories gone · 仓库已失效 | 1 |" in body
+    (tmp_path / "repos.json").write_text(json.dumps({"moved": [{"repo": "a/b", "papers": "papers/a/1.yaml"}]}),
+                                         encoding="utf-8")
+    with pytest.raises(UsageError, match="papers is not a list"):
+        load_summaries(tmp_path)
+    (tmp_path / "repos.json").write_text(json.dumps({"moved": "all of them"}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"repos\.json: moved is not a list"):
+        load_summaries(tmp_path)

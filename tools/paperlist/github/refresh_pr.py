@@ -182,10 +182,26 @@ def _read_authors(path: Path, data: Mapping[str, Any], merged: Merged) -> None:
         merged.network.append(f"{path.name}: {reason if isinstance(reason, str) else 'arXiv unreachable'}"[:300])
 
 
+def _repo_items(path: Path, data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """``{repo, paper, url, new_url}`` rows; a repository shared by several papers may name them as
+    ``papers: [...]`` instead of ``paper`` (one row each)."""
+    rows = _items(path, data, key, ("repo",), ("paper", "url", "new_url"))
+    out: list[dict[str, Any]] = []
+    for n, row in enumerate(rows):
+        many = data[key][n].get("papers")
+        if many is None:
+            out.append({"paper": row.get("paper") or "—", **{k: v for k, v in row.items() if k != "paper"}})
+            continue
+        if not isinstance(many, list) or not all(isinstance(p, str) and 0 < len(p) <= MAX_TEXT for p in many):
+            raise UsageError(f"{path}: {key}[{n}].papers is not a list of paths")
+        out += [{**row, "paper": p} for p in many]
+    return out
+
+
 def _read_repos(path: Path, data: Mapping[str, Any], merged: Merged) -> None:
-    merged.moved += _items(path, data, "moved", ("repo", "paper"), ("url", "new_url"))
-    merged.archived += _items(path, data, "archived", ("repo", "paper"), ("url",))
-    merged.gone += _items(path, data, "gone", ("repo", "paper"), ("url",))
+    merged.moved += _repo_items(path, data, "moved")
+    merged.archived += _repo_items(path, data, "archived")
+    merged.gone += _repo_items(path, data, "gone")
     if _flag(path, data, "stopped_for_budget"):
         merged.budget.append(path.name)
     if _flag(path, data, "network_down"):
@@ -291,6 +307,11 @@ def _table(header: str, rows: list[str], limit: int) -> list[str]:
     return out
 
 
+def _repos(rows: list[dict[str, Any]]) -> int:
+    """Distinct repositories (a repository shared by several papers has a row per paper)."""
+    return len({str(r["repo"]).lower() for r in rows})
+
+
 def _names(authors: list[str], n: int = 6) -> str:
     shown = ", ".join(authors[:n]) + (f" et al. ({len(authors)})" if len(authors) > n else "")
     return escape.inline(shown, 300)
@@ -327,9 +348,9 @@ def _render(merged: Merged, run_url: str | None, limit: int) -> str:
     out += ["", *status_lines(merged), "",
             "| | |", "|---|---|",
             f"| Authors added from arXiv · 从 arXiv 补充作者 | {len(merged.authors_added):,} |",
-            f"| Repositories moved · 仓库已迁移 | {len(merged.moved):,} |",
-            f"| Repositories archived · 仓库已归档 | {len(merged.archived):,} |",
-            f"| Repositories gone · 仓库已失效 | {len(merged.gone):,} |",
+            f"| Repositories moved · 仓库已迁移 | {_repos(merged.moved):,} |",
+            f"| Repositories archived · 仓库已归档 | {_repos(merged.archived):,} |",
+            f"| Repositories gone · 仓库已失效 | {_repos(merged.gone):,} |",
             f"| Titles that differ from arXiv's · 标题与 arXiv 不同 | {len(merged.title_mismatch):,} |",
             f"| Not on arXiv · arXiv 查无此文 | {len(merged.not_found):,} |"]
     if merged.authors_added:
@@ -338,7 +359,7 @@ def _render(merged: Merged, run_url: str | None, limit: int) -> str:
                       [f"| {escape.code(a['paper'])} | {escape.code(a['arxiv'])} | {_names(a['authors'])} |"
                        for a in merged.authors_added], limit)
     if merged.moved:
-        out += ["", f"### Repositories moved · 仓库已迁移 ({len(merged.moved):,})", "",
+        out += ["", f"### Repositories moved · 仓库已迁移 ({_repos(merged.moved):,})", "",
                 "The new address is written into the paper file. 新地址已写入论文文件。", ""]
         out += _table("| Paper · 论文 | Was · 原地址 | Now · 新地址 |",
                       [f"| {escape.code(m['paper'])} | {escape.code(m.get('url') or m['repo'])} | "
@@ -351,7 +372,7 @@ def _render(merged: Merged, run_url: str | None, limit: int) -> str:
              "lists it. 仓库不存在、已设为私有或已删除；链接保留，并记入链接检查 issue。")):
         rows: list[dict[str, Any]] = getattr(merged, key)
         if rows:
-            out += ["", f"### {title} ({len(rows):,})", "", note, ""]
+            out += ["", f"### {title} ({_repos(rows):,})", "", note, ""]
             out += _table("| Paper · 论文 | Repository · 仓库 |",
                           [f"| {escape.code(r['paper'])} | {escape.code(r.get('url') or r['repo'])} |" for r in rows],
                           limit)
@@ -379,7 +400,8 @@ def title_for(merged: Merged) -> str:
     if merged.authors_added:
         parts.append(f"authors for {len(merged.authors_added):,} paper(s)")
     if merged.moved:
-        parts.append(f"{len(merged.moved):,} moved repositor{'y' if len(merged.moved) == 1 else 'ies'}")
+        n = _repos(merged.moved)
+        parts.append(f"{n:,} moved repositor{'y' if n == 1 else 'ies'}")
     return "Metadata refresh" + (f": {', '.join(parts)}" if parts else "") + " · 元数据更新"
 
 
@@ -390,7 +412,7 @@ def held_note(merged: Merged, head: str | None) -> str:
         "",
         f"Someone other than the bot has pushed to this branch{f' (head {escape.code(head[:12])})' if head else ''}, "
         "so the scheduled refresh left it exactly as it is. This run found "
-        f"{len(merged.authors_added):,} paper(s) to add authors to and {len(merged.moved):,} moved "
+        f"{len(merged.authors_added):,} paper(s) to add authors to and {_repos(merged.moved):,} moved "
         "repositor(ies). Merge or close this pull request and the next run starts again from the default branch.",
         "",
         "有维护者向本分支推送了提交，定时任务没有覆盖它。合并或关闭此 PR 后，下次运行将从默认分支重新开始。",
@@ -401,7 +423,7 @@ def held_note(merged: Merged, head: str | None) -> str:
 def sweep_note(merged: Merged, limit: int = 100) -> str:
     rows = [("archived · 已归档", r) for r in merged.archived] + [("gone · 已失效", r) for r in merged.gone]
     out = [SWEEP_NOTE_MARKER, "### Repositories found by the metadata refresh · 元数据更新发现的仓库问题", "",
-           f"{len(merged.gone):,} gone, {len(merged.archived):,} archived (the latest refresh; this comment is "
+           f"{_repos(merged.gone):,} gone, {_repos(merged.archived):,} archived (the latest refresh; this comment is "
            "updated in place). 最近一次更新的结果，本评论会原地更新。", ""]
     out += _table("| Paper · 论文 | Repository · 仓库 | State · 状态 |",
                   [f"| {escape.code(r['paper'])} | {escape.code(r.get('url') or r['repo'])} | {state} |"
@@ -520,7 +542,7 @@ def tell_sweep(repo: Repository, merged: Merged) -> list[str]:
         lines = []
     assert number is not None
     outcome = gh.upsert_comment(repo, number, sweep_note(merged), SWEEP_NOTE_MARKER)
-    return [*lines, f"link-sweep issue told about {len(merged.gone)} gone and {len(merged.archived)} archived "
+    return [*lines, f"link-sweep issue told about {_repos(merged.gone)} gone and {_repos(merged.archived)} archived "
                     f"repositories: comment {outcome.action} ({outcome.url})"]
 
 
