@@ -28,6 +28,7 @@ from support.workflows import (
     load,
     permission_problems,
     run_step,
+    step,
     triggers,
 )
 
@@ -595,3 +596,68 @@ def test_issue_form_to_pull_request_end_to_end(tmp_path: Path) -> None:
         merged = run("edited", number)["pull-request"]
         assert merged.returncode == 0 and "merged" in merged.stdout, merged.stdout + merged.stderr
         assert "was merged" in answer() and len(fake.pulls_in("octo/papers")) == 1
+
+
+# -- the scheduled metadata refresh --------------------------------------------------------------
+REFRESH_WF = "refresh.yml"
+REFRESH_REUSABLE = "reusable-refresh.yml"
+
+
+def test_refresh_workflow_shape() -> None:
+    caller = load(REFRESH_WF)
+    assert set(caller[True]) == {"schedule", "workflow_dispatch"}
+    wf = load(REFRESH_REUSABLE)
+    assert set(wf[True]) == {"workflow_call"}
+    shard, merge = wf["jobs"]["shard"], wf["jobs"]["pull-request"]
+    assert shard["permissions"] == {"contents": "read"}
+    assert shard["strategy"]["max-parallel"] == 1  # arXiv: one connection at a time
+    assert merge["needs"] == "shard" and set(merge["permissions"]) == {"contents", "pull-requests", "issues"}
+    shards = shard["strategy"]["matrix"]["shard"]
+    for s in ("repos", "authors"):
+        assert f'--shard "$SHARD/{len(shards)}"' in step(REFRESH_WF, s)[0]["run"]
+    assert f"--shards {len(shards)}" in step(REFRESH_WF, "pull-request")[0]["run"]
+
+
+def test_refresh_workflow_end_to_end(tmp_path: Path) -> None:
+    from support.fake_arxiv import ArxivRecord, FakeArxivAPI
+
+    flow = 'title: "A Paper About Optical Flow"\nvenue: CVPR\nyear: 2020\narxiv: "2003.00001"\ntags: [other]\n'
+    depth = 'title: "A Paper About Depth"\nvenue: CVPR\nyear: 2021\narxiv: "2103.00002"\ntags: [other]\n'
+    src = make_list(tmp_path / "src", {"papers/cvpr2020/a-paper-about-optical-flow.yaml": flow,
+                                       "papers/cvpr2021/a-paper-about-depth.yaml": depth})
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
+    known = {"2003.00001": ArxivRecord("A Paper About Optical Flow", ("Ann Lee", "Bo Chen")),
+             "2103.00002": ArxivRecord("A Paper About\n  Depth", ("Cy Dong",))}
+    with FakeGitHub() as fake, FakeArxivAPI(known) as arxiv:
+        fake.add_repo("octo/papers")
+        fake.git_dir = str(bare)
+        env = {**_readme_env(tmp_path), "GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo/papers",
+               "GITHUB_API_URL": fake.url, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "91",
+               "PAPERLIST_ARXIV_API": arxiv.url, "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+        shards = load(REFRESH_REUSABLE)["jobs"]["shard"]["strategy"]["matrix"]["shard"]
+        downloaded = tmp_path / "merge" / "refresh-out"
+        for k in shards:  # each matrix job on its own runner: a fresh checkout and cache
+            ws = tmp_path / f"shard-{k}"
+            subprocess.run(["git", "clone", "--quiet", str(bare), str(ws)], check=True)
+            exprs = {"matrix.shard": str(k), "github.token": "t"}
+            done = run_step(REFRESH_WF, "repos", cwd=ws, exprs=exprs, env=env)
+            assert done.returncode == 0, done.stdout + done.stderr
+            for step_id in ("authors", "pack"):
+                done = run_step(REFRESH_WF, step_id, cwd=ws, exprs=exprs, env=env)
+                assert done.returncode == 0, done.stdout + done.stderr
+            # upload-artifact name refresh-K, download-artifact by pattern: one folder per artifact
+            shutil.copytree(ws / "refresh-out", downloaded / f"refresh-{k}")
+        merge = tmp_path / "merge"
+        subprocess.run(["git", "clone", "--quiet", str(bare), str(merge / "ws")], check=True)
+        shutil.move(str(downloaded), str(merge / "ws" / "refresh-out"))
+        opened = run_step(REFRESH_WF, "pull-request", cwd=merge / "ws", exprs={"github.token": "t"}, env=env)
+        assert opened.returncode == 0, opened.stdout + opened.stderr
+        [pull] = fake.pulls_in("octo/papers")
+        assert pull["head"]["ref"] == "paperlist/refresh" and "| Authors added from arXiv · 从 arXiv 补充作者 | 2 |" \
+            in pull["body"]
+        assert "https://github.com/octo/papers/actions/runs/91" in pull["body"]
+        assert pull["body"] in (tmp_path / "summary.md").read_text(encoding="utf-8")
+        shown = subprocess.run(["git", "--git-dir", str(bare), "show", "paperlist/refresh:papers/cvpr2021/"
+                                "a-paper-about-depth.yaml"], capture_output=True, text=True, check=True).stdout
+        assert "authors:\n  - Cy Dong\n" in shown

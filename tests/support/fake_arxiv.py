@@ -15,8 +15,9 @@ export.arxiv.org answers:
 ``script`` queues special answers for the next requests: ``("503", "7")`` (status with
 Retry-After seconds), ``("429", "1")``, ``("xml", None)`` (a broken document),
 ``("html", None)`` (a 200 that is an HTML error page), ``("dtd", None)`` (a feed with an
-entity-expanding DTD). Every request is recorded with its time, ids and the client's port
-(one port = one connection), so tests can measure batching, spacing and connection reuse.
+entity-expanding DTD), ``("ok", None)`` (the usual answer: to script the second request only).
+Every request is recorded with its time, ids and the client's port (one port = one connection),
+so tests can measure batching, spacing and connection reuse.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ class FakeArxivAPI:
         with self.lock:
             special = self.script.popleft() if self.script else None
         q = ",".join(ids)
-        if special is not None:
+        if special is not None and special[0] != "ok":
             kind, arg = special
             if kind in ("503", "429"):
                 return int(kind), {"Retry-After": arg or "0", "Content-Type": "text/plain"}, b"busy, try again later"

@@ -7,11 +7,11 @@ hold afterwards. It imitates the behaviours that matter for correctness, not all
 - issue comments: list (paginated with ``Link`` headers, ``per_page``/``page``), create, get, edit;
 - issues: create, get, edit (state, title, body, labels), list with ``state``/``labels``/``creator``;
 - pull requests: get, list (``state``, ``head=owner:branch``), create and edit (title, body, state), as
-  GitHub does them: a head branch that does not exist, or one that already has an open PR, is refused
-  (422), and the head commit is read from a real bare repository when ``git_dir`` is set (the
-  issue-form flow pushes there); ``add_pull`` sets one up directly; reviews: list and create,
-  with review comments on ``line``/``side`` refused (422) unless the line is in the PR's diff
-  (``add_pull(files={path: [lines]})``), as GitHub refuses them;
+  GitHub does them: a head branch that does not exist, one that already has an open PR, or one with no
+  commits beyond the base, is refused (422), and the head commit is read from a real bare repository
+  when ``git_dir`` is set (the issue-form flow and the refresh push there); ``add_pull`` sets one up
+  directly; reviews: list and create, with review comments on ``line``/``side`` refused (422) unless
+  the line is in the PR's diff (``add_pull(files={path: [lines]})``), as GitHub refuses them;
 - commit statuses: create, list (``/commits/{sha}/statuses``) and ``/commits/{sha}/status``;
 - repositories: ``GET /repos/{owner}/{repo}`` 200 (full_name, archived, stars…), 301 to
   ``/repositories/{id}`` for renamed repositories, 404 otherwise; ``GET /repositories/{id}``;
@@ -226,6 +226,15 @@ class FakeGitHub:
         proc = subprocess.run(["git", "--git-dir", self.git_dir, "rev-parse", "--verify", "--quiet",
                                f"refs/heads/{branch}"], capture_output=True, text=True, check=False)
         return proc.stdout.strip() or None
+
+    def _contained(self, sha: str, base: str) -> bool:
+        """True when the head commit is already on ``base`` (GitHub: "No commits between …")."""
+        base_sha = self._branch_sha(base)
+        if self.git_dir is None or base_sha is None:
+            return False
+        proc = subprocess.run(["git", "--git-dir", self.git_dir, "merge-base", "--is-ancestor", sha, base_sha],
+                              capture_output=True, check=False)
+        return proc.returncode == 0
 
     def _pull_json(self, full: str, pr: dict[str, Any]) -> dict[str, Any]:
         n = pr["number"]
@@ -707,6 +716,10 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return 422, {"message": "Validation Failed", "errors": [
                     {"resource": "PullRequest", "code": "custom",
                      "message": f"A pull request already exists for {owner}:{branch}."}]}, None
+            if fake._contained(sha, str(base)):
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "PullRequest", "code": "custom",
+                     "message": f"No commits between {base} and {branch}"}]}, None
             number = max(list(st.issues[key]) + list(st.pulls[key]) + [0]) + 1
             st.pulls[key][number] = {"number": number, "head_sha": sha, "base_ref": base, "head_ref": branch,
                                      "title": title, "body": text, "state": "open", "merged": False,

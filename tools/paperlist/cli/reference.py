@@ -55,6 +55,14 @@ def build_reference() -> str:
         if command is None or command.hidden:
             continue
         out += ["", f"## paperlist {name}", "", "```text", _help(command, name, root).rstrip(), "```"]
+        if isinstance(command, click.Group):  # a group's subcommands get a section each
+            ctx = click.Context(command, info_name=name, parent=root, terminal_width=WIDTH,
+                                max_content_width=WIDTH, help_option_names=HELP_NAMES)
+            for sub_name in command.list_commands(ctx):
+                sub = command.get_command(ctx, sub_name)
+                if sub is not None and not sub.hidden:
+                    out += ["", f"## paperlist {name} {sub_name}", "", "```text",
+                            _help(sub, sub_name, ctx).rstrip(), "```"]
     return "\n".join(out) + "\n"
 
 

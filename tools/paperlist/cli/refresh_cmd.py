@@ -1,5 +1,11 @@
+"""``paperlist refresh``: the commands the scheduled refresh job runs (refresh.yml).
+
+``repos`` lives here; the other subcommands each in a module of their own, gathered below.
+"""
+
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -15,15 +21,19 @@ from paperlist.output.reporting import REPORTERS
 
 @click.group("refresh")
 def refresh_group() -> None:
-    """Keep generated facts fresh: repository stars and health (repos).
+    """Keep the list's metadata fresh: repository stars and health, authors from arXiv, one pull request.
 
-    Scheduled jobs run these; each subcommand can run as one shard of a matrix (--shard I/N:
-    whole paper folders, balanced by papers, every folder in exactly one shard).
+    The scheduled workflow .github/workflows/refresh.yml runs these over a matrix of shards
+    (--shard K/N: whole paper folders, balanced by papers, every folder in exactly one shard,
+    the same split for every subcommand), then one job merges the shards' changes into one pull
+    request on the branch paperlist/refresh. See docs/refresh.md.
 
     \b
     Examples:
       paperlist refresh repos                  stars and health of every code repository
       paperlist refresh repos --shard 1/4      one job of a four-job matrix
+      paperlist refresh authors --dry-run      authors from arXiv for papers without them
+      paperlist refresh pr --summaries refresh-out --shards 4
     """
 
 
@@ -122,5 +132,13 @@ def repos_command(ctx: Ctx, *, shard: str | None, budget_floor: int, max_age: in
                    "· 网络不可用", err=True)
     raise SystemExit(result.exit_code)
 
+
+# (module under paperlist.cli, the click command in it), in --help order after repos.
+_SUBCOMMANDS = (
+    ("refresh_authors_cmd", "authors_command"),
+    ("refresh_pr_cmd", "pr_command"),
+)
+for _module, _name in _SUBCOMMANDS:
+    refresh_group.add_command(getattr(importlib.import_module(f"paperlist.cli.{_module}"), _name))
 
 COMMANDS = [refresh_group]

@@ -176,12 +176,17 @@ def set_status(repo: Repository, sha: str, state: str, description: str, *, targ
     _call("setting the commit status", lambda: commit.create_status(state, **kwargs))
 
 
+def find_issue(repo: Repository, marker: str, *, label: str = SWEEP_LABEL) -> Issue | None:
+    """The open issue labelled ``label`` whose body starts with ``marker`` (the sweep issue), or None."""
+    issues = _call("listing issues", lambda: [i for i in repo.get_issues(state="open", labels=[label])
+                                              if (i.body or "").startswith(marker) and i.pull_request is None])
+    return issues[0] if issues else None
+
+
 def sync_issue(repo: Repository, title: str, body: str | None, marker: str, *,
                label: str = SWEEP_LABEL, closing_note: str = "All links are fine now; closing.") -> Outcome:
     """Keep one open issue marked ``marker``: create or update it with ``body``, close it when None."""
-    issues = _call("listing issues", lambda: [i for i in repo.get_issues(state="open", labels=[label])
-                                              if (i.body or "").startswith(marker) and i.pull_request is None])
-    current = issues[0] if issues else None
+    current = find_issue(repo, marker, label=label)
     if body is None:
         if current is None:
             return Outcome("unchanged")
@@ -257,6 +262,36 @@ def upsert_pull(repo: Repository, branch: str, base: str, title: str, body: str,
         return found, "unchanged"
     _call("updating the pull request", lambda: current.edit(**changes))
     return _pull_info(repo.get_pull(found.number)), ("reopened" if "state" in changes else "updated")
+
+
+def find_open_pull(repo: Repository, branch: str) -> PullInfo | None:
+    """The open pull request whose head is ``branch`` of this repository, or None."""
+    owner = repo.full_name.split("/", 1)[0]
+    pulls = _call("listing pull requests", lambda: list(repo.get_pulls(state="open", head=f"{owner}:{branch}")))
+    pulls = sorted((p for p in pulls if p.head.ref == branch), key=lambda p: p.number)
+    return _pull_info(pulls[0]) if pulls else None
+
+
+def sync_open_pull(repo: Repository, branch: str, base: str, title: str, body: str, *,
+                   attempts: int = 3) -> tuple[PullInfo, str]:
+    """The one open PR for ``branch``: edited in place, or created; ``(pull, "created" | "updated" | "unchanged")``.
+
+    Unlike :func:`upsert_pull` (one PR per issue, ever), a bot branch that is refreshed again and
+    again gets a new PR once its last one was merged or closed."""
+    def create() -> PullInfo:
+        return _pull_info(repo.create_pull(base=base, head=branch, title=title, body=body,
+                                           maintainer_can_modify=True))
+
+    pull, created = _find_or_create("opening the pull request", lambda: find_open_pull(repo, branch), create,
+                                    attempts)
+    if created:
+        return pull, "created"
+    current = _call("reading the pull request", lambda: repo.get_pull(pull.number))
+    changes: dict[str, Any] = {k: v for k, v in (("title", title), ("body", body)) if getattr(current, k) != v}
+    if not changes:
+        return pull, "unchanged"
+    _call("updating the pull request", lambda: current.edit(**changes))
+    return _pull_info(repo.get_pull(pull.number)), "updated"
 
 
 def close_pull(repo: Repository, branch: str, note: str | None = None) -> tuple[PullInfo | None, str]:

@@ -104,7 +104,8 @@ class RefreshResult:
         return {
             "counts": dict(sorted(self.counts.items())), "moved": self.moved, "archived": self.archived,
             "gone": self.gone, "stopped_for_budget": self.stopped_for_budget, "queries": self.queries,
-            "points": self.points, "network_down": self.network_down, "remaining": self.remaining,
+            "points": self.points, "network_down": bool(self.network_down), "network_reason": self.network_down,
+            "remaining": self.remaining,
             "reset_at": self.reset_at, "shard": self.shard, "folders": self.folders, "dry_run": self.dry_run,
             "changed": self.changed, "findings": [f.to_dict() for f in sorted(self.findings, key=Finding.sort_key)],
         }

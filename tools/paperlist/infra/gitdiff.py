@@ -9,8 +9,11 @@ newlines, quotes) come through intact.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,6 +205,37 @@ def remote_branch_sha(root: Path, remote: str, branch: str) -> str | None:
     return out[0] if out else None
 
 
+def branch_authors(root: Path, remote: str, branch: str, base_sha: str) -> list[str] | None:
+    """The author and committer e-mails of ``remote``'s ``branch`` commits not on ``base_sha``, or None
+    when the branch does not exist (what decides whether the bot may replace or close it)."""
+    if remote_branch_sha(root, remote, branch) is None:
+        return None
+    tmp_ref = "refs/paperlist/branch-authors"
+    git(root, "fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:{tmp_ref}")
+    try:
+        return git(root, "log", "--format=%ae %ce", tmp_ref, "--not", base_sha).split()
+    finally:
+        git(root, "update-ref", "-d", tmp_ref, check=False)
+
+
+@contextmanager
+def temporary_worktree(root: Path, sha: str, prefix: str = "paperlist-") -> Iterator[Path]:
+    """A detached worktree at ``sha`` in a temp folder: the caller's checkout is never touched."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    wt = tmp / "wt"
+    git(root, "worktree", "add", "--quiet", "--detach", str(wt), sha)
+    try:
+        yield wt
+    finally:
+        git(root, "worktree", "remove", "--force", str(wt), check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+        git(root, "worktree", "prune", check=False)
+
+
+class ForeignCommits(UsageError):
+    """The bot branch holds commits by someone else (a maintainer's push): it is never replaced."""
+
+
 def push_bot_branch(root: Path, branch: str, base_sha: str, *, remote: str = "origin") -> PushResult:
     """Point ``remote``'s ``branch`` at HEAD, a bot commit on ``base_sha``, replacing the bot's earlier version.
 
@@ -222,7 +256,7 @@ def push_bot_branch(root: Path, branch: str, base_sha: str, *, remote: str = "or
         finally:
             git(root, "update-ref", "-d", tmp_ref, check=False)  # refs are shared with the caller's checkout
         if any(a != BOT_EMAIL for a in authors):
-            raise UsageError(f"{branch} has commits by someone other than {BOT_NAME}; not replacing them "
+            raise ForeignCommits(f"{branch} has commits by someone other than {BOT_NAME}; not replacing them "
                              "(a maintainer edited the pull request: update it by hand, or delete the branch)")
         if same_tree and same_base:
             return PushResult(False, 1, old)

@@ -36,7 +36,7 @@ from paperlist.infra.messages import hint, say, text
 from paperlist.project.loader import PaperFile, relpath
 from paperlist.project.papers import load_papers, missing, paper_paths, resolve
 from paperlist.project.settings import load_settings
-from paperlist.project.shards import parse_shard
+from paperlist.project.shards import parse_shard  # one K/N syntax for every sharded command
 
 __all__ = ["LinkConfig", "LinksResult", "LinksSettings", "Verdict", "check_links", "load_config", "network_unavailable",
            "parse_shard", "run_links", "shard_of"]
