@@ -132,6 +132,15 @@ class Checker:
                 add(("tags", i), f"unknown tag {tag!r}", check="vocabulary", hint=hint, hint_zh=hint_zh,
                     message_zh=f"未知标签 {tag!r}（标签须来自 vocab/tags.yaml）")
 
+        suggested = data.get("suggested_tags")
+        if isinstance(suggested, list) and isinstance(tags, list):
+            for i, tag in enumerate(suggested):
+                if isinstance(tag, str) and tag not in tags:
+                    add(("suggested_tags", i), f"suggested tag {tag!r} is not in tags", check="schema",
+                        hint=f"add {tag!r} to tags, or drop it from suggested_tags",
+                        hint_zh=f"请把 {tag!r} 加入 tags，或从 suggested_tags 中删除",
+                        message_zh=f"建议标签 {tag!r} 不在 tags 中")
+
         title = data.get("title")
         year = data.get("year")
         placed = venue in self.vocab.venues if self.settings.has_venues else True

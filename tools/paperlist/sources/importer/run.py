@@ -25,7 +25,7 @@ from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_ent
 from paperlist.sources.importer.ledger import SKIPPED, SkippedRun
 from paperlist.sources.importer.lexer import CJK, title_like
 from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
-from paperlist.sources.importer.plan import Plan, PlannedWrite, Planner, apply_plan
+from paperlist.sources.importer.plan import Conflict, PinnedKept, Plan, PlannedWrite, Planner, apply_plan
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
 
 MAX_INPUT_BYTES = MAX_LIST_BYTES
@@ -87,6 +87,8 @@ class ImportResult:
     added: list[PlannedWrite] = field(default_factory=list)
     merged: list[PlannedWrite] = field(default_factory=list)
     unchanged: list[PlannedWrite] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # values a merge did not write, with both sides
+    pinned: list[PinnedKept] = field(default_factory=list)  # pinned fields left as the maintainer set them
     unparsed: list[Unparsed] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     notes: list[Unparsed] = field(default_factory=list)
@@ -115,6 +117,8 @@ class ImportResult:
             "added": [c.to_dict() for c in self.added],
             "merged": [c.to_dict() for c in self.merged],
             "unchanged": len(self.unchanged),
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "pinned": [p.to_dict() for p in self.pinned],
             "unparsed": [u.to_dict() for u in self.unparsed],
             "unmapped": [u.to_dict() for u in self.unmapped],
             "notes": [n.to_dict() for n in self.notes],
@@ -144,6 +148,16 @@ class ImportResult:
         findings += [Finding(file=u.source, line=u.line, severity="warning", check="import",
                              message=f"{u.reason}: {u.text[:120]}", message_zh="此行未导入")
                      for u in self.unparsed]
+        findings += [Finding(file=c.source, line=c.line, severity="warning", check="import-conflict",
+                             message=f"{c.rel}: {c.conflict.field}: kept {c.conflict.kept or '(nothing)'!r}, not "
+                                     f"written {c.conflict.offered!r} ({c.conflict.why})",
+                             message_zh=f"{c.rel}：{c.conflict.field} 与来源不一致，保留原值，未写入 "
+                                        f"{c.conflict.offered!r}",
+                             hint="if the list is right, edit the paper file by hand; to silence this, add the "
+                                  f"field to the file's pinned: list ({c.conflict.field})",
+                             hint_zh=f"若来源正确，请手动修改论文文件；若要不再提示，请把 {c.conflict.field} "
+                                     "加入该文件的 pinned: 列表")
+                     for c in self.conflicts]
         findings += [Finding(file=u.source, line=u.line, severity="warning", check="import-category",
                              message=f"category {u.label!r} ({u.count} entries, e.g. {u.examples[0]!r}) maps to "
                                      "no tag", message_zh=f"类别 {u.label!r} 没有对应的标签",
@@ -355,6 +369,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     result.unparsed += plan.refused
     _guard(result, plan, inputs, planner)
     result.added, result.merged, result.unchanged = plan.added, plan.merged, plan.unchanged
+    result.conflicts, result.pinned = plan.conflicts, plan.pinned
     apply_plan(root, plan, dry_run=settings.dry_run)
     return result
 
