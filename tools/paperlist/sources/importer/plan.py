@@ -110,8 +110,22 @@ class ExistingPapers:
     by_arxiv: dict[str, str] = field(default_factory=dict)
     by_title: dict[tuple[str, str], str] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)
-    index: Index = field(default_factory=Index)  # duplicate detection's blocking index (checks.dupes)
     allowed: set[frozenset[str]] = field(default_factory=set)  # not-duplicates.yaml
+    _data: list[tuple[str, Any]] = field(default_factory=list)
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """Duplicate detection's blocking index (checks.dupes), built on first use: a re-import that
+        finds every paper by arXiv id or title never needs it (a third of the load time)."""
+        if self._index is None:
+            self._index = Index()
+            for rel, data in self._data:
+                rec = features_from_data(data, rel)
+                if rec is not None:
+                    self._index.add(rec)
+            self._data = []
+        return self._index
 
     @classmethod
     def load(cls, root: Path) -> ExistingPapers:
@@ -128,11 +142,15 @@ class ExistingPapers:
             if isinstance(data.get("title"), str):
                 for key in title_keys(data["title"]):
                     ex.by_title.setdefault((Path(pf.rel).parent.name, key), pf.rel)
-            rec = features_from_data(data, pf.rel)
-            if rec is not None:
-                ex.index.add(rec)
+            ex.add_record(pf.rel, data)
         ex.allowed = load_allowed(root)[0]
         return ex
+
+    def add_record(self, rel: str, data: Any) -> None:
+        if self._index is None:
+            self._data.append((rel, data))
+        elif (rec := features_from_data(data, rel)) is not None:
+            self._index.add(rec)
 
     def held_by(self, kind: str, value: str, rel: str) -> str | None:
         """Another paper file holding this identifier (``cvf``, ``code`` or ``arxiv``), not counting
@@ -267,9 +285,7 @@ class Planner:
             self.existing.by_arxiv[paper["arxiv"]] = rel
         for key in title_keys(paper["title"]):
             self.existing.by_title.setdefault((keys.folder_name(paper.get("venue"), paper["year"]), key), rel)
-        rec = features_from_data(paper, rel)
-        if rec is not None:
-            self.existing.index.add(rec)
+        self.existing.add_record(rel, paper)
 
     def _merge(self, rel: str, paper: dict[str, Any], group: PaperGroup, how: str = "") -> None:
         first = group.lines[0]
