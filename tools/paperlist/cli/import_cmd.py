@@ -60,6 +60,9 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
     section("conflicts (the file's value kept, the list's not written)",
             [f"{c.rel}: {c.conflict.field}: kept {c.conflict.kept or '(nothing)'}; list ({c.source}:{c.line}) says "
              f"{c.conflict.offered[:160]} ({c.conflict.why})" for c in result.conflicts])
+    if result.suggested:
+        lines.append(f"topics suggested by the topic model for {len(result.suggested)} new papers without a "
+                     "category (marked in suggested_tags; docs/topics.md)")
     if result.pinned:
         lines.append(f"pinned fields left as set by hand: {len(result.pinned)} "
                      f"({', '.join(sorted({f'{p.rel}: {p.field}' for p in result.pinned})[:5])}"

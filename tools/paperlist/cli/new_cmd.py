@@ -62,8 +62,9 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
     if report.findings:
         sys.stderr.write(REPORTERS["text"](report))
     for s in plan.suggestions:
-        click.echo(f"suggested tag / 建议标签 for {s.paper_rel}: --tag {s.tag}  ({s.en} / {s.zh}; the title says "
-                   f"{s.matched!r}) — not added; add it if it fits / 未自动添加", err=True)
+        why = f"the title says {s.matched!r}" if s.source == "title words" else f"topic model, {s.matched}"
+        click.echo(f"suggested tag / 建议标签 for {s.paper_rel}: --tag {s.tag}  ({s.en} / {s.zh}; {why}) — not added; "
+                   "add it if it fits / 未自动添加", err=True)
     if dry_run:
         for w in plan.writes:
             sys.stdout.write(f"# {w.rel}: {w.message}\n{w.text}" if len(plan.writes) > 1 or w.kind == "edit"

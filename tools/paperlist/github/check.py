@@ -45,6 +45,7 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
     # A committed cache would answer for the checks; it is never read (cachedir), and never wanted.
     (".paperlist-cache/", "a paperlist cache folder", "error"),
     ("vocab/", "the tag and venue vocabularies", "warning"),
+    ("topic-model.json", "the topic model (maintainers retrain it: paperlist tags --suggest --train)", "warning"),
     ("paperlist.yaml", "the list's settings", "warning"),
 )
 GENERATED_DIR = "lists/"  # every file in it is written by `paperlist render`

@@ -325,11 +325,18 @@ def merge_fields(doc: CommentedMap, paper: dict[str, Any], *,
     if new_tags and not skip_pinned("tags"):
         tags = doc.get("tags")
         if isinstance(tags, list):
+            raw_sugg = doc.get("suggested_tags")
+            machine = {str(t) for t in raw_sugg} if isinstance(raw_sugg, list) else set()
             for tag in new_tags:
                 if tag not in tags and len(tags) < 10:
-                    if tags == ["other"]:
-                        tags.clear()  # a real category replaces the fallback
-                        out.changes.append(FieldChange("tags", "-other"))
+                    if tags == ["other"] or (machine and {str(t) for t in tags} <= machine):
+                        # A list's category is a person's word: it replaces the fallback and unconfirmed
+                        # topic-model suggestions.
+                        out.changes.extend(FieldChange("tags", f"-{t}") for t in tags)
+                        tags.clear()
+                        if "suggested_tags" in doc:
+                            del doc["suggested_tags"]
+                        machine = set()
                     tags.append(tag)
                     out.changes.append(FieldChange("tags", tag))
         elif "tags" not in doc:

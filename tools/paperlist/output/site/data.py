@@ -101,7 +101,8 @@ def _record(p: SitePaper) -> list[Any]:
     # Positions are the page's contract (search.js: FIELDS); None keeps them fixed and costs 4 bytes.
     e = p.entry
     return [paper_key(e.rel), e.title, e.title_zh, list(e.authors), e.arxiv, e.paper, list(e.code),
-            e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other]]
+            e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other],
+            list(e.suggested) or None]
 
 
 def _postings(papers: Sequence[ListEntry]) -> dict[str, list[int]]:

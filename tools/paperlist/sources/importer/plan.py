@@ -26,6 +26,7 @@ from paperlist.project.papers import load_papers
 from paperlist.sources.importer import emit
 from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, title_keys
 from paperlist.sources.importer.model import Unparsed
+from paperlist.sources.topics.model import TopicModel, untagged
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Plan:
     refused: list[Unparsed] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     pinned: list[PinnedKept] = field(default_factory=list)
+    suggested: list[str] = field(default_factory=list)  # new files the topic model tagged
     final: dict[str, Any] = field(default_factory=dict)  # rel -> the paper as it will be (for the recall guard)
 
     @property
@@ -192,6 +194,8 @@ class Planner:
         self.plan = Plan()
         self._docs: dict[str, tuple[str, CommentedMap, PlannedWrite]] = {}
         self._taken = set(self.existing.paths)
+        self.topics: TopicModel | None = None  # set by run_import when the list has a topic model
+        self.known_tags: set[str] = set()
 
     def target_of(self, arxiv: str | None) -> str | None:
         return self.existing.by_arxiv.get(arxiv or "")
@@ -264,6 +268,13 @@ class Planner:
 
     def _add(self, paper: dict[str, Any], group: PaperGroup) -> None:
         rel = self._free_path(paper)
+        suggested = False
+        if self.topics is not None and untagged(paper.get("tags")):
+            confident = self.topics.confident(paper["title"], paper.get("title_zh"), known=self.known_tags)
+            if confident:  # marked as suggested until a person confirms them (docs/topics.md)
+                tags = [s.tag for s in confident]
+                paper = {**paper, "tags": tags, "suggested_tags": list(tags)}
+                suggested = True
         fast = emit.fast_text(paper)
         pf = load_text(fast, rel) if fast is not None else None
         if fast is not None and pf is not None and pf.data == emit.plain_data(paper):
@@ -278,6 +289,8 @@ class Planner:
                                               f"would not validate, not written: {errors[0]}"))
             return
         self._taken.add(rel)
+        if suggested:
+            self.plan.suggested.append(rel)
         self.plan.writes.append(PlannedWrite(rel, paper["title"], paper.get("arxiv"), list(group.lines), "add",
                                              text))
         self.plan.final[rel] = paper

@@ -27,6 +27,7 @@ from paperlist.sources.importer.lexer import CJK, title_like
 from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
 from paperlist.sources.importer.plan import Conflict, PinnedKept, Plan, PlannedWrite, Planner, apply_plan
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
+from paperlist.sources.topics.model import TopicModel
 
 MAX_INPUT_BYTES = MAX_LIST_BYTES
 LIST_SUFFIXES = formats.suffixes()
@@ -89,6 +90,7 @@ class ImportResult:
     unchanged: list[PlannedWrite] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)  # values a merge did not write, with both sides
     pinned: list[PinnedKept] = field(default_factory=list)  # pinned fields left as the maintainer set them
+    suggested: list[str] = field(default_factory=list)  # new papers the topic model tagged (suggested_tags)
     unparsed: list[Unparsed] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     notes: list[Unparsed] = field(default_factory=list)
@@ -119,6 +121,7 @@ class ImportResult:
             "unchanged": len(self.unchanged),
             "conflicts": [c.to_dict() for c in self.conflicts],
             "pinned": [p.to_dict() for p in self.pinned],
+            "suggested_topics": self.suggested,
             "unparsed": [u.to_dict() for u in self.unparsed],
             "unmapped": [u.to_dict() for u in self.unmapped],
             "notes": [n.to_dict() for n in self.notes],
@@ -357,6 +360,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     for g in groups:  # what this list does not show is not written (a title_zh in an English-only list)
         g.paper = listed.trim(g.paper)
     planner = Planner(root, venue, default_year)
+    planner.topics, planner.known_tags = TopicModel.load(root), set(vocab.tags)
     for entry in orphans:
         if planner.target_of(entry.arxiv) is not None:
             groups.append(PaperGroup(reading_paper(entry, venue, default_year), [(entry.source, entry.line)],
@@ -369,7 +373,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     result.unparsed += plan.refused
     _guard(result, plan, inputs, planner)
     result.added, result.merged, result.unchanged = plan.added, plan.merged, plan.unchanged
-    result.conflicts, result.pinned = plan.conflicts, plan.pinned
+    result.conflicts, result.pinned, result.suggested = plan.conflicts, plan.pinned, plan.suggested
     apply_plan(root, plan, dry_run=settings.dry_run)
     return result
 
