@@ -19,6 +19,7 @@ procedure on all tagged papers.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -171,7 +172,7 @@ def _bars(examples: Sequence[Example], tags: Sequence[str], params: TrainParams
             right += ok
             if n >= params.min_picks and right / n >= params.target + params.margin and (
                     n == len(ranked) or ranked[n][0] < score):  # never split a tie
-                bar, prec = score, round(right / n, 4)
+                bar, prec = math.floor(score * 10_000) / 10_000, round(right / n, 4)  # rounded down: the pick stays in
         bars.append(bar)
         precision.append(prec)
     return bars, precision
