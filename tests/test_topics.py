@@ -177,3 +177,27 @@ def test_training_on_too_few_papers_says_so(tmp_path: Path) -> None:
     from paperlist.sources.topics.train import Example
     with pytest.raises(UsageError, match="too few"):
         train([Example(f"papers/x/{i}.yaml", f"Title {i}", None, ("dataset",)) for i in range(12)])
+
+
+def test_the_pr_check_names_the_models_topics_for_a_paper_tagged_other(
+        tmp_path: Path, trained: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from paperlist.cli import main
+    from support.prrepo import commit, git, make_list, write
+
+    for var in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_PATH", "PAPERLIST_TRUSTED", "GITHUB_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    repo = make_list(tmp_path / "list", {MODEL_FILE: model_text({k: v for k, v in trained.items() if k != "_seconds"})})
+    git(repo, "checkout", "--quiet", "-b", "pr")
+    rel = "papers/cvpr2021/scene-text-recognition-with-permuted-autoregressive-sequence-models.yaml"
+    write(repo, rel, 'title: "Scene Text Recognition with Permuted Autoregressive Sequence Models"\n'
+                     "venue: CVPR\nyear: 2021\ntags: [other]\n")
+    commit(repo)
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["--root", str(repo), "check", "--base", "main", "--no-links",
+                                       "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    notes = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["check"] == "topics"]
+    assert len(notes) == 1 and notes[0]["severity"] == "notice" and notes[0]["line"] == 4
+    assert "text-recognition" in notes[0]["message"].split("suggests ")[1].split(",")[0]

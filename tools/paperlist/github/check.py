@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from paperlist import __version__
-from paperlist.errors import UsageError
+from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
 from paperlist.output.markers import README, generated_block
-from paperlist.project.loader import PAPERS_DIR
+from paperlist.project.loader import PAPERS_DIR, PaperFile
 from paperlist.project.papers import load_papers
 
 REPORT_VERSION = 1
@@ -221,6 +221,8 @@ def run_check(settings: CheckSettings) -> Report:
 
             reports.append(check_links(root, papers=parsed, timeout=settings.link_timeout,
                                        github_token=settings.github_token))
+    if parsed:
+        reports.append(Report(_topic_notices(root, parsed)))
     deletions = [Finding(file=p, severity="notice", check="scope",
                          message="this change removes a paper from the list",
                          message_zh="此修改从列表中删除了一篇论文") for p in deleted]
@@ -281,3 +283,34 @@ def actions_context(environ: Mapping[str, str]) -> dict[str, Any]:
 def write_report(report: Report, path: Path) -> None:
     """Write the report JSON atomically (the artifact the comment job downloads)."""
     write_atomic(Path(path), json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+
+
+def _topic_notices(root: Path, parsed: Sequence[PaperFile]) -> list[Finding]:
+    """For a paper tagged only ``other``: the topics the list's model suggests (docs/topics.md), as a
+    notice a contributor can act on; never more than a notice (the model is read from the PR's
+    checkout, so it only ever informs)."""
+    from paperlist.sources.topics.model import TopicModel, untagged
+
+    todo = [pf for pf in parsed if isinstance(pf.data, dict) and isinstance(pf.data.get("title"), str)
+            and untagged(pf.data.get("tags"))]
+    if not todo:
+        return []
+    try:
+        model = TopicModel.load(root)
+    except PaperlistError:
+        return []
+    if model is None:
+        return []
+    out = []
+    for pf in todo:
+        zh = pf.data.get("title_zh") if isinstance(pf.data.get("title_zh"), str) else None
+        best = model.suggest(pf.data["title"], zh)[:3]
+        names = ", ".join(s.tag for s in best)
+        line, col = pf.position(("tags",))
+        out.append(Finding(file=pf.rel, line=line, column=col, severity="notice", check="topics",
+                           message=f"tagged only 'other': the list's topic model suggests {names}",
+                           message_zh=f"仅有 other 标签：列表的主题模型建议 {names}",
+                           hint="replace 'other' with the ids that fit (vocab/tags.yaml)",
+                           hint_zh="请把 other 换成合适的标签 id（vocab/tags.yaml）"))
+    return out
+

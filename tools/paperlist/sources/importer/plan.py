@@ -194,8 +194,15 @@ class Planner:
         self.plan = Plan()
         self._docs: dict[str, tuple[str, CommentedMap, PlannedWrite]] = {}
         self._taken = set(self.existing.paths)
-        self.topics: TopicModel | None = None  # set by run_import when the list has a topic model
         self.known_tags: set[str] = set()
+        self.use_topics = False  # run_import: suggest topics for new uncategorised papers (when a model exists)
+        self._topics: TopicModel | bool | None = False  # False: not loaded yet (0.5 s: only when needed)
+
+    @property
+    def topics(self) -> TopicModel | None:
+        if self._topics is False:
+            self._topics = TopicModel.load(self.root) if self.use_topics else None
+        return self._topics if isinstance(self._topics, TopicModel) else None
 
     def target_of(self, arxiv: str | None) -> str | None:
         return self.existing.by_arxiv.get(arxiv or "")
@@ -269,8 +276,9 @@ class Planner:
     def _add(self, paper: dict[str, Any], group: PaperGroup) -> None:
         rel = self._free_path(paper)
         suggested = False
-        if self.topics is not None and untagged(paper.get("tags")):
-            confident = self.topics.confident(paper["title"], paper.get("title_zh"), known=self.known_tags)
+        topics = self.topics if untagged(paper.get("tags")) else None
+        if topics is not None:
+            confident = topics.confident(paper["title"], paper.get("title_zh"), known=self.known_tags)
             if confident:  # marked as suggested until a person confirms them (docs/topics.md)
                 tags = [s.tag for s in confident]
                 paper = {**paper, "tags": tags, "suggested_tags": list(tags)}

@@ -27,7 +27,6 @@ from paperlist.sources.importer.lexer import CJK, title_like
 from paperlist.sources.importer.model import ListEntry, Unmapped, Unparsed
 from paperlist.sources.importer.plan import Conflict, PinnedKept, Plan, PlannedWrite, Planner, apply_plan
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
-from paperlist.sources.topics.model import TopicModel
 
 MAX_INPUT_BYTES = MAX_LIST_BYTES
 LIST_SUFFIXES = formats.suffixes()
@@ -360,7 +359,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     for g in groups:  # what this list does not show is not written (a title_zh in an English-only list)
         g.paper = listed.trim(g.paper)
     planner = Planner(root, venue, default_year)
-    planner.topics, planner.known_tags = TopicModel.load(root), set(vocab.tags)
+    planner.use_topics, planner.known_tags = True, set(vocab.tags)
     for entry in orphans:
         if planner.target_of(entry.arxiv) is not None:
             groups.append(PaperGroup(reading_paper(entry, venue, default_year), [(entry.source, entry.line)],
