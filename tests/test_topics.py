@@ -170,6 +170,11 @@ def test_without_a_model_suggesting_is_a_usage_error(tmp_path: Path) -> None:
     (root / MODEL_FILE).write_text("{not json", encoding="utf-8")
     out = run_cli(root, "tags", "--suggest")
     assert out.returncode == 2 and "cannot read the topic model" in out.stderr and "Traceback" not in out.stderr
+    bad = {"format": "paperlist-topic-model/1", "tags": ["dataset"], "bias": [0.0], "thresholds": [None],
+           "precision": [None], "features": {"w:x": [1.0, [[7, 0.5]]]}}
+    (root / MODEL_FILE).write_text(json.dumps(bad), encoding="utf-8")
+    out = run_cli(root, "tags", "--suggest")
+    assert out.returncode == 2 and "malformed topic model" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_training_on_too_few_papers_says_so(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from paperlist.sources.topics.features import raw_features, tfidf
 MODEL_FILE = "topic-model.json"
 FORMAT = "paperlist-topic-model/1"
 MAX_APPLIED = 3  # topics applied to one paper at most
+MAX_MODEL_BYTES = 64 * 1024 * 1024  # today's model is 0.8 MB
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,16 @@ class TopicModel:
         self.precision: list[float | None] = list(data["precision"])
         self.idf: dict[str, float] = {}
         self.weights: dict[str, list[tuple[int, float]]] = {}
+        n = len(self.tags)
+        if not (len(self.bias) == len(self.thresholds) == len(self.precision) == n):
+            raise ValueError("tags, bias, thresholds and precision differ in length")
+        self.thresholds = [None if t is None else float(t) for t in self.thresholds]
         for feature, (idf, pairs) in data["features"].items():
-            self.idf[feature] = float(idf)
+            self.idf[str(feature)] = float(idf)
             if pairs:
-                self.weights[feature] = [(int(j), float(w)) for j, w in pairs]
+                self.weights[str(feature)] = [(int(j), float(w)) for j, w in pairs]
+                if any(not 0 <= j < n for j, _ in self.weights[str(feature)]):
+                    raise ValueError(f"feature {str(feature)[:40]!r} names a topic that is not in tags")
 
     @classmethod
     def load(cls, root: Path) -> TopicModel | None:
@@ -61,6 +68,9 @@ class TopicModel:
         path = Path(root) / MODEL_FILE
         if not path.is_file():
             return None
+        if path.stat().st_size > MAX_MODEL_BYTES:
+            raise ConfigError(f"{MODEL_FILE}: {path.stat().st_size // (1024 * 1024)} MiB, larger than "
+                              f"{MAX_MODEL_BYTES // (1024 * 1024)} MiB: not a topic model this tool wrote")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
