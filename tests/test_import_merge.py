@@ -56,7 +56,10 @@ def test_hand_edited_file_survives_a_merge(tmp_path: Path) -> None:
     assert data["tags"][0] == "dataset" and set(data["tags"]) == {"dataset", "object-detection", "object-tracking"}
     assert data["links"]["project"] == "https://widgets.example.net/"
     assert data["links"]["code"] == ["https://github.com/example/widgets"]
-    assert {"title": "project", "url": "https://example.org/widgets"} in data["links"]["other"]
+    # The list names another project page: a conflict, reported with both values, never written.
+    assert "other" not in data["links"]
+    conflicts = {(c.conflict.field, c.conflict.kept, c.conflict.offered) for c in result.conflicts}
+    assert ("links.project", "https://widgets.example.net/", "https://example.org/widgets") in conflicts
     assert data["links"]["readings"] == [
         {"title": "A maintainer's favourite write-up", "url": "https://blog.example.net/widgets"},
         {"title": "一篇解读：关于小部件", "url": "https://example.com/read/widgets-heading"},

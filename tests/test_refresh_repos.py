@@ -405,7 +405,7 @@ def test_site_data_carries_stars_lazily_and_stale_code_sparsely(tmp_path: Path) 
     by_code = {rec[6][0].rsplit("/", 1)[1]: (n, rec) for n, rec in enumerate(records)}
     assert stars[by_code["a"][0]] == 10 and stars[by_code["b"][0]] == 500 and stars[by_code["d"][0]] == 0
     assert sorted(facets["stale"]) == sorted([by_code["b"][0], by_code["c"][0]])  # archived; no push for 2 years
-    assert by_code["b"][1][11] == [[500, 1, 1]] and len(by_code["d"][1]) == 11  # unknown: no extra field
+    assert by_code["b"][1][12] == [[500, 1, 1]] and len(by_code["d"][1]) == 12  # unknown: no codeInfo field
 
 
 def test_site_page_shows_stars_sorts_by_them_and_filters_stale_code(tmp_path: Path) -> None:

@@ -80,6 +80,7 @@ title: Depth from a Single Image
 venue: CVPR
 year: 2021
 tags: [depth-estimation]
+suggested_tags: [depth-estimation]
 """,
 }
 
@@ -326,6 +327,16 @@ def test_one_topic_across_years_in_one_click(page: Page) -> None:
     assert page.page.url.endswith("?tag=object-detection")
     assert set(page.titles()) == {"Fast Object Detection with Sparse Queries", "Object Detection in the Dark"}
     assert page.page.is_checked("#f-tag-object-detection") and not page.page.is_checked("#f-year-2021")
+
+
+def test_a_suggested_topic_is_drawn_as_suggested(page: Page) -> None:
+    page.open("?q=depth")
+    chip = page.page.locator("#list a.tag[data-tag='depth-estimation']").first
+    assert chip.get_attribute("class") == "tag suggested"
+    assert "not yet confirmed" in (chip.get_attribute("title") or "")
+    assert page.page.evaluate("(el) => getComputedStyle(el).borderStyle", chip.element_handle()) == "dashed"
+    page.open("?q=fast")
+    assert page.page.locator("#list a.tag[data-tag='object-detection']").first.get_attribute("class") == "tag"
 
 
 def test_query_in_url_reload_and_back(page: Page) -> None:

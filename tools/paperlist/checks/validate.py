@@ -131,6 +131,13 @@ class Checker:
                         hint("validate.tag.pick")
                 add(("tags", i), say("validate.tag.unknown", tag=tag), check="vocabulary", **hinted)
 
+        suggested = data.get("suggested_tags")
+        if isinstance(suggested, list) and isinstance(tags, list):
+            for i, tag in enumerate(suggested):
+                if isinstance(tag, str) and tag not in tags:
+                    add(("suggested_tags", i), say("validate.suggested.not-in-tags", tag=tag), check="schema",
+                        **hint("validate.suggested.not-in-tags.hint", tag=tag))
+
         title = data.get("title")
         year = data.get("year")
         placed = venue in self.vocab.venues if self.settings.has_venues else True

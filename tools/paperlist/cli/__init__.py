@@ -15,7 +15,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # Command modules are imported only when their command runs: `paperlist validate` must not
 # pay for importing aiohttp and PyGithub (that was half a second of every start).
 _MODULES = ("init_cmd", "validate_cmd", "new_cmd", "render_cmd", "import_cmd", "dupes_cmd", "links_cmd", "check_cmd",
-            "site_cmd", "issue_cmd", "refresh_cmd", "export_cmd")
+            "site_cmd", "issue_cmd", "refresh_cmd", "export_cmd", "tags_cmd")
 _HOME = {"init": "init_cmd", "validate": "validate_cmd", "new": "new_cmd", "render": "render_cmd",
          "import": "import_cmd", "dupes": "dupes_cmd", "links": "links_cmd", "site": "site_cmd",
          "refresh": "refresh_cmd", "export": "export_cmd"}

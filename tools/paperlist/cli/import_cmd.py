@@ -18,6 +18,7 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
     lines = [
         f"{result.entries} entries from {len(result.sources)} file(s) -> {len(result.added)} papers {verb}added, "
         f"{len(result.merged)} {verb}merged into existing files, {len(result.unchanged)} already up to date"
+        + (f", {len(result.conflicts)} conflicts reported" if result.conflicts else "")
         + (" (dry run: nothing written)" if result.dry_run else ""),
     ]
     for s in result.sources[:limit]:
@@ -51,7 +52,21 @@ def render_summary(result: ImportResult, *, limit: int = 20) -> str:
     section("skipped lines, by reason", skipped)
     section("added", [f"{c.rel}  ({c.lines[0][0]}:{c.lines[0][1]})"
                       for c in result.added])
-    section("merged", [f"{c.rel}  +{', '.join(dict.fromkeys(c.fields))}" for c in result.merged])
+    merged = []
+    for c in result.merged:
+        merged.append(f"{c.rel}  ({c.matched_by})" if c.matched_by else c.rel)
+        merged.extend(f"    + {ch.field}: {ch.value[:160]}" for ch in c.changes)
+    section("merged, field by field", merged)
+    section("conflicts (the file's value kept, the list's not written)",
+            [f"{c.rel}: {c.conflict.field}: kept {c.conflict.kept or '(nothing)'}; list ({c.source}:{c.line}) says "
+             f"{c.conflict.offered[:160]} ({c.conflict.why})" for c in result.conflicts])
+    if result.suggested:
+        lines.append(f"topics suggested by the topic model for {len(result.suggested)} new papers without a "
+                     "category (marked in suggested_tags; docs/topics.md)")
+    if result.pinned:
+        lines.append(f"pinned fields left as set by hand: {len(result.pinned)} "
+                     f"({', '.join(sorted({f'{p.rel}: {p.field}' for p in result.pinned})[:5])}"
+                     f"{' …' if len(result.pinned) > 5 else ''})")
     section("not imported", [f"{u.source}:{u.line}: {u.reason}: {u.text[:100]}" for u in result.unparsed])
     section("unmapped categories (map them in vocab/tags.yaml or with --map)",
             [f"{u.label!r}: {u.count} entries, e.g. {'; '.join(u.examples[:2])!r} ({u.source}:{u.line})"

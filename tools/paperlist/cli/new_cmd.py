@@ -64,8 +64,12 @@ def new_command(  # noqa: PLR0917 - one parameter per click option
     if report.findings:
         sys.stderr.write(REPORTERS["text"](report))
     for s in plan.suggestions:
-        click.echo(bilingual("cli.new.suggested-tag", sep=" / ", rel=s.paper_rel, tag=s.tag, en=s.en, zh=s.zh,
-                             matched=s.matched), err=True)
+        if s.source == "title words":
+            click.echo(bilingual("cli.new.suggested-tag", sep=" / ", rel=s.paper_rel, tag=s.tag, en=s.en, zh=s.zh,
+                                 matched=s.matched), err=True)
+        else:
+            click.echo(bilingual("cli.new.suggested-tag.model", sep=" / ", rel=s.paper_rel, tag=s.tag, en=s.en,
+                                 zh=s.zh, confidence=s.matched), err=True)
     if dry_run:
         for w in plan.writes:
             sys.stdout.write(f"# {w.rel}: {w.note}\n{w.text}" if len(plan.writes) > 1 or w.kind == "modify"

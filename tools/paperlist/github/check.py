@@ -26,6 +26,7 @@ from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pendi
 from paperlist.infra.messages import Phrase, hint, say
 from paperlist.output.markers import README, generated_block
 from paperlist.project.keys import PAPERS_DIR
+from paperlist.project.loader import PaperFile
 from paperlist.project.papers import load_papers
 from paperlist.project.settings import load_settings
 
@@ -48,6 +49,7 @@ PROTECTED: tuple[tuple[str, str, str], ...] = (
     # A committed cache would answer for the checks; it is never read (cachedir), and never wanted.
     (".paperlist-cache/", "scope.area.cache", "error"),
     ("vocab/", "scope.area.vocab", "warning"),
+    ("topic-model.json", "scope.area.topic-model", "warning"),
     ("paperlist.yaml", "scope.area.settings", "warning"),
 )
 GENERATED_DIR = "lists/"  # every file in it is written by `paperlist render`
@@ -212,6 +214,8 @@ def run_check(settings: CheckSettings) -> Report:
 
             reports.append(check_links(root, papers=parsed, timeout=settings.link_timeout,
                                        github_token=settings.github_token))
+    if parsed:
+        reports.append(Report(_topic_notices(root, parsed)))
     deletions = [Finding(file=p, severity="notice", check="scope",
                          **say("scope.deleted")) for p in deleted]
     reports.append(Report(deletions))
@@ -275,3 +279,31 @@ def actions_context(environ: Mapping[str, str]) -> dict[str, Any]:
 def write_report(report: Report, path: Path) -> None:
     """Write the report JSON atomically (the artifact the comment job downloads)."""
     write_atomic(Path(path), json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+
+
+def _topic_notices(root: Path, parsed: Sequence[PaperFile]) -> list[Finding]:
+    """For a paper tagged only ``other``: the topics the list's model suggests (docs/topics.md), as a
+    notice a contributor can act on; never more than a notice (the model is read from the PR's
+    checkout, so it only ever informs)."""
+    from paperlist.sources.topics.model import TopicModel, untagged
+
+    todo = [pf for pf in parsed if isinstance(pf.data, dict) and isinstance(pf.data.get("title"), str)
+            and untagged(pf.data.get("tags"))]
+    if not todo:
+        return []
+    try:
+        model = TopicModel.load(root)
+    except PaperlistError:
+        return []
+    if model is None:
+        return []
+    out = []
+    for pf in todo:
+        zh = pf.data.get("title_zh") if isinstance(pf.data.get("title_zh"), str) else None
+        best = model.suggest(pf.data["title"], zh)[:3]
+        names = ", ".join(s.tag for s in best)
+        line, col = pf.position(("tags",))
+        out.append(Finding(file=pf.rel, line=line, column=col, severity="notice", check="topics",
+                           **say("check.topics.suggest", names=names), **hint("check.topics.suggest.hint")))
+    return out
+

@@ -46,6 +46,7 @@ class ListEntry:
     video: str | None
     readings: tuple[tuple[str, str], ...]
     tags: tuple[str, ...]
+    suggested: tuple[str, ...] = ()  # tags the topic model set and no person has confirmed (suggested_tags)
 
     def primary_tag(self, known: Container[str]) -> str:
         """The topic a paper is grouped under, everywhere (README sections, topic counts, latest
@@ -79,12 +80,14 @@ def entry_from(rel: str, data: dict[str, Any]) -> ListEntry | None:
         if isinstance(data.get("authors"), list) else ()
     tags = tuple(t for t in data.get("tags") or [] if isinstance(t, str)) if isinstance(data.get("tags"), list) else ()
     arxiv = _str(data.get("arxiv"))
+    raw_sugg = data.get("suggested_tags")
+    suggested = tuple(t for t in raw_sugg if isinstance(t, str) and t in tags) if isinstance(raw_sugg, list) else ()
     return ListEntry(
         rel=rel, title=title, title_zh=_str(data.get("title_zh")), authors=authors, venue=venue, year=year,
         track="workshop" if data.get("track") == "workshop" else "main",
         presentation=_str(data.get("presentation")), arxiv=arxiv, paper=_http(links.get("paper")),
         code=code, project=_http(links.get("project")), video=_http(links.get("video")),
-        readings=tuple(readings), tags=tags,
+        readings=tuple(readings), tags=tags, suggested=suggested,
     )
 
 
@@ -120,7 +123,7 @@ def _decode(data: Any, rel: str) -> tuple[ListEntry | None, str | None]:
     if fields is None:
         return None, str(problem) if problem is not None else None
     d = dict(zip(_ENTRY_FIELDS, fields, strict=True))
-    for name in ("authors", "code", "tags"):
+    for name in ("authors", "code", "tags", "suggested"):
         d[name] = tuple(str(x) for x in d[name])
     d["readings"] = tuple((str(t), str(u)) for t, u in d["readings"])
     if not isinstance(d["title"], str) or not isinstance(d["year"], int):
@@ -128,7 +131,7 @@ def _decode(data: Any, rel: str) -> tuple[ListEntry | None, str | None]:
     return ListEntry(rel=rel, **d), None
 
 
-ENTRY_CODEC = Codec("render-entry", _encode, _decode)
+ENTRY_CODEC = Codec("render-entry-2", _encode, _decode)  # -2: entries carry suggested tags
 
 
 def load_entries(root: Path, *, meanwhile: Callable[[], None] | None = None, snap: Snapshot | None = None

@@ -174,6 +174,8 @@ def entry_text(e: ListEntry, n: int, vocab: Vocabulary, w: Words = BILINGUAL, re
     head = f"{n}. **{md_text(e.title)}**"
     if e.presentation:
         head += f" `{md_text(e.presentation.capitalize())}`"
+    if e.suggested:  # the topic model's, not yet confirmed by a person (docs/topics.md)
+        head += " " + w("readme.topic-suggested")
     lines = [head + "  "]
     if e.title_zh and w.chinese:
         lines.append(f"   {md_text(e.title_zh)}  ")

@@ -8,7 +8,8 @@ the fixed field order so that a PR diff of generated data reads like hand-writte
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from paperlist.infra import fsutil, identity
 
 FIELD_ORDER = ("title", "title_zh", "authors", "venue", "year", "track", "presentation", "arxiv", "doi",
-               "links", "tags")
+               "links", "tags", "suggested_tags", "pinned")
 LINK_ORDER = ("paper", "code", "project", "video", "readings", "other")
 # Fields a merge may fill when missing but never overwrites.
 _SCALARS = ("title_zh", "track", "presentation", "arxiv", "doi")
@@ -253,3 +254,216 @@ def replace_code_repo(doc: Any, old_repo: str, new_repo: str) -> list[tuple[str,
             changes.append((url, new))
         i += 1
     return changes
+
+
+# -- field-by-field merge (the importer's) -------------------------------------------------------
+
+# What a maintainer may pin in a paper file (``pinned:``): the importer neither fills, adds to nor
+# reports a pinned field. ``links`` pins every link kind at once.
+PINNABLE = ("title_zh", "authors", "track", "presentation", "arxiv", "doi", "tags", "links", "links.paper",
+            "links.code", "links.project", "links.video", "links.readings", "links.other")
+
+
+@dataclass
+class FieldChange:
+    """One value a merge adds to a file: ``links.code`` + the URL."""
+
+    field: str
+    value: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "value": self.value}
+
+
+@dataclass
+class FieldConflict:
+    """A value the source offers that the merge did not write: the file says otherwise, or the value
+    belongs to another paper of the list."""
+
+    field: str
+    kept: str
+    offered: str
+    why: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "kept": self.kept, "offered": self.offered, "why": self.why}
+
+
+@dataclass
+class MergeResult:
+    changes: list[FieldChange] = field(default_factory=list)
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    pinned: list[str] = field(default_factory=list)  # pinned fields the source had a value for
+
+    @property
+    def added(self) -> list[str]:
+        return [c.field for c in self.changes]
+
+
+# (kind, value) -> the other paper file that holds it, or None; kind is "cvf", "code" or "arxiv".
+HeldElsewhere = Callable[[str, str], "str | None"]
+
+
+def pinned_fields(doc: Any) -> set[str]:
+    raw = doc.get("pinned") if isinstance(doc, dict) else None
+    return {str(x) for x in raw} if isinstance(raw, list) else set()
+
+
+def _is_pinned(name: str, pinned: set[str]) -> bool:
+    return name in pinned or (name.startswith("links.") and "links" in pinned)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def merge_fields(doc: CommentedMap, paper: dict[str, Any], *,
+                 held_elsewhere: HeldElsewhere | None = None) -> MergeResult:
+    """Merge ``paper`` into ``doc`` field by field, as the importer does.
+
+    A missing field is filled; a present one is kept; a different value is a conflict (reported,
+    never written); a field the file lists under ``pinned:`` is left as the maintainer set it; a
+    code repository, CVF paper or arXiv id that another paper file holds is a conflict too (a list
+    row that carries its neighbour's link). Tags, readings and other links are collections: new
+    items join them (tags after the hand-set ones).
+    """
+    out = MergeResult()
+    pinned = pinned_fields(doc)
+    elsewhere: HeldElsewhere = held_elsewhere or (lambda kind, value: None)
+
+    def skip_pinned(name: str) -> bool:
+        if _is_pinned(name, pinned):
+            if name not in out.pinned:
+                out.pinned.append(name)
+            return True
+        return False
+
+    for key in _SCALARS:
+        value = paper.get(key)
+        if not value or skip_pinned(key):
+            continue
+        if key not in doc or doc.get(key) in (None, ""):
+            if key == "arxiv" and (other := elsewhere("arxiv", str(value))):
+                out.conflicts.append(FieldConflict(key, "", str(value), f"{other} has this arXiv id"))
+                continue
+            if key in doc:
+                del doc[key]
+            _insert_ordered(doc, key, DoubleQuotedScalarString(value) if key == "arxiv" else value, FIELD_ORDER)
+            out.changes.append(FieldChange(key, str(value)))
+        elif _scalar_key(key, doc.get(key)) != _scalar_key(key, value):
+            out.conflicts.append(FieldConflict(key, str(doc.get(key)), str(value), "the file has another value"))
+    if paper.get("authors") and not skip_pinned("authors"):
+        if not doc.get("authors"):
+            if "authors" in doc:
+                del doc["authors"]
+            _insert_ordered(doc, "authors", _seq(paper["authors"]), FIELD_ORDER)
+            out.changes.append(FieldChange("authors", _show(paper["authors"])))
+        elif isinstance(doc.get("authors"), list) and (
+                [identity.author_key(str(a)) for a in doc["authors"]]
+                != [identity.author_key(str(a)) for a in paper["authors"]]):
+            out.conflicts.append(FieldConflict("authors", _show(doc["authors"]), _show(paper["authors"]),
+                                               "the file lists other authors"))
+    new_tags = [t for t in paper.get("tags", []) if t != "other"]  # the fallback never joins a tagged paper
+    if new_tags and not skip_pinned("tags"):
+        tags = doc.get("tags")
+        if isinstance(tags, list):
+            raw_sugg = doc.get("suggested_tags")
+            machine = {str(t) for t in raw_sugg} if isinstance(raw_sugg, list) else set()
+            for tag in new_tags:
+                if tag not in tags and len(tags) < 10:
+                    if tags == ["other"] or (machine and {str(t) for t in tags} <= machine):
+                        # A list's category is a person's word: it replaces the fallback and unconfirmed
+                        # topic-model suggestions.
+                        out.changes.extend(FieldChange("tags", f"-{t}") for t in tags)
+                        tags.clear()
+                        if "suggested_tags" in doc:
+                            del doc["suggested_tags"]
+                        machine = set()
+                    tags.append(tag)
+                    out.changes.append(FieldChange("tags", tag))
+        elif "tags" not in doc:
+            _insert_ordered(doc, "tags", _seq(new_tags), FIELD_ORDER)
+            out.changes.extend(FieldChange("tags", t) for t in new_tags)
+    _merge_links_strict(doc, paper.get("links") or {}, out, skip_pinned, elsewhere)
+    return out
+
+
+def _scalar_key(key: str, value: Any) -> str:
+    if key == "arxiv":
+        return identity.arxiv_id(str(value)) or str(value)
+    if key == "doi":
+        return identity.doi(str(value)) or str(value).lower()
+    return " ".join(str(value).split()).casefold()
+
+
+def _merge_links_strict(doc: CommentedMap, new: dict[str, Any], out: MergeResult,
+                        skip_pinned: Callable[[str], bool], elsewhere: HeldElsewhere) -> None:
+    if not any(new.values()):
+        return
+    links = doc.get("links")
+    if not isinstance(links, dict):
+        if "links" in doc:
+            return  # a hand-written value of the wrong shape: leave it for validate to report
+        if all(skip_pinned(f"links.{k}") for k, v in new.items() if v):
+            return
+        links = CommentedMap()
+        _insert_ordered(doc, "links", links, FIELD_ORDER)
+    known = _all_urls(links)
+
+    def fresh(url: str) -> bool:
+        return url_key(url) not in known
+
+    for lk in ("paper", "project", "video"):
+        url = new.get(lk)
+        if not url or not fresh(url) or skip_pinned(f"links.{lk}"):
+            continue
+        cvf = identity.cvf_paper(url) if lk == "paper" else None
+        if cvf and (other := elsewhere("cvf", cvf)):
+            out.conflicts.append(FieldConflict(f"links.{lk}", str(links.get(lk) or ""), url,
+                                               f"{other} has this CVF paper"))
+        elif lk not in links:
+            _insert_ordered(links, lk, url, LINK_ORDER)
+            out.changes.append(FieldChange(f"links.{lk}", url))
+            known.add(url_key(url))
+        elif not (cvf and cvf == identity.cvf_paper(str(links[lk]))):  # a CVF PDF and its HTML page agree
+            out.conflicts.append(FieldConflict(f"links.{lk}", str(links[lk]), url, "the file has another link"))
+    codes = [u for u in new.get("code") or [] if fresh(u)]
+    if codes and not skip_pinned("links.code"):
+        have = [u for u in links.get("code") or [] if isinstance(u, str)]
+        repos = {_repo_key(u) for u in have}
+        for url in codes:
+            if _repo_key(url) in repos:
+                continue  # the same repository (another branch or page of it)
+            other = elsewhere("code", _repo_key(url))
+            if other:
+                out.conflicts.append(FieldConflict("links.code", _show(have), url, f"{other} has this repository"))
+            elif have:
+                out.conflicts.append(FieldConflict("links.code", _show(have), url,
+                                                   "the file names another repository"))
+            elif "code" in links and not isinstance(links.get("code"), list):
+                continue
+            else:
+                if isinstance(links.get("code"), list):
+                    links["code"].append(url)
+                else:
+                    _insert_ordered(links, "code", _seq([url]), LINK_ORDER)
+                known.add(url_key(url))
+                repos.add(_repo_key(url))
+                have.append(url)
+                out.changes.append(FieldChange("links.code", url))
+    for lk in ("readings", "other"):
+        for item in new.get(lk) or []:
+            if fresh(item["url"]) and not skip_pinned(f"links.{lk}"):
+                _append_titled(links, lk, item)
+                known.add(url_key(item["url"]))
+                out.changes.append(FieldChange(f"links.{lk}", item["url"]))
+
+
+def _repo_key(url: str) -> str:
+    """A repository as identity, spelt as duplicate detection files it (``github.com/owner/repo[/sub]``)."""
+    repo = identity.github_repo(url)
+    if repo is None:
+        return url_key(url)
+    return f"github.com/{repo}/{identity.github_subpath(url)}".rstrip("/")

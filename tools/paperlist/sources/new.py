@@ -35,6 +35,7 @@ from paperlist.project import keys, writer
 from paperlist.project.loader import PaperFile, load_paper, load_text
 from paperlist.project.settings import load_settings
 from paperlist.project.vocab import Term, Vocabulary, normalize_label
+from paperlist.sources.topics.model import TopicModel
 
 MAX_IDS = 20  # one request, one form: a batch bigger than this is a list import, not a contribution
 MAX_FIELD = 2000  # request fields longer than this are refused before anything else looks at them
@@ -71,7 +72,8 @@ class TagSuggestion:
     tag: str
     en: str
     zh: str
-    matched: str
+    matched: str  # the title's words that name the tag, or the topic model's score
+    source: str = "title words"  # or "topic model" (topic-model.json, docs/topics.md)
 
 
 @dataclass
@@ -255,6 +257,7 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
     if problems:
         raise UsageError("; ".join(problems))
     vocab = Vocabulary.load(root)
+    topics = TopicModel.load(root)
     shown = load_settings(root)
     plan = NewPlan(root=root)
     if request.venue and not shown.has_venues:
@@ -346,10 +349,17 @@ def plan_new(root: Path, request: NewRequest, client: ArxivClient | None = None)
                                                    id=paper.arxiv, name=name, why=why), check="text",
                                           arxiv=paper.arxiv))
         tags = data["tags"]
-        sugg = suggest_tags(vocab, data["title"], exclude=tags)
-        plan.suggestions.extend(TagSuggestion(rel, t.id, t.en, t.zh, m) for t, m in sugg)
+        sugg = [(t, m, "title words") for t, m in suggest_tags(vocab, data["title"], exclude=tags)]
+        if topics is not None:  # the list's topic model: its top three, best first, before the word matches
+            learnt = [s for s in topics.suggest(data["title"], data.get("title_zh"), known=set(vocab.tags))
+                      if s.tag not in tags][:3]
+            sugg = [(vocab.tags[s.tag], f"score {s.score:.2f}" + (
+                f", above its bar: held-out precision {100 * s.precision:.0f} %" if s.confident and s.precision
+                else ""), "topic model") for s in learnt] + [x for x in sugg if x[0].id not in {s.tag for s in learnt}]
+            sugg = sugg[:3]
+        plan.suggestions.extend(TagSuggestion(rel, t.id, t.en, t.zh, m, source) for t, m, source in sugg)
         if not tags:
-            names = ", ".join(f"{t.id} ({t.en} / {t.zh})" for t, _ in sugg)
+            names = ", ".join(f"{t.id} ({t.en} / {t.zh})" for t, _, _ in sugg)
             plan.findings.append(_finding(
                 rel, say("new.no-tag.suggest", names=names) if names else say("new.no-tag"), check="tags"))
         text = writer.dump(writer.build(data))

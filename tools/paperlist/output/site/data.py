@@ -115,7 +115,8 @@ def _record(p: SitePaper, facts: list[RepoFacts | None]) -> list[Any]:
     # Positions are the page's contract (search.js: FIELDS); None keeps them fixed and costs 4 bytes.
     e = p.entry
     rec: list[Any] = [paper_key(e.rel), e.title, e.title_zh, list(e.authors), e.arxiv, e.paper, list(e.code),
-                      e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other]]
+                      e.project, e.video, [list(r) for r in e.readings], [list(o) for o in p.other],
+                      list(e.suggested) or None]
     if any(facts):
         # Per code link: [stars, 1 when archived, 1 when stale] (null: not known); left out when nothing is.
         rec.append([None if f is None else [f.stars, int(f.archived), int(f.stale)] for f in facts])

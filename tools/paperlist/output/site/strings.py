@@ -70,6 +70,7 @@ SITE_STRINGS = (
     "site.ui.cite",
     "site.ui.trends",
     "site.ui.feed",
+    "site.ui.suggested-topic",
 )
 
 

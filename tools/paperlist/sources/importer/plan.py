@@ -17,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from paperlist.checks.dupes import Features, Index, compare, features_from_data, load_allowed
 from paperlist.checks.validate import Checker
 from paperlist.infra import identity
 from paperlist.infra.writeplan import FileWrite, WritePlan
@@ -26,6 +27,7 @@ from paperlist.project.papers import load_papers
 from paperlist.sources.importer import emit
 from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, title_keys
 from paperlist.sources.importer.model import Unparsed
+from paperlist.sources.topics.model import TopicModel, untagged
 
 
 @dataclass
@@ -41,6 +43,8 @@ class ImportedPaper:
     text: str = ""
     original: str | None = None  # the text a merge starts from (None: a new file)
     fields: list[str] = field(default_factory=list)
+    changes: list[writer.FieldChange] = field(default_factory=list)  # a merge's added values, field by field
+    matched_by: str = ""  # how the import found the file: "arXiv id", "title", or the duplicate rule
 
     @property
     def path(self) -> str:
@@ -58,7 +62,37 @@ class ImportedPaper:
                                "lines": [{"file": s, "line": n} for s, n in self.lines]}
         if self.fields:
             out["fields"] = self.fields
+        if self.changes:
+            out["changes"] = [c.to_dict() for c in self.changes]
+        if self.matched_by:
+            out["matched_by"] = self.matched_by
         return out
+
+
+@dataclass
+class Conflict:
+    """A value of the source that a merge did not write, with the file, the field and both values."""
+
+    rel: str
+    source: str
+    line: int
+    conflict: writer.FieldConflict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.rel, "file": self.source, "line": self.line, **self.conflict.to_dict()}
+
+
+@dataclass
+class PinnedKept:
+    """A pinned field the source had a value for: left as the maintainer set it."""
+
+    rel: str
+    field: str
+    source: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.rel, "field": self.field, "file": self.source, "line": self.line}
 
 
 @dataclass
@@ -69,6 +103,9 @@ class ImportPlan:
     writes: list[ImportedPaper] = field(default_factory=list)  # add and merge, in order
     unchanged: list[ImportedPaper] = field(default_factory=list)
     refused: list[Unparsed] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    pinned: list[PinnedKept] = field(default_factory=list)
+    suggested: list[str] = field(default_factory=list)  # new files the topic model tagged
     final: dict[str, Any] = field(default_factory=dict)  # rel -> the paper as it will be (for the recall guard)
 
     @property
@@ -91,6 +128,22 @@ class ExistingPapers:
     by_arxiv: dict[str, str] = field(default_factory=dict)
     by_title: dict[tuple[str, str], str] = field(default_factory=dict)
     paths: set[str] = field(default_factory=set)
+    allowed: set[frozenset[str]] = field(default_factory=set)  # not-duplicates.yaml
+    _data: list[tuple[str, Any]] = field(default_factory=list)
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """Duplicate detection's blocking index (checks.dupes), built on first use: a re-import that
+        finds every paper by arXiv id or title never needs it (a third of the load time)."""
+        if self._index is None:
+            self._index = Index()
+            for rel, data in self._data:
+                rec = features_from_data(data, rel)
+                if rec is not None:
+                    self._index.add(rec)
+            self._data = []
+        return self._index
 
     @classmethod
     def load(cls, root: Path) -> ExistingPapers:
@@ -107,7 +160,31 @@ class ExistingPapers:
             if isinstance(data.get("title"), str):
                 for key in title_keys(data["title"]):
                     ex.by_title.setdefault((Path(pf.rel).parent.name, key), pf.rel)
+            ex.add_record(pf.rel, data)
+        ex.allowed = load_allowed(root)[0]
         return ex
+
+    def add_record(self, rel: str, data: Any) -> None:
+        if self._index is None:
+            self._data.append((rel, data))
+        elif (rec := features_from_data(data, rel)) is not None:
+            self._index.add(rec)
+
+    def held_by(self, kind: str, value: str, rel: str) -> str | None:
+        """Another paper file holding this identifier (``cvf``, ``code`` or ``arxiv``), not counting
+        the files a maintainer declared different papers from ``rel`` (they may share a repository)."""
+        for other in self.index.keys.get(f"{kind}:{value}", ()):
+            if other != rel and frozenset({other, rel}) not in self.allowed:
+                return other
+        return None
+
+
+def _overlap(a: Features, b: Features) -> float:
+    """Share of the shorter title's content words that the other title has."""
+    wa, wb = set(a.content_words), set(b.content_words)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
 
 
 def clean_paper(paper: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +210,15 @@ class Planner:
         self.plan = ImportPlan()
         self._docs: dict[str, tuple[str, CommentedMap, ImportedPaper]] = {}
         self._taken = set(self.existing.paths)
+        self.known_tags: set[str] = set()
+        self.use_topics = False  # run_import: suggest topics for new uncategorised papers (when a model exists)
+        self._topics: TopicModel | bool | None = False  # False: not loaded yet (0.5 s: only when needed)
+
+    @property
+    def topics(self) -> TopicModel | None:
+        if self._topics is False:
+            self._topics = TopicModel.load(self.root) if self.use_topics else None
+        return self._topics if isinstance(self._topics, TopicModel) else None
 
     def target_of(self, arxiv: str | None) -> str | None:
         return self.existing.by_arxiv.get(arxiv or "")
@@ -141,17 +227,57 @@ class Planner:
         paper = clean_paper(group.paper)
         folder = keys.folder_name(paper.get("venue"), paper["year"])
         target = self.existing.by_arxiv.get(paper.get("arxiv") or "")
+        how = "arXiv id" if target is not None else ""
         if target is None and not group.readings_only:
-            for key in title_keys(paper["title"]):
-                target = self.existing.by_title.get((folder, key))
-                if target is not None and paper.get("arxiv") and self._arxiv_of(target) not in (None, paper["arxiv"]):
-                    target = None  # same title, another arXiv id: a different paper
-                if target is not None:
-                    break
+            target = self._by_title(paper, folder)
+            how = "title" if target is not None else ""
+        if target is None and not group.readings_only:
+            target, how = self._duplicate_of(paper, folder)
         if target is not None:
-            self._merge(target, paper, group)
+            self._merge(target, paper, group, how)
         else:
             self._add(paper, group)
+
+    def _by_title(self, paper: dict[str, Any], folder: str) -> str | None:
+        for key in title_keys(paper["title"]):
+            target = self.existing.by_title.get((folder, key))
+            if target is not None and paper.get("arxiv") and self._arxiv_of(target) not in (None, paper["arxiv"]):
+                target = None  # same title, another arXiv id: a different paper
+            if target is not None:
+                return target
+        return None
+
+    def _duplicate_of(self, paper: dict[str, Any], folder: str) -> tuple[str | None, str]:
+        """The paper file that duplicate detection (checks.dupes) would call this record's duplicate.
+
+        Certain evidence (same CVF paper or DOI) counts in any folder, when the titles agree on
+        at least half their words (a row carrying its neighbour's PDF is not its neighbour); title
+        evidence ("one title cut short", "small words differ") counts in the same venue-year; a
+        shared code repository only beside a title whose words are (nearly) all in the other's
+        (amusi's "HR-NAS: … with Transformers" twin). Pairs in not-duplicates.yaml never merge.
+        """
+        rec = features_from_data(paper, keys.expected_path(paper.get("venue"), paper["year"], paper["title"]))
+        if rec is None:
+            return None, ""
+        best: tuple[int, str, str] | None = None
+        for cand in sorted(self.existing.index.candidates(rec)):
+            other = self.existing.index.record(cand)
+            if other is None or frozenset({rec.rel, cand}) in self.existing.allowed:
+                continue
+            m = compare(rec, other)
+            if m is None or m.severity == "notice":
+                continue
+            same_folder = Path(cand).parent.name == folder
+            ident = m.evidence.get("identifier")
+            if m.severity == "error":
+                rank, ok = 0, _overlap(rec, other) >= 0.5
+            elif ident == "code":
+                rank, ok = 2, same_folder and _overlap(rec, other) >= 0.9
+            else:
+                rank, ok = 1, same_folder
+            if ok and (best is None or rank < best[0]):
+                best = (rank, cand, f"duplicate rule: {m.reason}")
+        return (best[1], best[2]) if best else (None, "")
 
     def _arxiv_of(self, rel: str) -> str | None:
         data: Any = self.plan.final.get(rel)
@@ -165,6 +291,14 @@ class Planner:
 
     def _add(self, paper: dict[str, Any], group: PaperGroup) -> None:
         rel = self._free_path(paper)
+        suggested = False
+        topics = self.topics if untagged(paper.get("tags")) else None
+        if topics is not None:
+            confident = topics.confident(paper["title"], paper.get("title_zh"), known=self.known_tags)
+            if confident:  # marked as suggested until a person confirms them (docs/topics.md)
+                tags = [s.tag for s in confident]
+                paper = {**paper, "tags": tags, "suggested_tags": list(tags)}
+                suggested = True
         fast = emit.fast_text(paper)
         pf = load_text(fast, rel) if fast is not None else None
         if fast is not None and pf is not None and pf.data == emit.plain_data(paper):
@@ -179,6 +313,8 @@ class Planner:
                                               f"would not validate, not written: {errors[0]}"))
             return
         self._taken.add(rel)
+        if suggested:
+            self.plan.suggested.append(rel)
         self.plan.writes.append(ImportedPaper(rel, paper["title"], paper.get("arxiv"), list(group.lines), "add",
                                              text))
         self.plan.final[rel] = paper
@@ -186,8 +322,9 @@ class Planner:
             self.existing.by_arxiv[paper["arxiv"]] = rel
         for key in title_keys(paper["title"]):
             self.existing.by_title.setdefault((keys.folder_name(paper.get("venue"), paper["year"]), key), rel)
+        self.existing.add_record(rel, paper)
 
-    def _merge(self, rel: str, paper: dict[str, Any], group: PaperGroup) -> None:
+    def _merge(self, rel: str, paper: dict[str, Any], group: PaperGroup, how: str = "") -> None:
         first = group.lines[0]
         if rel in self._docs:
             original, doc, write = self._docs[rel]
@@ -215,8 +352,13 @@ class Planner:
         if group.readings_only:
             paper = {**paper, "tags": [], "title_zh": None, "presentation": None, "track": None}
         before = writer.dump(doc)
-        added = writer.merge_into(doc, paper)
+        merged = writer.merge_fields(doc, paper, held_elsewhere=lambda kind, value: self.existing.held_by(
+            kind, value, rel))
+        added = merged.added
         write.lines.extend(group.lines)
+        write.matched_by = write.matched_by or how
+        self.plan.conflicts += [Conflict(rel, first[0], first[1], c) for c in merged.conflicts]
+        self.plan.pinned += [PinnedKept(rel, name, first[0], first[1]) for name in merged.pinned]
         if added:
             text = writer.dump(doc)
             errors = self._errors(text, rel)
@@ -227,6 +369,7 @@ class Planner:
                 return
             write.text = text
             write.fields.extend(a for a in added if a not in write.fields)
+            write.changes.extend(merged.changes)
             if write.kind == "unchanged":
                 write.kind = "merge"
                 self.plan.writes.append(write)

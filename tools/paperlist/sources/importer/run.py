@@ -27,7 +27,7 @@ from paperlist.sources.importer.group import FALLBACK_TAG, PaperGroup, group_ent
 from paperlist.sources.importer.ledger import SKIPPED, SkippedRun
 from paperlist.sources.importer.lexer import CJK, title_like
 from paperlist.sources.importer.model import SourceEntry, Unmapped, Unparsed
-from paperlist.sources.importer.plan import ImportedPaper, ImportPlan, Planner
+from paperlist.sources.importer.plan import Conflict, ImportedPaper, ImportPlan, PinnedKept, Planner
 from paperlist.sources.importer.recall import PaperId, ids_by_line, ids_of_paper
 
 MAX_INPUT_BYTES = MAX_LIST_BYTES
@@ -89,6 +89,9 @@ class ImportResult:
     added: list[ImportedPaper] = field(default_factory=list)
     merged: list[ImportedPaper] = field(default_factory=list)
     unchanged: list[ImportedPaper] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # values a merge did not write, with both sides
+    pinned: list[PinnedKept] = field(default_factory=list)  # pinned fields left as the maintainer set them
+    suggested: list[str] = field(default_factory=list)  # new papers the topic model tagged (suggested_tags)
     unparsed: list[Unparsed] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
     notes: list[Unparsed] = field(default_factory=list)
@@ -117,6 +120,9 @@ class ImportResult:
             "added": [c.to_dict() for c in self.added],
             "merged": [c.to_dict() for c in self.merged],
             "unchanged": len(self.unchanged),
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "pinned": [p.to_dict() for p in self.pinned],
+            "suggested_topics": self.suggested,
             "unparsed": [u.to_dict() for u in self.unparsed],
             "unmapped": [u.to_dict() for u in self.unmapped],
             "notes": [n.to_dict() for n in self.notes],
@@ -140,6 +146,16 @@ class ImportResult:
         findings += [Finding(file=u.source, line=u.line, severity="warning", check="import",
                              **say("import.unparsed", reason=u.reason, text=u.text[:120]))
                      for u in self.unparsed]
+        findings += [Finding(file=c.source, line=c.line, severity="warning", check="import-conflict",
+                             message=f"{c.rel}: {c.conflict.field}: kept {c.conflict.kept or '(nothing)'!r}, not "
+                                     f"written {c.conflict.offered!r} ({c.conflict.why})",
+                             message_zh=f"{c.rel}：{c.conflict.field} 与来源不一致，保留原值，未写入 "
+                                        f"{c.conflict.offered!r}",
+                             hint="if the list is right, edit the paper file by hand; to silence this, add the "
+                                  f"field to the file's pinned: list ({c.conflict.field})",
+                             hint_zh=f"若来源正确，请手动修改论文文件；若要不再提示，请把 {c.conflict.field} "
+                                     "加入该文件的 pinned: 列表")
+                     for c in self.conflicts]
         findings += [Finding(file=u.source, line=u.line, severity="warning", check="import-category",
                              **say("import.unmapped", label=u.label, n=u.count, example=u.examples[0]),
                              **hint("import.unmapped.hint"))
@@ -338,6 +354,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     for g in groups:  # what this list does not show is not written (a title_zh in an English-only list)
         g.paper = listed.trim(g.paper)
     planner = Planner(root, venue, default_year)
+    planner.use_topics, planner.known_tags = True, set(vocab.tags)
     for entry in orphans:
         if planner.target_of(entry.arxiv) is not None:
             groups.append(PaperGroup(reading_paper(entry, venue, default_year), [(entry.source, entry.line)],
@@ -350,6 +367,7 @@ def run_import(settings: ImportSettings) -> ImportResult:
     result.unparsed += plan.refused
     _guard(result, plan, inputs, planner)
     result.added, result.merged, result.unchanged = plan.added, plan.merged, plan.unchanged
+    result.conflicts, result.pinned, result.suggested = plan.conflicts, plan.pinned, plan.suggested
     plan.write_plan(root).apply(dry_run=settings.dry_run)  # raises StaleTarget, writing nothing
     return result
 

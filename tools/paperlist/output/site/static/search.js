@@ -7,7 +7,7 @@ const TITLE = 1, TITLE_ZH = 2, AUTHOR = 4, ARXIV = 8;
 const W_TITLE = 3, W_ZH = 3, W_AUTHOR = 2, W_ARXIV = 6, W_TAG = 2, W_VENUE = 1;
 const PREFIX = 0.6;        // a word the reader is still typing counts a little less
 const MAX_EXPANSIONS = 300; // prefix words looked at per term (short prefixes match many)
-export const FIELDS = ["key", "title", "titleZh", "authors", "arxiv", "paper", "code", "project", "video", "readings", "other", "codeInfo"];
+export const FIELDS = ["key", "title", "titleZh", "authors", "arxiv", "paper", "code", "project", "video", "readings", "other", "suggested", "codeInfo"];
 
 // Postings are base-64 varints (data.py: varints): character code → 5-bit digit (+32 on a last digit).
 const VARINT = new Uint8Array(128);

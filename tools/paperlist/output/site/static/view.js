@@ -114,7 +114,10 @@ export function paperArticle(rec, ctx) {
   for (let k = engine.tagStart[rec.id]; k < engine.tagStart[rec.id + 1]; k++) {
     const t = m.tags[engine.tagFlat[k]];
     // A real link (shareable, keyboard-usable): the topic across all years and venues.
-    const chip = el("a", { class: "tag", href: `?tag=${encodeURIComponent(t.id)}`, "data-tag": t.id, lang: lang === "zh" ? "zh" : "en" });
+    // A topic the list's model suggested and no person has confirmed yet: dashed, and says so.
+    const machine = (rec.suggested || []).includes(t.id);
+    const chip = el("a", { class: machine ? "tag suggested" : "tag", href: `?tag=${encodeURIComponent(t.id)}`, "data-tag": t.id, lang: lang === "zh" ? "zh" : "en" });
+    if (machine) chip.title = s.suggestedTopic;
     chip.append(highlighted(t.zh === t.en ? t.en : lang === "zh" ? `${t.zh} · ${t.en}` : `${t.en} · ${t.zh}`, terms));
     facts.append(chip);
   }

@@ -1,0 +1,67 @@
+"""The topic model on a real list: training time, model size, held-out precision and coverage at
+several precision targets, how many untagged papers each would tag, and scoring speed (pure Python)
+beside the featurizer alone.
+
+    python tests/benchmarks/bench_topics.py [ROOT] [--targets 0.9,0.8,0.7]
+
+Nothing is written: the model of each target lives in memory only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import time
+from pathlib import Path
+
+from paperlist.project.papers import load_papers
+from paperlist.project.vocab import Vocabulary
+from paperlist.sources.topics.features import raw_features
+from paperlist.sources.topics.model import TopicModel, untagged
+from paperlist.sources.topics.run import examples_of, model_text
+from paperlist.sources.topics.train import TrainParams, train
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root", nargs="?", default=".")
+    ap.add_argument("--targets", default="0.9,0.8,0.7")
+    args = ap.parse_args()
+    root = Path(args.root)
+    vocab = Vocabulary.load(root)
+    examples, files = examples_of(root, vocab)
+    others = [pf.data for pf in load_papers(root).files
+              if pf.parsed and isinstance(pf.data, dict) and isinstance(pf.data.get("title"), str)
+              and untagged(pf.data.get("tags"))]
+    print(f"{files} papers, {len(examples)} tagged (training), {len(others)} untagged")
+    print("target  train s  topics/bars  held-out precision  coverage  untagged tagged  model bytes (gzip)")
+    for target in (float(t) for t in args.targets.split(",")):
+        res = train(examples, TrainParams(target=target))
+        model = TopicModel(res.model)
+        text = model_text(res.model).encode()
+        tagged = sum(1 for d in others if model.confident(d["title"], d.get("title_zh"), known=set(vocab.tags)))
+        bars = sum(t is not None for t in model.thresholds)
+        h = res.held_out
+        print(f"{target:6.2f}  {res.seconds:7.1f}  {len(model.tags):6d}/{bars:<4d}  "
+              f"{100 * h.precision:8.1f} % ({h.correct}/{h.suggestions})  {100 * h.coverage:6.1f} %  "
+              f"{tagged:6d}/{len(others)}  {len(text):,} ({len(gzip.compress(text, 9)):,})")
+    titles = [(e.title, e.title_zh) for e in examples]
+    t0 = time.perf_counter()
+    for t, z in titles:
+        raw_features(t, z)
+    feat = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for t, z in titles:
+        model.suggest(t, z)
+    full = time.perf_counter() - t0
+    print(f"scoring {len(titles)} titles: {1000 * full / len(titles):.3f} ms each "
+          f"(features alone {1000 * feat / len(titles):.3f} ms, ratio {full / feat:.2f}x)")
+    t0 = time.perf_counter()
+    TopicModel.load(root)
+    print(f"loading the committed model: {1000 * (time.perf_counter() - t0):.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
