@@ -24,9 +24,11 @@ run "$c/amusi-CVPR2023.md" --venue CVPR --year 2023 --accept-loss
 # names each (file, line, arXiv id) and every other id of the 54 files reaches a paper file.
 run "$c/ryumin-ICCV2023" --venue ICCV --year 2023 --accept-loss
 # A decade of proceedings (papercopilot/paperlists JSON, see the corpus README): one file per
-# venue-year, the file name says which (cvpr2013.json -> CVPR 2013).
+# venue-year, the file name says which (cvpr2013.json -> CVPR 2013). Their session names map onto
+# our topics where one clearly names one (tools/maps/papercopilot-sessions.yaml).
 for f in "$c"/papercopilot/*.json; do
   stem="$(basename "$f" .json)"
-  run "$f" --venue "$(printf '%s' "${stem%????}" | tr '[:lower:]' '[:upper:]')" --year "${stem: -4}"
+  run "$f" --venue "$(printf '%s' "${stem%????}" | tr '[:lower:]' '[:upper:]')" --year "${stem: -4}" \
+    --map "$here/tools/maps/papercopilot-sessions.yaml"
 done
 "$paperlist" --root "$here" validate
