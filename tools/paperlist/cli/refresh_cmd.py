@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from paperlist.cli.common import EXIT_NETWORK, Ctx, ExitError, handle_errors, pass_ctx
-from paperlist.errors import UsageError
+from paperlist.cli.refresh_authors_cmd import parse_shard_option
 from paperlist.findings import Report
 from paperlist.output.reporting import REPORTERS
 
@@ -35,17 +35,6 @@ def refresh_group() -> None:
       paperlist refresh authors --dry-run      authors from arXiv for papers without them
       paperlist refresh pr --summaries refresh-out --shards 4
     """
-
-
-def _shard(value: str | None) -> tuple[int, int] | None:
-    if value is None:
-        return None
-    from paperlist.project.shards import parse_shard
-
-    try:
-        return parse_shard(value)
-    except ValueError as e:
-        raise UsageError(f"--shard {value}: {e}") from e
 
 
 @refresh_group.command("repos")
@@ -100,7 +89,7 @@ def repos_command(ctx: Ctx, *, shard: str | None, budget_floor: int, max_age: in
     url = api_url or os.environ.get("GITHUB_GRAPHQL_URL") or (
         os.environ["GITHUB_API_URL"].rstrip("/") + "/graphql" if os.environ.get("GITHUB_API_URL")
         else DEFAULT_GRAPHQL_URL)
-    settings = RefreshReposSettings(root=ctx.root, token=token, graphql_url=url, shard=_shard(shard),
+    settings = RefreshReposSettings(root=ctx.root, token=token, graphql_url=url, shard=parse_shard_option(shard),
                                     budget_floor=budget_floor, max_age_days=max_age, dry_run=dry_run)
     result = run_refresh_repos(settings)
     payload = result.to_dict()

@@ -17,10 +17,6 @@ The library never prints: ``run_issue_pr`` returns a ``FlowResult`` with the lin
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -34,7 +30,7 @@ from paperlist.github.issueform import reply
 from paperlist.github.issueform.form import FormSpec, PaperRequest, read_request
 from paperlist.github.issueform.plan import plan_request
 from paperlist.github.post import publish_report
-from paperlist.infra.gitdiff import commit_as_bot, git, push_bot_branch
+from paperlist.infra.gitdiff import commit_as_bot, git, push_bot_branch, temporary_worktree
 from paperlist.infra.messages import bilingual
 from paperlist.output.comment import links_for
 from paperlist.project.keys import PAPERS_DIR
@@ -116,20 +112,6 @@ def branch_for(number: int) -> str:
     return f"{BRANCH_PREFIX}{int(number)}"
 
 
-@contextmanager
-def _worktree(root: Path, sha: str) -> Iterator[Path]:
-    """A detached worktree at ``sha`` in a temp folder: the caller's checkout is never touched."""
-    tmp = Path(tempfile.mkdtemp(prefix="paperlist-issue-"))
-    wt = tmp / "wt"
-    git(root, "worktree", "add", "--quiet", "--detach", str(wt), sha)
-    try:
-        yield wt
-    finally:
-        git(root, "worktree", "remove", "--force", str(wt), check=False)
-        shutil.rmtree(tmp, ignore_errors=True)
-        git(root, "worktree", "prune", check=False)
-
-
 def _answer(repo: Repository, number: int, body: str, result: FlowResult) -> FlowResult:
     outcome = gh.upsert_comment(repo, number, body, reply.MARKER)
     result.comment_url = outcome.url
@@ -171,7 +153,7 @@ def run_issue_pr(settings: IssuePrSettings, repo: Repository) -> FlowResult:
         else:
             note = bilingual("reply.not-a-maintainer", label=APPROVE_LABEL, who=who or "unknown", permission=permission)
     base_sha = git(root, "rev-parse", "HEAD").strip()
-    with _worktree(root, base_sha) as wt:
+    with temporary_worktree(root, base_sha, prefix="paperlist-issue-") as wt:
         return _build(settings, repo, request, wt, base_sha, approver=approver, note=note)
 
 
