@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paperlist.project.loader import MAX_DEPTH, load_paper, load_text
+from paperlist.project.loader import MAX_DEPTH, PaperFile, discover, load_paper, load_text, parse_text
 
 
 def test_positions_point_at_keys_items_and_values() -> None:
@@ -103,3 +103,31 @@ def test_mutated_files_never_crash_and_only_plain_data_comes_out() -> None:
         assert pf.parsed or pf.findings
         lines = len(re.split("\r\n|[\r\n\x85\u2028\u2029]", text)) + 1  # YAML's line breaks
         assert all(f.line is None or 1 <= f.line <= lines for f in pf.findings), (text, pf.findings)
+
+
+@pytest.mark.parametrize(("raw", "zh"), [
+    (b'title: &t "A"\nother: *t\n', "YAML 别名"),
+    (b"title: A\ntitle: B\n", "重复的键 'title'（第 1 行已定义）"),
+    (b"title: !!python/name:os.system x\n", "YAML 标签"),
+    (b"- a\n- b\n", "论文文件必须是字段映射"),
+    (b"# only a comment\n", "文件为空；论文文件应是字段映射"),
+    (b"title: caf\xe9\n", "UTF-8"),
+    (b"a: " + b"[" * 100 + b"]" * 100 + b"\n", f"嵌套层数超过 {MAX_DEPTH}"),
+])
+def test_a_contributor_who_reads_chinese_is_told_every_refusal_in_chinese(raw: bytes, zh: str) -> None:
+    pf = parse_text(PaperFile(path=Path("papers/cvpr2020/a.yaml"), rel="papers/cvpr2020/a.yaml"), raw)
+    assert pf.data is None and len(pf.findings) == 1, pf.findings
+    assert zh in (pf.findings[0].message_zh or ""), pf.findings[0]
+
+
+def test_misplaced_files_are_told_where_papers_go_in_both_languages(tmp_path: Path) -> None:
+    (tmp_path / "papers" / "cvpr2020" / "deep").mkdir(parents=True)
+    (tmp_path / "papers" / "loose.yaml").write_text("title: A\n")
+    (tmp_path / "papers" / "cvpr2020" / "a.yml").write_text("title: A\n")
+    _, findings = discover(tmp_path)
+    said = {f.file: (f.message, f.message_zh or "") for f in findings}
+    yml = said["papers/cvpr2020/a.yml"]
+    assert "rename .yml to .yaml" in yml[0] and ".yml 改名" in yml[1]
+    assert "no deeper folders" in said["papers/cvpr2020/deep"][0] and "更深的目录" in said["papers/cvpr2020/deep"][1]
+    # A list without venues keeps its papers in papers/<year>/: the finding says so.
+    assert "papers/<year>/" in said["papers/loose.yaml"][0] and "papers/<年份>/" in said["papers/loose.yaml"][1]

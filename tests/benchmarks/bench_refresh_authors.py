@@ -4,7 +4,7 @@
     .venv/bin/python tests/benchmarks/bench_refresh_authors.py [--fast] [--shards 4]
 
 Prints the figures the scheduled job lives with: papers with an arXiv id and no authors, distinct
-ids, the requests that needs (50 ids a request) and the minimum wall time arXiv's 3-second rule
+ids, the requests that needs (MAX_IDS_PER_REQUEST ids a request) and the minimum wall time arXiv's 3-second rule
 imposes; then a real run over a copy of the list, with the production client (3 s apart, one
 connection; ``--fast`` drops the spacing to measure the rest), cold and warm (the cache of
 successes), and the same run in shards, which must add exactly the same authors.

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperlist.errors import ConfigError
 from paperlist.findings import Finding
+from paperlist.infra.messages import say
 from paperlist.project.defaults import DATA, resolve
 from paperlist.project.loader import FileRules, PaperFile, load_file
 
@@ -40,15 +41,9 @@ MAX_CONFIG_NODES = 500_000
 MAX_SCHEMA_FINDINGS = 50  # schema errors reported per file
 
 CONFIG_RULES = FileRules(
-    kind="a configuration file", kinds="configuration files", kind_zh="配置文件",
-    max_bytes=MAX_CONFIG_BYTES, max_nodes=MAX_CONFIG_NODES, max_depth=16,
-    example="a mapping of settings ('key: value')",
-    symlink=("{what} is a symbolic link; configuration files (" + CONFIG_FILES + ") must be regular files "
-             "committed in the list, so that a change cannot point the check at a file elsewhere"),
-    symlink_zh="{what_zh}是符号链接；配置文件必须是列表仓库中提交的普通文件",
-    size_hint=(f"a configuration file may be up to {MAX_CONFIG_BYTES // (1024 * 1024)} MiB (a vocabulary of some "
-               "27,000 topics); split what is not configuration out of it"),
-    size_hint_zh=f"配置文件上限 {MAX_CONFIG_BYTES // (1024 * 1024)} MiB（约 27,000 个主题的词表）",
+    kind="loader.kind.config", kinds="loader.kinds.config", max_bytes=MAX_CONFIG_BYTES,
+    max_nodes=MAX_CONFIG_NODES, max_depth=16, example="loader.example.config", symlink="loader.symlink.config",
+    size_hint="loader.size-hint.config",
     whole_path=True,
 )
 
@@ -232,8 +227,7 @@ def _read_config(root: Path, path: Path, name: str, schema_name: str, default: A
         line, col = pf.position(keys)
         findings.append(Finding(pf.rel, "error", "config", message, line=line, column=col))
     if len(found) > MAX_SCHEMA_FINDINGS:
-        findings.append(Finding(pf.rel, "error", "config", f"more errors after these {MAX_SCHEMA_FINDINGS}; fix "
-                                "these first", message_zh=f"仅列出前 {MAX_SCHEMA_FINDINGS} 个错误，请先修复它们"))
+        findings.append(Finding(pf.rel, "error", "config", **say("loader.more-findings", shown=MAX_SCHEMA_FINDINGS)))
     return (None if findings else pf.data), findings
 
 

@@ -29,7 +29,7 @@ import yaml
 from yaml._yaml import CParser  # libyaml's event parser (what yaml.CParser names)
 
 from paperlist.findings import Finding
-from paperlist.infra.messages import say
+from paperlist.infra.messages import Phrase, hint, say
 from paperlist.infra.textrules import BAD_CHARS, find_bad_char, scrub
 from paperlist.project.keys import PAPERS_DIR
 
@@ -59,26 +59,22 @@ class FileRules:
     has its own limits (a paper is small, a vocabulary may hold thousands of topics) and its own
     messages (a symlinked vocabulary is not "under papers/")."""
 
+    # Message ids (the words in every language live in the catalogue, not here).
     kind: str  # "a paper file"
     kinds: str  # "paper files"
     max_bytes: int
     max_nodes: int
     max_depth: int
     example: str  # what the file looks like: "a mapping such as 'title: …'"
-    symlink: str  # may name "{what}": "this file", or "the folder vocab/"
-    symlink_zh: str  # "{what_zh}"
+    symlink: str  # may name {what}: "this file", or "the folder vocab/"
     size_hint: str | None = None
-    size_hint_zh: str | None = None
-    kind_zh: str = "论文文件"
     # Refuse a file reached through a symlinked folder below the root, not only a symlinked file.
     whole_path: bool = False
 
 
 PAPER_RULES = FileRules(
-    kind="a paper file", kinds="paper files", max_bytes=MAX_BYTES, max_nodes=MAX_NODES, max_depth=MAX_DEPTH,
-    example="a mapping of fields ('title: …')",
-    symlink="symbolic links are not allowed under papers/; commit a regular file",
-    symlink_zh="papers/ 下不允许符号链接")
+    kind="loader.kind.paper", kinds="loader.kinds.paper", max_bytes=MAX_BYTES, max_nodes=MAX_NODES,
+    max_depth=MAX_DEPTH, example="loader.example.paper", symlink="loader.symlink.paper")
 
 _BAD_SEARCH = BAD_CHARS.search
 _NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
@@ -232,10 +228,14 @@ def _flow_depth_exceeds(text: str, limit: int) -> int | None:
     return None
 
 
+# What a file that is not a mapping holds instead (message ids).
+_SHAPES: dict[type, str] = {list: "loader.found.list", str: "loader.found.string", int: "loader.found.number",
+                            float: "loader.found.number", bool: "loader.found.bool"}
+
+
 def _too_large(pf: PaperFile, size: int, rules: FileRules) -> None:
-    pf.error(f"file is {size:,} bytes; {rules.kind} may be at most {rules.max_bytes:,} bytes",
-             message_zh=f"文件过大（{size:,} 字节），{rules.kind_zh}上限 {rules.max_bytes:,} 字节",
-             hint=rules.size_hint, hint_zh=rules.size_hint_zh)
+    hints: dict[str, Any] = dict(hint(rules.size_hint, mib=rules.max_bytes // (1024 * 1024))) if rules.size_hint else {}
+    pf.error(**say("loader.too-large", size=size, kind=Phrase(rules.kind), limit=rules.max_bytes), **hints)
 
 
 def parse_text(pf: PaperFile, raw: bytes, rules: FileRules = PAPER_RULES) -> PaperFile:
@@ -247,12 +247,11 @@ def parse_text(pf: PaperFile, raw: bytes, rules: FileRules = PAPER_RULES) -> Pap
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, col = _line_of_offset(raw, e.start)
-        pf.error(f"bytes that are not UTF-8 (0x{raw[e.start]:02x}); save the file as UTF-8",
-                 line=line, column=col, message_zh="文件不是 UTF-8 编码，请以 UTF-8 保存")
+        pf.error(**say("loader.not-utf8", byte=f"0x{raw[e.start]:02x}"), line=line, column=col)
         return pf
     pf.text = text
     if not text.strip() or all(ln.lstrip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        pf.error(f"file is empty; {rules.kind} is {rules.example}", line=1, column=1, message_zh="文件为空")
+        pf.error(**say("loader.empty", kind=Phrase(rules.kind), example=Phrase(rules.example)), line=1, column=1)
         return pf
     bad = find_bad_char(text, raw=True)  # raw bytes, comments included; values again after parsing
     if bad:
@@ -278,13 +277,12 @@ def parse_text(pf: PaperFile, raw: bytes, rules: FileRules = PAPER_RULES) -> Pap
         if pause_gc:
             gc.enable()
     if not found:
-        pf.error(f"file is empty; {rules.kind} is {rules.example}", line=1, column=1)
+        pf.error(**say("loader.empty", kind=Phrase(rules.kind), example=Phrase(rules.example)), line=1, column=1)
         return pf
     if not isinstance(pf.data, dict):
-        kind = type(pf.data).__name__ if pf.data is not None else "null"
-        kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number"}.get(kind, kind)
-        pf.error(f"{rules.kind} must be {rules.example}, not {kind}", line=1, column=1,
-                 check="schema", message_zh=f"{rules.kind_zh}必须是映射（键: 值），而不是列表或单个值")
+        shape = _SHAPES.get(type(pf.data), "loader.found.null")
+        pf.error(**say("loader.not-mapping", kind=Phrase(rules.kind), example=Phrase(rules.example),
+                       found=Phrase(shape)), line=1, column=1, check="schema")
         pf.data = None
     return pf
 
@@ -297,8 +295,7 @@ def _syntax_error(pf: PaperFile, text: str, e: yaml.MarkedYAMLError, rules: File
         _yaml_error(pf, e)
     else:
         line, col = _line_col(text, deep_at)
-        pf.error(f"nesting deeper than {rules.max_depth} levels", line=line, column=col,
-                 message_zh=f"嵌套层数超过 {rules.max_depth}")
+        pf.error(**say("loader.too-deep", depth=rules.max_depth), line=line, column=col)
 
 
 def _yaml_error(pf: PaperFile, e: yaml.MarkedYAMLError) -> None:
@@ -391,8 +388,8 @@ def _compose(pf: PaperFile, text: str, rules: FileRules = PAPER_RULES) -> bool:
     max_nodes, max_depth = rules.max_nodes, rules.max_depth
     get = parser.get_event
 
-    def reject(at: tuple[int, int], message: str, **kw: Any) -> _Reject:
-        pf.error(message, line=at[0], column=at[1], **kw)
+    def reject(at: tuple[int, int], key: str, **values: Any) -> _Reject:
+        pf.error(**say(key, **values), line=at[0], column=at[1])
         return _Reject()
 
     def bad_text(at: tuple[int, int], value: str, path: Path_, key: bool) -> None:
@@ -421,16 +418,13 @@ def _compose(pf: PaperFile, text: str, rules: FileRules = PAPER_RULES) -> bool:
                 m = event.start_mark
                 at = (m.line + 1, m.column + 1)
                 if kind is _AliasEvent:
-                    raise reject(anchors.get(event.anchor, at),
-                                 f"YAML aliases (*name) are not allowed in {rules.kinds}; write the value out",
-                                 message_zh=f"{rules.kind_zh}中不允许使用 YAML 别名（*name）")
+                    raise reject(anchors.get(event.anchor, at), "loader.alias", kinds=Phrase(rules.kinds))
                 count += 1
                 if count > max_nodes:
-                    raise reject(at, f"more than {max_nodes:,} YAML nodes; {rules.kind} may hold at most that many "
-                                 "values", message_zh=f"YAML 节点超过 {max_nodes:,} 个")
+                    raise reject(at, "loader.too-many-nodes", nodes=max_nodes, kind=Phrase(rules.kind))
                 depth = stack[-1][2] + 1 if stack else 1
                 if depth > max_depth:
-                    raise reject(at, f"nesting deeper than {max_depth} levels", message_zh=f"嵌套层数超过 {max_depth}")
+                    raise reject(at, "loader.too-deep", depth=max_depth)
                 if event.anchor is not None:
                     anchors[event.anchor] = at
                 tag = event.tag
@@ -440,18 +434,16 @@ def _compose(pf: PaperFile, text: str, rules: FileRules = PAPER_RULES) -> bool:
                 elif tag is None or tag == "!":
                     tag = _SEQ if kind is _SequenceStartEvent else _MAP
                 if tag not in _ALLOWED_TAGS:
-                    raise reject(at, f"YAML tag {tag!r} is not allowed; {rules.kinds} hold plain strings, numbers, "
-                                 "lists and mappings", message_zh="不允许使用 YAML 标签（!!…）")
+                    raise reject(at, "loader.tag", tag=tag, kinds=Phrase(rules.kinds))
                 parent_frame = stack[-1] if stack else None
                 if parent_frame is not None and type(parent_frame[0]) is dict and parent_frame[3] is None:
                     # A mapping key: plain text, once.
                     if kind is not _ScalarEvent or tag != _STR:
-                        raise reject(at, "mapping keys must be plain names")
+                        raise reject(at, "loader.key-not-name")
                     name = event.value
                     firsts = parent_frame[4]
                     if name in firsts:
-                        raise reject(at, f"duplicate key {name!r} (first defined on line {firsts[name]})",
-                                     message_zh=f"重复的键 {name!r}（第 {firsts[name]} 行已定义）")
+                        raise reject(at, "loader.duplicate-key", name=name, first=firsts[name])
                     firsts[name] = at[0]
                     key_path = (*parent_frame[1], name)
                     if _BAD_SEARCH(name):
@@ -494,7 +486,7 @@ def _compose(pf: PaperFile, text: str, rules: FileRules = PAPER_RULES) -> bool:
     except _Reject:
         if not any(f.check == "yaml" for f in pf.findings):  # text findings do not explain a reject
             at = root_mark or (1, 1)
-            pf.error("a value does not match its YAML tag (e.g. !!int on text)", line=at[0], column=at[1])
+            pf.error(**say("loader.tag-mismatch"), line=at[0], column=at[1])
         # A syntax error further down is reported too: fixing the first finding should not just
         # reveal the next one (and the syntax error may carry a one-click suggestion).
         try:
@@ -538,8 +530,7 @@ def load_file(path: Path, root: Path, rules: FileRules) -> PaperFile:
     if rules.whole_path:
         folder = _symlinked_folder(path, root)
         if folder is not None:
-            pf.error(rules.symlink.format(what=f"the folder {folder}/"), check="files",
-                     message_zh=rules.symlink_zh.format(what_zh=f"目录 {folder}/ "))
+            pf.error(**say(rules.symlink, what=Phrase("loader.what.folder", folder=folder)), check="files")
             return pf
     # One open that refuses symlinks (O_NOFOLLOW) and never waits on a FIFO (O_NONBLOCK), then
     # fstat of what was opened: no window between checking a path and reading it.
@@ -548,20 +539,19 @@ def load_file(path: Path, root: Path, rules: FileRules) -> PaperFile:
             raise OSError(errno.ELOOP, "symbolic link")
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        pf.error("file does not exist", check="files")
+        pf.error(**say("loader.missing"), check="files")
         return pf
     except OSError as e:
         if e.errno == errno.ELOOP or os.path.islink(path):
-            pf.error(rules.symlink.format(what="this file"), check="files",
-                     message_zh=rules.symlink_zh.format(what_zh="此文件"))
+            pf.error(**say(rules.symlink, what=Phrase("loader.what.file")), check="files")
         else:
-            pf.error(f"cannot read file: {e.strerror}", check="files")
+            pf.error(**say("loader.unreadable", reason=e.strerror), check="files")
         return pf
     limit = rules.max_bytes
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            pf.error("not a regular file", check="files")
+            pf.error(**say("loader.not-regular"), check="files")
             return pf
         if st.st_size > limit:
             _too_large(pf, st.st_size, rules)
@@ -576,7 +566,7 @@ def load_file(path: Path, root: Path, rules: FileRules) -> PaperFile:
             size += len(chunk)
         raw = b"".join(chunks)
     except OSError as e:
-        pf.error(f"cannot read file: {e.strerror}", check="files")
+        pf.error(**say("loader.unreadable", reason=e.strerror), check="files")
         return pf
     finally:
         os.close(fd)
@@ -601,9 +591,8 @@ def discover(root: Path) -> tuple[list[Path], list[Finding]]:
     if not base.is_dir():
         return paths, findings
 
-    def bad(p: Path, message: str, zh: str) -> None:
-        findings.append(Finding(file=relpath(p, root), severity="error", check="files", message=message,
-                                message_zh=zh))
+    def bad(p: Path, key: str, **values: Any) -> None:
+        findings.append(Finding(file=relpath(p, root), severity="error", check="files", **say(key, **values)))
 
     def walk(d: Path, depth: int) -> Iterator[Path]:
         with os.scandir(d) as it:
@@ -611,22 +600,18 @@ def discover(root: Path) -> tuple[list[Path], list[Finding]]:
         for e in entries:
             p = Path(e.path)
             if e.is_symlink():
-                bad(p, "symbolic links are not allowed under papers/; commit a regular file",
-                    "papers/ 下不允许符号链接")
+                bad(p, "loader.symlink.paper")
             elif e.is_dir(follow_symlinks=False):
                 if depth >= 1:
-                    bad(p, "paper files live at papers/<venue><year>/<key>.yaml; no deeper folders",
-                        "论文文件应位于 papers/<会议><年份>/<key>.yaml，不允许更深的目录")
+                    bad(p, "files.too-deep")
                 else:
                     yield from walk(p, depth + 1)
             elif depth == 0 and e.name == ".gitkeep" and e.is_file(follow_symlinks=False):
                 continue  # keeps an empty list's papers/ in git (paperlist init writes it)
             elif depth == 0:
-                bad(p, "files go in a folder per venue and year: papers/<venue><year>/<key>.yaml",
-                    "文件应放在按会议和年份划分的目录中：papers/<会议><年份>/<key>.yaml")
+                bad(p, "files.not-in-folder")
             elif not e.name.endswith(".yaml"):
-                hint = " (rename .yml to .yaml)" if e.name.endswith(".yml") else ""
-                bad(p, f"only .yaml paper files belong under papers/{hint}", "papers/ 下只允许 .yaml 论文文件")
+                bad(p, "files.rename-yml" if e.name.endswith(".yml") else "files.not-yaml")
             else:
                 yield p
 
