@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,17 @@ def _every_message_is_in_the_catalogue() -> Iterator[None]:
     yield
     missed = messages.misses()
     assert not missed, f"messages missing from the catalogue (paperlist/data/messages): {sorted(missed)}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium per test module (skipped where it is missing, failed in CI)."""
+    from support.sitebrowser import launch, need_browser
+
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()

@@ -8,7 +8,6 @@ import os
 import subprocess
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,7 @@ from paperlist.output.entries import ListEntry
 from paperlist.project.settings import ListSettings
 from paperlist.project.vocab import Vocabulary
 from projectkit import add_paper, make_project, run_cli
-from support.sitebrowser import guard, launch, serve
-from test_site import _need_browser
+from support.sitebrowser import guard, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -182,16 +180,6 @@ def test_readme_links_the_chart_and_the_feeds(history: Path) -> None:
     ET.fromstring(svg.split("\n", 1)[1])
     assert run_cli(history, "render", "--check").returncode == 0
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -409,9 +409,9 @@ def test_site_data_carries_stars_lazily_and_stale_code_sparsely(tmp_path: Path) 
 
 
 def test_site_page_shows_stars_sorts_by_them_and_filters_stale_code(tmp_path: Path) -> None:
-    from test_site import _need_browser
+    from support.sitebrowser import need_browser
 
-    _need_browser()
+    need_browser()
     from click.testing import CliRunner
     from playwright.sync_api import expect, sync_playwright
 

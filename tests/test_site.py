@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from paperlist.cli import main
 from paperlist.output.site import data, tokens
-from support.sitebrowser import browser_missing_reason, guard, launch, serve
+from support.sitebrowser import guard, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> & <script>window.pwned=1</script>"
@@ -179,15 +179,6 @@ def test_python_tokenizer() -> None:
 
 
 # -- in the browser ------------------------------------------------------------------------------
-def _need_browser() -> None:
-    reason = browser_missing_reason()
-    if reason is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("site")
@@ -197,16 +188,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve(tmp / "site") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 class Page:

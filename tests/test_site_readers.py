@@ -17,7 +17,7 @@ from paperlist.output import export
 from paperlist.output.export import Citable
 from projectkit import run_cli
 from support.sitebrowser import serve
-from test_site import PAPERS, Page, _need_browser, build, make_project
+from test_site import PAPERS, Page, build, make_project
 
 HOSTILE_BIB = r"Breaking } out \ of @comment{ BibTeX } 100% & $5 x_1"
 READER_PAPERS = {
@@ -43,18 +43,6 @@ def site_url(project: Path) -> Iterator[str]:
     with serve(out) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    from support.sitebrowser import launch
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, url: str, query: str = "", **context: Any) -> Page:

@@ -41,6 +41,18 @@ def browser_missing_reason() -> str | None:
     return None
 
 
+def need_browser() -> None:
+    """Skip a browser test where the browser is missing; fail it in CI, where .ci/run installs it."""
+    import pytest
+
+    reason = browser_missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     gzip = False
 
