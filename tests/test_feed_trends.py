@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import calendar
-import os
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -21,18 +19,11 @@ from paperlist.output.entries import ListEntry
 from paperlist.project.settings import ListSettings
 from paperlist.project.vocab import Vocabulary
 from projectkit import add_paper, make_project, run_cli
+from support.prrepo import git as _git
 from support.sitebrowser import guard, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def _git(root: Path, *args: str, when: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    if when:
-        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
-    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
 def _epoch(stamp: str) -> int:
@@ -179,7 +170,6 @@ def test_readme_links_the_chart_and_the_feeds(history: Path) -> None:
     assert svg.startswith(trends.MARK)
     ET.fromstring(svg.split("\n", 1)[1])
     assert run_cli(history, "render", "--check").returncode == 0
-
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -3,18 +3,11 @@ listing must always agree with the whole listing, whatever state the file is in.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 from paperlist.project.index import snapshot
 from paperlist.project.loader import blob_id
-
-
-def _git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+from support.prrepo import git as _git
 
 
 def test_one_file_lookup_agrees_with_the_whole_listing(tmp_path: Path) -> None:

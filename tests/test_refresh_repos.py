@@ -21,6 +21,7 @@ from paperlist.project import repodata
 from paperlist.project.shards import partition
 from projectkit import add_paper, make_project, run_cli, tree_digest
 from support.fake_github import FakeGitHub
+from support.prrepo import git as _git
 
 DAY = dt.date(2026, 12, 7)
 
@@ -352,13 +353,6 @@ def test_cli_summary_and_json(tmp_path: Path) -> None:
 def _entry(stars: int, *, archived: bool = False, pushed: str = "2026-11-01") -> dict[str, Any]:
     return {"archived": archived, "branch": "main", "checked": "2026-12-07", "disabled": False, "license": "MIT",
             "pushed": pushed, "stars": stars}
-
-
-def _git(root: Path, *args: str) -> None:
-    import subprocess
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 def test_pages_show_stars_and_archived_and_follow_new_data(tmp_path: Path) -> None:

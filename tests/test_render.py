@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from projectkit import README_STUB, add_paper, make_project, run_cli
+from support.prrepo import git as _git
 
 
 def _two_venues(root: Path) -> None:
@@ -229,14 +230,6 @@ def test_site_link_and_screenshot_come_from_the_settings_and_the_tree(tmp_path: 
 
 
 # -- latest additions, from git history -----------------------------------------------------------
-
-
-def _git(root: Path, *args: str, when: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    if when:
-        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
-    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
 def test_latest_additions_are_dated_by_the_commit_that_added_each_paper(tmp_path: Path) -> None:

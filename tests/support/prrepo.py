@@ -28,8 +28,11 @@ EXISTING_PATH = "papers/cvpr2020/zooming-slow-mo-fast-and-accurate-one-stage-spa
 README = "# test list\n\n<!-- paperlist:begin -->\n<!-- paperlist:end -->\n"
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, when: str | None = None) -> str:
+    """Run git in ``repo`` as the test author; ``when`` dates the commit (ISO 8601)."""
     env = {**os.environ, **GIT_ENV}
+    if when:
+        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
