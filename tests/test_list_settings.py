@@ -47,10 +47,16 @@ def test_english_only_list_without_venues_end_to_end(tmp_path: Path) -> None:
     page = (root / "lists" / "2020.md").read_text(encoding="utf-8")
     assert "(lists/2020.md)" in readme and "### Years" in readme and "RAFT" in page
     # English only: no Chinese label anywhere in what the reader sees (the marker comments aside).
-    shown = [ln for t in (readme, page) for ln in t.splitlines() if not ln.startswith("<!--")]
+    chart = (root / "lists" / "trends.svg").read_text(encoding="utf-8")
+    shown = [ln for t in (readme, page, chart) for ln in t.splitlines() if not ln.startswith("<!--")]
     assert not any("\u4e00" <= ch <= "\u9fff" for ln in shown for ch in ln), shown
+    # A list without venues counts papers per year; no venue words, no blank venue.
+    assert ">Papers per year</title>" in chart and "venue" not in chart and "—" not in chart, chart[:400]
     site = cli(root, "site", "--out", str(tmp_path / "site"))
     assert site.returncode == 0, site.stdout + site.stderr
+    trends_page = (tmp_path / "site" / "trends.html").read_text(encoding="utf-8")
+    assert "Trends" in trends_page and "Awesome Optical Flow: 1 paper<" in trends_page
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in trends_page), trends_page
     meta = json.loads((tmp_path / "site" / "data" / "meta.json").read_text(encoding="utf-8"))
     assert meta["list"] == {"title": {"en": "Awesome Optical Flow"}, "description": {}, "languages": ["en"],
                             "venues": False}

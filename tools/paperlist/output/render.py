@@ -26,7 +26,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,12 @@ from paperlist.infra.escape import md_text, md_url
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import PushResult, added_times, publish
 from paperlist.infra.identity import github_repo
-from paperlist.infra.messages import ENGLISH, Said, hint, say
-from paperlist.infra.messages import text as message_text
+from paperlist.infra.messages import Said, hint, say
 from paperlist.infra.textrules import scrub
 from paperlist.output import trends
 from paperlist.output.entries import ListEntry, latest_additions, load_entries, splice
 from paperlist.output.markers import README
+from paperlist.output.words import BILINGUAL, Words
 from paperlist.project.configfile import SCHEMA_DIR
 from paperlist.project.defaults import packaged
 from paperlist.project.index import Snapshot, code_fingerprint, fingerprint, git_head, memo_get, memo_put, snapshot
@@ -69,40 +69,6 @@ def _anchor(*parts: str) -> str:
 
 def _bytes(text: str) -> int:
     return len(text.encode("utf-8"))
-
-
-@dataclass(frozen=True)
-class Words:
-    """The generated text's language: Chinese beside English (``languages: [en, zh]``), or English only.
-
-    The words are the catalogue's ``readme.*`` ids: ``zh.yaml`` holds them as a list that shows Chinese
-    lays them out (Chinese beside English), ``en.yaml`` as an English-only list does."""
-
-    chinese: bool = True
-    venues: bool = True  # False: a topic list, its pages are years
-
-    @property
-    def lang(self) -> str:
-        return "zh" if self.chinese else ENGLISH
-
-    def __call__(self, key: str, /, **values: Any) -> str:
-        return message_text(key, self.lang, **values) if values else _word(key, self.lang)
-
-    @cached_property
-    def links(self) -> dict[str, str]:
-        """The link labels every paper repeats, looked up once."""
-        lang = self.lang
-        return {"paper": _word("readme.link.paper", lang), "code": _word("readme.link.code", lang),
-                "project": _word("readme.link.project", lang), "video": _word("readme.link.video", lang),
-                "reading": _word("readme.link.reading", lang)}
-
-
-@lru_cache(maxsize=512)
-def _word(key: str, lang: str) -> str:
-    return message_text(key, lang)
-
-
-BILINGUAL = Words()
 
 
 # -- one paper -------------------------------------------------------------------------------------
@@ -534,7 +500,7 @@ def build(entries: Sequence[ListEntry], vocab: Vocabulary, *, site_url: str | No
             label = f"[{label}]({md_url(site_url)}?tag={md_url(tag)})"
         out.append(f"| {label} | {tag_total[tag]:,} | {tag_code[tag]:,} |")
     block = "\n".join(out) + "\n"
-    return Generated(block, pages, len(entries), {trends.README_SVG: trends.readme_svg(entries, vocab)})
+    return Generated(block, pages, len(entries), {trends.README_SVG: trends.readme_svg(entries, vocab, w)})
 
 
 # -- writing and checking ------------------------------------------------------------------------
@@ -578,7 +544,7 @@ def render_all(root: Path, *, check: bool = False, budget: int | None = None) ->
     skipped += repos.findings
     generated = build(entries, vocab, site_url=settings.site_url, added=inputs["added"],
                       screenshot=(root / SCREENSHOT).is_file(), budget=budget or settings.page_budget,
-                      words=Words(chinese=settings.chinese, venues=settings.has_venues), repos=repos)
+                      words=Words.of(settings), repos=repos)
     # Defence in depth: whatever bypassed validation, no generated page carries a control character.
     wanted = {README: splice(current, scrub(generated.readme_block)),
               **{rel: scrub(text) for rel, text in {**generated.pages, **generated.images}.items()}}

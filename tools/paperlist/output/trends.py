@@ -13,7 +13,9 @@ trends page is its own file, ``trends.html``, loaded only when a reader opens it
 
 Every chart has a ``<title>`` and ``<desc>`` and is followed on the site by a table of the
 same numbers, so a screen reader (or a reader who wants the figures) gets them as text. Labels
-are bilingual, as the README's are. Paper text never reaches these files except topic and venue
+are the README's words (``output.words``, the catalogue's ``trends.*``): Chinese beside English or
+English alone as the list's settings say, "papers per year" without venue words in a list without
+venues. Paper text never reaches these files except topic and venue
 names from the vocabulary, escaped by ``xml.sax.saxutils``.
 """
 
@@ -27,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from paperlist.infra.textrules import scrub
 from paperlist.output.entries import ListEntry
+from paperlist.output.words import BILINGUAL, Words
 from paperlist.project.settings import ListSettings
 from paperlist.project.vocab import Vocabulary
 
@@ -61,7 +64,7 @@ def _t(text: str) -> str:
     return escape(scrub(text))
 
 
-def compute(entries: Sequence[ListEntry], vocab: Vocabulary) -> Trends:
+def compute(entries: Sequence[ListEntry], vocab: Vocabulary, w: Words = BILINGUAL) -> Trends:
     """The numbers behind the charts (every year from the first to the last, gaps as 0)."""
     if not entries:
         return Trends((), (), (), (), ())
@@ -82,14 +85,14 @@ def compute(entries: Sequence[ListEntry], vocab: Vocabulary) -> Trends:
     rank = {v: n for n, v in enumerate(vocab.venues)}
     top_venues = sorted(venue_total, key=lambda v: (-venue_total[v], rank.get(v, len(rank)), v))
     shown, rest = top_venues[:SERIES], top_venues[SERIES:]
-    venues = [Series(v or "—", tuple(by_venue[v])) for v in shown]
+    venues = [Series(v or w("trends.papers"), tuple(by_venue[v])) for v in shown]
     if rest:
-        venues.append(Series("other · 其他", tuple(sum(by_venue[v][i] for v in rest) for i in range(len(years)))))
+        venues.append(Series(w("trends.other"), tuple(sum(by_venue[v][i] for v in rest) for i in range(len(years)))))
     topic_total = Counter({t: sum(c) for t, c in by_topic.items() if t})
     topics = []
     for t, _ in sorted(topic_total.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TOPICS]:
         term = vocab.tags[t]
-        label = term.en if term.en == term.zh else f"{term.en} · {term.zh}"
+        label = f"{term.en} · {term.zh}" if w.chinese and term.zh and term.zh != term.en else term.en
         topics.append(Series(label, tuple(by_topic[t])))
     share = tuple(round(100 * c / n, 1) if n else 0.0 for c, n in zip(code, totals, strict=True))
     return Trends(years, tuple(venues), tuple(topics), share, tuple(totals))
@@ -181,11 +184,14 @@ def _style() -> str:
             + "svg{background:#111418}}</style>")
 
 
-def venues_chart(tr: Trends, *, standalone: bool = False, ident: str = "venues") -> str:
-    title = "Papers per year, by venue · 每年论文数（按会议）"
+def _empty(title: str, note: str, ident: str, standalone: bool) -> str:
+    return _svg([f'<text class="tick" x="{LEFT}" y="{H / 2}">{_t(note)}</text>'], title, title, ident, standalone)
+
+
+def venues_chart(tr: Trends, w: Words = BILINGUAL, *, standalone: bool = False, ident: str = "venues") -> str:
+    title = w("trends.title.venues") if w.venues else w("trends.title.years")
     if not tr.years:
-        return _svg([f'<text class="tick" x="{LEFT}" y="{H / 2}">No papers yet · 尚无论文</text>'], title, title,
-                    ident, standalone)
+        return _empty(title, w("trends.empty.papers"), ident, standalone)
     plot = _Plot(tr.years, max(tr.totals))
     plot.frame()
     width = plot.band * 0.72
@@ -201,16 +207,15 @@ def venues_chart(tr: Trends, *, standalone: bool = False, ident: str = "venues")
                               f"<title>{_t(s.label)} {tr.years[i]}: {int(v):,}</title></rect>")
             base += v
     plot.legend([s.label for s in tr.venues])
-    desc = (f"{sum(tr.totals):,} papers from {tr.years[0]} to {tr.years[-1]}; most in "
-            f"{tr.years[max(range(len(tr.totals)), key=lambda i: tr.totals[i])]}.")
+    desc = w("trends.desc.venues", n=sum(tr.totals), first=tr.years[0], last=tr.years[-1],
+             peak=tr.years[max(range(len(tr.totals)), key=lambda i: tr.totals[i])])
     return _svg(plot.parts, title, desc, ident, standalone)
 
 
-def topics_chart(tr: Trends, *, standalone: bool = False, ident: str = "topics") -> str:
-    title = "Top topics over the years · 热门主题的变化"
+def topics_chart(tr: Trends, w: Words = BILINGUAL, *, standalone: bool = False, ident: str = "topics") -> str:
+    title = w("trends.title.topics")
     if not tr.topics:
-        return _svg([f'<text class="tick" x="{LEFT}" y="{H / 2}">No topics yet · 尚无主题</text>'], title, title,
-                    ident, standalone)
+        return _empty(title, w("trends.empty.topics"), ident, standalone)
     plot = _Plot(tr.years, max(max(s.values) for s in tr.topics))
     plot.frame()
     for n, s in enumerate(tr.topics):
@@ -220,16 +225,14 @@ def topics_chart(tr: Trends, *, standalone: bool = False, ident: str = "topics")
             plot.parts.append(f'<circle class="d{n}" cx="{plot.x(i):.1f}" cy="{plot.y(v):.1f}" r="2.5">'
                               f"<title>{_t(s.label)} {tr.years[i]}: {int(v):,}</title></circle>")
     plot.legend([s.label for s in tr.topics], marker="line")
-    desc = "Papers per year under each of the most common topics (a paper counts under its first topic): " + \
-        "; ".join(f"{s.label} {int(sum(s.values)):,}" for s in tr.topics) + "."
+    desc = w("trends.desc.topics", topics="; ".join(f"{s.label} {int(sum(s.values)):,}" for s in tr.topics))
     return _svg(plot.parts, title, desc, ident, standalone)
 
 
-def code_chart(tr: Trends, *, standalone: bool = False, ident: str = "code") -> str:
-    title = "Share of papers with code · 有代码的论文比例"
+def code_chart(tr: Trends, w: Words = BILINGUAL, *, standalone: bool = False, ident: str = "code") -> str:
+    title = w("trends.title.code")
     if not tr.years:
-        return _svg([f'<text class="tick" x="{LEFT}" y="{H / 2}">No papers yet · 尚无论文</text>'], title, title,
-                    ident, standalone)
+        return _empty(title, w("trends.empty.papers"), ident, standalone)
     plot = _Plot(tr.years, 100, "%")
     plot.axis, plot.ticks = 100.0, [0.0, 25.0, 50.0, 75.0, 100.0]
     plot.frame()
@@ -238,20 +241,20 @@ def code_chart(tr: Trends, *, standalone: bool = False, ident: str = "code") -> 
         if not tr.totals[i]:
             continue
         y = plot.y(v)
+        bar = w("trends.code.bar", year=tr.years[i], share=f"{v:g}", n=tr.totals[i])
         plot.parts.append(f'<rect class="s2" x="{plot.x(i) - width / 2:.1f}" y="{y:.1f}" width="{width:.1f}" '
-                          f'height="{max(0.5, plot.y(0) - y):.1f}"><title>{tr.years[i]}: {v:g}% of '
-                          f"{tr.totals[i]:,}</title></rect>")
+                          f'height="{max(0.5, plot.y(0) - y):.1f}"><title>{_t(bar)}</title></rect>')
         if len(tr.years) <= 16:
             plot.parts.append(f'<text class="tick" x="{plot.x(i):.1f}" y="{y - 4:.1f}" text-anchor="middle">'
                               f"{v:.0f}%</text>")
-    desc = "Percent of each year's papers with a link to code: " + \
-        ", ".join(f"{y} {v:g}%" for y, v, n in zip(tr.years, tr.code_share, tr.totals, strict=True) if n) + "."
+    desc = w("trends.desc.code", shares=", ".join(
+        f"{y} {v:g}%" for y, v, n in zip(tr.years, tr.code_share, tr.totals, strict=True) if n))
     return _svg(plot.parts, title, desc, ident, standalone)
 
 
-def readme_svg(entries: Sequence[ListEntry], vocab: Vocabulary) -> str:
+def readme_svg(entries: Sequence[ListEntry], vocab: Vocabulary, w: Words = BILINGUAL) -> str:
     """The README's image (``lists/trends.svg``): the papers-per-year chart, standalone."""
-    return MARK + "\n" + venues_chart(compute(entries, vocab), standalone=True, ident="trends")
+    return MARK + "\n" + venues_chart(compute(entries, vocab, w), w, standalone=True, ident="trends")
 
 
 # -- the site's page ----------------------------------------------------------------------------------
@@ -270,20 +273,23 @@ CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'non
 
 
 def page(entries: Sequence[ListEntry], vocab: Vocabulary, settings: ListSettings) -> str:
-    tr = compute(entries, vocab)
-    title_en = settings.title.get("en") or "Paper list"
-    title_zh = settings.title.get("zh") or "论文列表"
+    w = Words.of(settings)
+    tr = compute(entries, vocab, w)
+    title = settings.title.get("en") or w("trends.list")
+    if w.chinese and settings.title.get("zh"):
+        title = f"{title} · {settings.title['zh']}"
     years = [str(y) for y in tr.years]
     venue_rows = [[y, *[f"{int(s.values[i]):,}" for s in tr.venues], f"{tr.totals[i]:,}"] for i, y in enumerate(years)]
     topic_rows = [[y, *[f"{int(s.values[i]):,}" for s in tr.topics]] for i, y in enumerate(years)]
     code_rows = [[y, f"{tr.code_share[i]:g}%", f"{tr.totals[i]:,}"] for i, y in enumerate(years)]
+    numbers, year = w("trends.numbers"), w("trends.year")
+    n = sum(tr.totals)
+    tagline = w("trends.tagline.one" if n == 1 else "trends.tagline", title=title, n=n)
     sections = [
-        ("venues", venues_chart(tr), _table("The numbers · 数据", ["Year · 年份", *[s.label for s in tr.venues],
-                                                                   "All · 合计"], venue_rows)),
-        ("topics", topics_chart(tr), _table("The numbers · 数据", ["Year · 年份", *[s.label for s in tr.topics]],
-                                            topic_rows)),
-        ("code", code_chart(tr), _table("The numbers · 数据", ["Year · 年份", "With code · 有代码", "Papers · 论文"],
-                                        code_rows)),
+        ("venues", venues_chart(tr, w), _table(numbers, [year, *[s.label for s in tr.venues], w("trends.all")],
+                                               venue_rows)),
+        ("topics", topics_chart(tr, w), _table(numbers, [year, *[s.label for s in tr.topics]], topic_rows)),
+        ("code", code_chart(tr, w), _table(numbers, [year, w("trends.with-code"), w("trends.papers")], code_rows)),
     ]
     body = "\n".join(f'<section class="trend" aria-label={quoteattr(ident)}>\n{svg}{table}\n</section>'
                      for ident, svg, table in sections)
@@ -295,23 +301,24 @@ def page(entries: Sequence[ListEntry], vocab: Vocabulary, settings: ListSettings
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="referrer" content="no-referrer">
 <meta name="color-scheme" content="light dark">
-<title>{_t(title_en)} · Trends · 趋势</title>
+<title>{_t(title)} · {_t(w("trends.heading"))}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="site.css">
 <link rel="stylesheet" href="trends.css">
-<link rel="alternate" type="application/atom+xml" href="feeds/all.xml" title="Latest additions · 最新收录">
+<link rel="alternate" type="application/atom+xml" href="feeds/all.xml" title={quoteattr(w("trends.feed.title"))}>
 </head>
 <body>
 <header class="top">
   <div class="brand">
-    <h1>Trends · 趋势</h1>
-    <p class="tagline">{_t(title_en)} · {_t(title_zh)}: {sum(tr.totals):,} papers · 篇论文</p>
+    <h1>{_t(w("trends.heading"))}</h1>
+    <p class="tagline">{_t(tagline)}</p>
   </div>
-  <nav class="switches"><a href="./">Search the list · 搜索列表</a> <a href="feeds/all.xml">Feed · 订阅</a></nav>
+  <nav class="switches"><a href="./">{_t(w("trends.search"))}</a>
+  <a href="feeds/all.xml">{_t(w("trends.feed"))}</a></nav>
 </header>
 <main class="trends">
 {body}
-<p class="note">Each paper counts once per year, under its first topic. · 每篇论文按年份计一次，归入其第一个主题。</p>
+<p class="note">{_t(w("trends.note"))}</p>
 </main>
 </body>
 </html>
