@@ -29,7 +29,6 @@ from paperlist.project.defaults import DATA, resolve
 from paperlist.project.loader import FileRules, PaperFile, load_file
 
 SCHEMA_DIR = "schema"
-CONFIG_FILES = "vocab/*.yaml, paperlist.yaml, linkcheck.yaml, not-duplicates.yaml"
 # 4 MiB: topics written like the packaged vocabulary (two names, four aliases: ~155 bytes each) fit
 # ~27,000 times, every topic of a decade of vision venues many times over; such a file costs one cold
 # `validate` ~12 s and 118 MB, a warm one 1.5 s (tests/benchmarks/bench_config.py). Past it a file is
