@@ -20,7 +20,7 @@ from paperlist.infra.messages import Join, fields, hint, lookup, say, text
 PKG = Path(__file__).resolve().parents[1] / "tools" / "paperlist"
 CATALOGUE = PKG / "data" / "messages"
 # `w` is output.render's Words (the README's words in the list's language).
-LOOKUPS = {"say", "hint", "text", "pair", "both", "bilingual", "lookup", "message_text", "w"}
+LOOKUPS = {"say", "hint", "text", "pair", "both", "bilingual", "shown", "lookup", "message_text", "w"}
 SHIPPED = messages.languages()
 # File names share the shape of an id (linkcheck.yaml); no id ends in a file suffix.
 FILE_SUFFIXES = {"yaml", "yml", "json", "py", "md", "txt", "js", "html", "css", "csv", "tsv", "xml"}

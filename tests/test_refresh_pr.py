@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -96,9 +97,8 @@ class World:
         return self.github.pulls_in(REPO_NAME)
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    src = make_list(tmp_path / "src", PAPERS)
+def _world(tmp_path: Path, extra: dict[str, str] | None = None) -> Iterator[World]:
+    src = make_list(tmp_path / "src", {**PAPERS, **(extra or {})})
     bare = tmp_path / "origin.git"
     subprocess.run(["git", "clone", "--quiet", "--bare", str(src), str(bare)], check=True)
     runner = tmp_path / "runner"
@@ -107,6 +107,17 @@ def world(tmp_path: Path) -> Iterator[World]:
         github.add_repo(REPO_NAME)
         github.git_dir = str(bare)
         yield World(tmp_path, bare, runner, github, arxiv)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    yield from _world(tmp_path)
+
+
+@pytest.fixture(params=[["en"], ["en", "zh"]], ids=["en", "en-zh"])
+def languages_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """A list whose paperlist.yaml says ``languages`` (the param)."""
+    yield from _world(tmp_path, {"paperlist.yaml": f"languages: {json.dumps(request.param)}\n"})
 
 
 def test_one_pull_request_then_the_same_one_updated(world: World) -> None:
@@ -323,3 +334,75 @@ def test_repository_rows_count_repositories_and_a_shared_one_lists_each_paper(tm
     (tmp_path / "repos.json").write_text(json.dumps({"moved": "all of them"}), encoding="utf-8")
     with pytest.raises(UsageError, match=r"repos\.json: moved is not a list"):
         load_summaries(tmp_path)
+
+
+CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+GONE_AND_ARCHIVED = {1: {**NO_REPOS, "stopped_for_budget": True,
+                         "gone": [{"repo": "someone/deleted", "url": "https://github.com/someone/deleted",
+                                   "paper": "papers/cvpr2020/a-first-paper-about-optical-flow.yaml"}],
+                         "archived": [{"repo": "old/frozen", "url": "https://github.com/old/frozen",
+                                       "paper": "papers/cvpr2020/a-first-paper-about-optical-flow.yaml"}]}}
+
+
+def test_the_pull_request_and_its_notes_speak_the_lists_languages(languages_world: World) -> None:
+    # paperlist.yaml `languages: [en]` gets English alone everywhere the refresh writes; `[en, zh]` both,
+    # as the PR comment does.
+    world = languages_world
+    chinese = "zh" in json.loads(world.show("paperlist.yaml", "main").split(":", 1)[1])
+    first = world.pr(world.shards(repos=GONE_AND_ARCHIVED))
+    assert first.returncode == 0, first.stdout + first.stderr
+    [pull] = world.pulls()
+    [issue] = world.github.issues_in(REPO_NAME)
+    [sweep_note] = world.github.comments_on(REPO_NAME, issue["number"])
+    # A maintainer's push holds the branch: the next run leaves a note on the pull request instead.
+    maintainer = world.tmp / "maintainer"
+    subprocess.run(["git", "clone", "--quiet", "--branch", BRANCH, str(world.bare), str(maintainer)], check=True)
+    git(maintainer, "commit", "--quiet", "--allow-empty", "-m", "a maintainer's commit")
+    git(maintainer, "push", "--quiet", "origin", BRANCH)
+    world.arxiv.papers["2103.00003"] = ArxivRecord("A Third Paper About Depth", ("Di Ek",))
+    held = world.pr(world.shards())
+    assert "not pushed, nothing overwritten" in held.stdout, held.stdout + held.stderr
+    [held_note] = world.github.comments_on(REPO_NAME, pull["number"])
+    texts = {"title": pull["title"], "body": pull["body"], "sweep issue": issue["body"],
+             "sweep note": sweep_note["body"], "held note": held_note["body"]}
+    assert "| 2 |" in pull["body"] and "someone/deleted" in sweep_note["body"]
+    if chinese:
+        assert pull["title"] == "Metadata refresh: authors for 2 paper(s) · 元数据更新"
+        assert "## Metadata refresh · 元数据更新" in pull["body"]
+        assert "| Authors added from arXiv · 从 arXiv 补充作者 | 2 |" in pull["body"]
+        assert "**The GitHub budget ran out · GitHub 额度用尽** in repos.json" in pull["body"]
+        assert "| Paper · 论文 | Repository · 仓库 | State · 状态 |" in sweep_note["body"]
+        assert all(CJK.search(t) and re.search("[A-Za-z]{4}", t) for t in texts.values()), texts
+    else:
+        assert pull["title"] == "Metadata refresh: authors for 2 paper(s)"
+        assert "## Metadata refresh\n" in pull["body"] and "| Authors added from arXiv | 2 |" in pull["body"]
+        assert "**The GitHub budget ran out** in repos.json" in pull["body"]
+        assert "### This branch was not updated\n" in held_note["body"]
+        assert {k: t for k, t in texts.items() if CJK.search(t)} == {}
+
+
+@pytest.mark.parametrize("chinese", [False, True])
+def test_every_part_of_the_body_follows_the_languages(chinese: bool) -> None:
+    from paperlist.github.refresh_pr import Merged, held_note, render_body, sweep_note, title_for
+
+    row = {"paper": "papers/a/1.yaml", "arxiv": "2101.00001"}
+    merged = Merged(authors_added=[{**row, "authors": ["Ann Lee"]}] * 3,
+                    title_mismatch=[{**row, "title": "A", "arxiv_title": "B", "line": 1, "authors_filled": True},
+                                    {**row, "title": "A", "arxiv_title": "B", "line": None, "authors_filled": False}],
+                    not_found=[row], refused=[{**row, "reason": "withdrawn"}], budget=["repos-1.json"],
+                    moved=[{"paper": "papers/a/1.yaml", "repo": "o/r", "new_url": "https://github.com/n/r"}],
+                    archived=[{"paper": "papers/a/1.yaml", "repo": "o/a"}],
+                    gone=[{"paper": "papers/a/1.yaml", "repo": "o/g"}])
+    texts = [render_body(merged, run_url="https://github.com/o/r/actions/runs/1", limit=1, chinese=chinese),
+             title_for(merged, chinese=chinese), held_note(merged, "0123456789abcdef", chinese=chinese),
+             held_note(merged, None, chinese=chinese), sweep_note(merged, chinese=chinese),
+             render_body(Merged(network=["a.json: down"]), chinese=chinese)]
+    assert "… and 2 more" in texts[0] and "Metadata refresh: authors for 3 paper(s), 1 moved repository" in texts[1]
+    if chinese:
+        assert "… and 2 more · 另有 2 条" in texts[0] and "| Paper · 论文 | arXiv | Why · 原因 |" in texts[0]
+        assert "**Inconclusive · 结果不确定**: could not reach the network: a.json: down. Nothing was changed; " \
+               "the next run tries again. 本次未作任何修改，下次运行将重试。" in texts[5]
+        assert all(CJK.search(t) for t in texts)
+    else:
+        assert "| Paper | arXiv | Why |" in texts[0] and "**Inconclusive**: could not reach the network" in texts[5]
+        assert [t for t in texts if CJK.search(t)] == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from paperlist.errors import UsageError
 from paperlist.findings import Report
-from paperlist.infra.messages import bilingual, text
+from paperlist.infra.messages import shown
 
 if TYPE_CHECKING:  # PyGithub is imported only when something is posted
     from github.Repository import Repository
@@ -144,7 +144,7 @@ def run_sweep_issue(settings: SweepSettings, environ: Mapping[str, str]) -> Post
     merged.meta = {k: v for k, v in merged.meta.items() if k in ("repository", "server_url", "base_sha", "languages")}
     links = links_for(merged, server_url=environ.get("GITHUB_SERVER_URL"),
                       repository=environ.get("GITHUB_REPOSITORY"))
-    title = bilingual("comment.sweep.title") if shows_chinese(merged) else text("comment.sweep.title")
+    title = shown("comment.sweep.title", shows_chinese(merged))
     body = (render_comment(merged, links, marker=SWEEP_MARKER, title=title, sweep=True)
             if merged.errors else None)
     posted = Posted(body)

@@ -43,6 +43,7 @@ from paperlist.github.graphql import (
     valid_repo,
 )
 from paperlist.infra import identity
+from paperlist.infra.messages import Said, say
 from paperlist.project import repodata, writer
 from paperlist.project.loader import PaperFile, discover, load_paper, relpath
 from paperlist.project.papers import map_papers
@@ -152,10 +153,8 @@ def shard_folders(root: Path, shard: tuple[int, int] | None) -> list[str]:
     return partition(sizes, n)[i - 1]
 
 
-def _finding(severity: str, file: str, message: str, message_zh: str, *, line: int | None = None,
-             **extra: Any) -> Finding:
-    return Finding(file=file, severity=severity, check=CHECK, message=message, message_zh=message_zh,  # type: ignore[arg-type]
-                   line=line, extra=extra)
+def _finding(severity: str, file: str, said: Said, *, line: int | None = None, **extra: Any) -> Finding:
+    return Finding(file=file, severity=severity, check=CHECK, **said, line=line, extra=extra)  # type: ignore[arg-type]
 
 
 def _entry(info: RepoInfo, today: str, *, moved: bool) -> repodata.RepoEntry:
@@ -214,8 +213,7 @@ def run_refresh_repos(settings: RefreshReposSettings) -> RefreshResult:
     invalid = [r for r in repos if not valid_repo(r)]
     for r in invalid:
         u = uses[r][0]
-        result.findings.append(_finding("warning", u.rel, f"{u.url}: not a GitHub repository name, not asked",
-                                        f"{u.url}：不是 GitHub 仓库名，未查询", line=u.line))
+        result.findings.append(_finding("warning", u.rel, say("refresh.repos.not-a-repo", url=u.url), line=u.line))
     todo = [r for r in repos if r not in set(invalid) and not fresh(r)]
     result.counts = {"folders": len(folders), "papers": len(paper_repos), "repos": len(repos),
                      "fresh": len(repos) - len(todo) - len(invalid), "asked": 0, "checked": 0, "gone": 0,
@@ -236,13 +234,12 @@ def run_refresh_repos(settings: RefreshReposSettings) -> RefreshResult:
                 result.stopped_for_budget = True
                 left = sum(len(x) for x in batches[b:])
                 result.counts["left"] = left
+                points, floor = result.remaining, settings.budget_floor
                 result.findings.append(_finding(
                     "notice", folder_file_of(data_dir, batch[0], uses, folder_of),
-                    f"stopped before GitHub's GraphQL budget runs out ({result.remaining:,} points left, floor "
-                    f"{settings.budget_floor:,}): {left:,} repositories are left for the next run"
-                    + (f" (the budget resets at {result.reset_at})" if result.reset_at else ""),
-                    f"为保留 GraphQL 配额而停止（剩余 {result.remaining:,} 点）：{left:,} 个仓库留待下次运行",
-                    left=left))
+                    say("refresh.repos.budget-stop.reset", remaining=points, floor=floor, left=left,
+                        reset=result.reset_at) if result.reset_at
+                    else say("refresh.repos.budget-stop", remaining=points, floor=floor, left=left), left=left))
                 break
             try:
                 answer: BatchAnswer = client.repositories(batch)
@@ -259,16 +256,13 @@ def run_refresh_repos(settings: RefreshReposSettings) -> RefreshResult:
                     result.reset_at = e.reset_at or result.reset_at
                     severity = "error" if e.kind == "auth" else "warning"
                     result.findings.append(_finding(
-                        severity, first, f"{e}: {left:,} repositories are left for the next run",
-                        f"GitHub 拒绝或限制了查询：{left:,} 个仓库留待下次运行", left=left))
+                        severity, first, say("refresh.repos.limited", error=str(e), left=left), left=left))
                     break
                 # server or refused: this batch fails, the others go on
                 result.queries += 1
                 result.counts["failed"] += len(batch)
                 result.findings.append(_finding(
-                    "error", first, f"{len(batch):,} repositories were not refreshed ({e}); they keep their "
-                                    "last data and are asked again next run",
-                    f"{len(batch):,} 个仓库未能刷新（{e}）；保留原数据，下次运行重试", repos=batch[:5]))
+                    "error", first, say("refresh.repos.batch-failed", n=len(batch), error=str(e)), repos=batch[:5]))
                 continue
             answered += 1
             result.queries += 1
@@ -286,18 +280,15 @@ def run_refresh_repos(settings: RefreshReposSettings) -> RefreshResult:
                 u = uses[repo][0]
                 result.counts["refused"] += 1
                 result.findings.append(_finding(
-                    "error", u.rel, f"GitHub's answer for {repo} is refused: {why}; its data is left as it was",
-                    f"GitHub 关于 {repo} 的回答被拒绝：{why}；数据保持不变", line=u.line, repo=repo))
+                    "error", u.rel, say("refresh.repos.answer-refused", repo=repo, why=why), line=u.line, repo=repo))
     finally:
         client.close()
 
     if result.network_down:
         result.findings.append(_finding(
             "error", folder_file_of(data_dir, todo[0], uses, folder_of) if todo else data_dir,
-            f"network unavailable: {result.network_down}"
-            + ("; nothing was changed" if not answered else
-               f"; {answered} queries had been answered and are kept, the rest is left as it was"),
-            "网络不可用" + ("，未做任何改动" if not answered else "，已得到的结果保留，其余保持不变")))
+            say("refresh.repos.network-down.partial", why=result.network_down, answered=answered) if answered
+            else say("refresh.repos.network-down", why=result.network_down)))
         if not answered:
             return result
 
@@ -324,28 +315,25 @@ def run_refresh_repos(settings: RefreshReposSettings) -> RefreshResult:
                              "written": sorted(rewritten[old_repo])})
         for u in uses[old_repo]:
             done = u.rel in rewritten[old_repo]
+            outcome = ("refresh.repos.moved.updated" if done else "refresh.repos.moved.dry-run" if settings.dry_run
+                       else "refresh.repos.moved.not-updated")
             result.findings.append(_finding(
-                "notice", u.rel,
-                f"{u.url}: the repository is now {moved[old_repo]} (renamed or transferred)"
-                + ("; links.code updated" if done else "; the link is not changed (dry run)" if settings.dry_run
-                   else "; the link could not be updated"),
-                f"{u.url}：仓库已更名或转移为 {moved[old_repo]}" + ("，已更新 links.code" if done else ""),
+                "notice", u.rel, say(outcome, url=u.url, to=moved[old_repo]),
                 line=u.line, repo=old_repo, new_url=writer.moved_url(u.url, moved[old_repo])))
     for repo in sorted(gone):
         result.gone.append(repo)
         result.counts["gone"] += 1
         for u in uses[repo]:
             result.findings.append(_finding(
-                "warning", u.rel, f"{u.url}: GitHub does not know {repo} ({gone[repo]})",
-                f"{u.url}：GitHub 上找不到 {repo}（已删除、设为私有或从未公开）", line=u.line, repo=repo))
+                "warning", u.rel, say("refresh.repos.gone", url=u.url, repo=repo, why=gone[repo]), line=u.line,
+                repo=repo))
     for repo, info in sorted(answers.items()):
         result.counts["checked"] += 1
         if info.archived:
             result.archived.append(info.name)
             u = uses[repo][0]
             result.findings.append(_finding(
-                "notice", u.rel, f"{u.url}: {info.name} is archived on GitHub (read-only, no longer maintained)",
-                f"{u.url}：{info.name} 已在 GitHub 上归档（只读，不再维护）", line=u.line, repo=repo))
+                "notice", u.rel, say("refresh.repos.archived", url=u.url, name=info.name), line=u.line, repo=repo))
 
     # 6. the data files of this shard's folders
     new_name = {r: moved[r].lower() for r in moved}
@@ -389,14 +377,13 @@ def _rewrite_paper(root: Path, rel: str, moves: dict[str, str], result: RefreshR
             return False
         new_text = writer.dump(doc)
     except (OSError, UnicodeDecodeError, ValueError, AttributeError) as e:
-        result.findings.append(_finding("error", rel, f"could not update links.code ({e.__class__.__name__}: {e})",
-                                        f"无法更新 links.code（{e}）"))
+        result.findings.append(_finding("error", rel, say("refresh.repos.rewrite-failed", kind=e.__class__.__name__,
+                                                          error=str(e))))
         return False
     writer.write_atomic(path, new_text)
     check = load_paper(path, root)
     if not check.parsed:  # never leave a paper that no longer loads: put the old bytes back
         writer.write_atomic(path, text)
-        result.findings.append(_finding("error", relpath(path, root), "updating links.code would break the file; "
-                                        "left as it was", "更新 links.code 会损坏文件，已保持原样"))
+        result.findings.append(_finding("error", relpath(path, root), say("refresh.repos.rewrite-broke")))
         return False
     return True

@@ -17,9 +17,10 @@ all into DIR and runs this command, which
    the branch is replaced only when every commit on it is the bot's, with a lease on the SHA just
    read. A branch that holds a maintainer's commit is left exactly as it is (``held``): the open
    pull request gets one comment saying what this run found, and nothing is force-pushed;
-5. opens the one pull request for that branch, or updates its title and body (a readable,
-   bilingual summary: authors added, repositories moved, archived, gone, the budget and network
-   status); with nothing to change, opens nothing (and closes a bot-only PR that has become empty);
+5. opens the one pull request for that branch, or updates its title and body (a readable summary:
+   authors added, repositories moved, archived, gone, the budget and network status; in the list's
+   languages, as its PR comment: 中文 beside English, or English alone); with nothing to change,
+   opens nothing (and closes a bot-only PR that has become empty);
 6. tells the link-sweep issue about archived and gone repositories (one marked comment on the
    open sweep issue, updated in place; gone repositories open the sweep issue when none is open).
 """
@@ -46,6 +47,8 @@ from paperlist.infra.gitdiff import (
     remote_branch_sha,
     temporary_worktree,
 )
+from paperlist.infra.messages import Phrase, shown
+from paperlist.project.settings import load_settings
 
 if TYPE_CHECKING:  # PyGithub is imported only when something is posted
     from github.Repository import Repository
@@ -300,14 +303,21 @@ def apply_patches(wt: Path, patches: list[Path]) -> list[str]:
 
 
 # -- the body ------------------------------------------------------------------------------------------
+# Every text of the pull request is in the list's languages (``paperlist.yaml`` ``languages``), as the PR
+# comment is: ``chinese`` puts 中文 beside the English, else English alone.
 
 
-def _table(header: str, rows: list[str], limit: int) -> list[str]:
-    shown = rows[:limit]
-    out = [header, "|" + "---|" * header.count("|", 1), *shown] if shown else []
+def _table(header: str, rows: list[str], limit: int, zh: bool) -> list[str]:
+    shown_rows = rows[:limit]
+    out = [header, "|" + "---|" * header.count("|", 1), *shown_rows] if shown_rows else []
     if len(rows) > limit:
-        out.append(f"\n… and {len(rows) - limit:,} more · 另有 {len(rows) - limit:,} 条")
+        out.append("\n" + shown("refresh.pr.more", zh, n=len(rows) - limit))
     return out
+
+
+def _header(zh: bool, *columns: str) -> str:
+    """A table's header row from the columns' ids."""
+    return "| " + " | ".join(shown(c, zh) for c in columns) + " |"
 
 
 def _repos(rows: list[dict[str, Any]]) -> int:
@@ -316,121 +326,114 @@ def _repos(rows: list[dict[str, Any]]) -> int:
 
 
 def _names(authors: list[str], n: int = 6) -> str:
-    shown = ", ".join(authors[:n]) + (f" et al. ({len(authors)})" if len(authors) > n else "")
-    return escape.inline(shown, 300)
+    shown_names = ", ".join(authors[:n]) + (f" et al. ({len(authors)})" if len(authors) > n else "")
+    return escape.inline(shown_names, 300)
 
 
-def status_lines(merged: Merged) -> list[str]:
+def status_lines(merged: Merged, *, chinese: bool = True) -> list[str]:
+    zh = chinese
     if merged.inconclusive:
-        return [f"**Inconclusive · 结果不确定**: {escape.inline(merged.inconclusive, 1500)}. Nothing was changed; "
-                "the next run tries again. 本次未作任何修改，下次运行将重试。"]
-    lines = ["Every shard reached arXiv and GitHub. 所有分片均已完成。"]
+        return [f"**{shown('refresh.pr.inconclusive', zh)}**: "
+                + shown("refresh.pr.inconclusive.note", zh, sep=" ", why=escape.inline(merged.inconclusive, 1500))]
+    lines = [shown("refresh.pr.complete", zh, sep=" ")]
     if merged.budget:
-        lines = [f"**The GitHub budget ran out · GitHub 额度用尽** in {escape.inline(', '.join(merged.budget), 300)}: "
-                 "the repositories it had not reached are unchanged and come first in the next run. "
-                 "未检查的仓库保持原样，下次运行继续。"]
+        lines = [f"**{shown('refresh.pr.budget', zh)}** "
+                 + shown("refresh.pr.budget.note", zh, sep=" ", shards=escape.inline(", ".join(merged.budget), 300))]
     return lines
 
 
-def render_body(merged: Merged, *, run_url: str | None = None, limit: int = 100) -> str:
-    """The pull request's body: counts first, then one table per kind of change, bilingual."""
+def render_body(merged: Merged, *, run_url: str | None = None, limit: int = 100, chinese: bool = True) -> str:
+    """The pull request's body: counts first, then one table per kind of change, in the list's languages."""
     while True:
-        body = _render(merged, run_url, limit)
+        body = _render(merged, run_url, limit, chinese)
         if len(body) <= MAX_BODY or limit <= 5:
             return body[:MAX_BODY]
         limit //= 2
 
 
-def _render(merged: Merged, run_url: str | None, limit: int) -> str:
-    out = [MARKER, "## Metadata refresh · 元数据更新", "",
-           "Opened by the scheduled refresh (`.github/workflows/refresh.yml`); each run replaces this branch "
-           "with what it finds, unless someone else has pushed to it. 由定时任务生成；每次运行会更新本分支"
-           "（若有维护者推送的提交则不会覆盖）。"]
+def _render(merged: Merged, run_url: str | None, limit: int, zh: bool) -> str:
+    out = [MARKER, f"## {shown('refresh.pr.title', zh)}", "", shown("refresh.pr.intro", zh, sep=" ")]
     if run_url:
-        out.append(f"Run · 运行记录: {escape.md_url(run_url)}")
-    out += ["", *status_lines(merged), "",
+        out.append(f"{shown('refresh.pr.run', zh)}: {escape.md_url(run_url)}")
+    out += ["", *status_lines(merged, chinese=zh), "",
             "| | |", "|---|---|",
-            f"| Authors added from arXiv · 从 arXiv 补充作者 | {len(merged.authors_added):,} |",
-            f"| Repositories moved · 仓库已迁移 | {_repos(merged.moved):,} |",
-            f"| Repositories archived · 仓库已归档 | {_repos(merged.archived):,} |",
-            f"| Repositories gone · 仓库已失效 | {_repos(merged.gone):,} |",
-            f"| Titles that differ from arXiv's · 标题与 arXiv 不同 | {len(merged.title_mismatch):,} |",
-            f"| Not on arXiv · arXiv 查无此文 | {len(merged.not_found):,} |"]
+            f"| {shown('refresh.pr.count.authors', zh)} | {len(merged.authors_added):,} |",
+            f"| {shown('refresh.pr.moved', zh)} | {_repos(merged.moved):,} |",
+            f"| {shown('refresh.pr.archived', zh)} | {_repos(merged.archived):,} |",
+            f"| {shown('refresh.pr.gone', zh)} | {_repos(merged.gone):,} |",
+            f"| {shown('refresh.pr.title-mismatch', zh)} | {len(merged.title_mismatch):,} |",
+            f"| {shown('refresh.pr.not-found', zh)} | {len(merged.not_found):,} |"]
     if merged.authors_added:
-        out += ["", f"### Authors added · 补充的作者 ({len(merged.authors_added):,})", ""]
-        out += _table("| Paper · 论文 | arXiv | Authors · 作者 |",
+        out += ["", f"### {shown('refresh.pr.authors', zh)} ({len(merged.authors_added):,})", ""]
+        out += _table(_header(zh, "refresh.pr.column.paper", "refresh.pr.column.arxiv", "refresh.pr.column.authors"),
                       [f"| {escape.code(a['paper'])} | {escape.code(a['arxiv'])} | {_names(a['authors'])} |"
-                       for a in merged.authors_added], limit)
+                       for a in merged.authors_added], limit, zh)
     if merged.moved:
-        out += ["", f"### Repositories moved · 仓库已迁移 ({_repos(merged.moved):,})", "",
-                "The new address is written into the paper file. 新地址已写入论文文件。", ""]
-        out += _table("| Paper · 论文 | Was · 原地址 | Now · 新地址 |",
+        out += ["", f"### {shown('refresh.pr.moved', zh)} ({_repos(merged.moved):,})", "",
+                shown("refresh.pr.moved.note", zh, sep=" "), ""]
+        out += _table(_header(zh, "refresh.pr.column.paper", "refresh.pr.column.was", "refresh.pr.column.now"),
                       [f"| {escape.code(m['paper'])} | {escape.code(m.get('url') or m['repo'])} | "
-                       f"{escape.code(m.get('new_url') or '?')} |" for m in merged.moved], limit)
-    for key, title, note in (
-            ("archived", "Repositories archived · 仓库已归档",
-             "Read-only on GitHub; the link still works. 仓库已归档（只读），链接仍可访问。"),
-            ("gone", "Repositories gone · 仓库已失效",
-             "Missing, private or deleted; the link is kept (it may come back) and the link-sweep issue "
-             "lists it. 仓库不存在、已设为私有或已删除；链接保留，并记入链接检查 issue。")):
+                       f"{escape.code(m.get('new_url') or '?')} |" for m in merged.moved], limit, zh)
+    for key, title, note in (("archived", "refresh.pr.archived", "refresh.pr.archived.note"),
+                             ("gone", "refresh.pr.gone", "refresh.pr.gone.note")):
         rows: list[dict[str, Any]] = getattr(merged, key)
         if rows:
-            out += ["", f"### {title} ({_repos(rows):,})", "", note, ""]
-            out += _table("| Paper · 论文 | Repository · 仓库 |",
+            out += ["", f"### {shown(title, zh)} ({_repos(rows):,})", "", shown(note, zh, sep=" "), ""]
+            out += _table(_header(zh, "refresh.pr.column.paper", "refresh.pr.column.repository"),
                           [f"| {escape.code(r['paper'])} | {escape.code(r.get('url') or r['repo'])} |" for r in rows],
-                          limit)
+                          limit, zh)
     if merged.title_mismatch:
-        out += ["", f"<details><summary>Titles that differ from arXiv's · 标题与 arXiv 不同 "
-                    f"({len(merged.title_mismatch):,}): never changed by the bot · 标题不会被自动修改</summary>", ""]
-        out += _table("| Paper · 论文 | Title · 标题 | arXiv's title · arXiv 标题 | Authors added? · 已补充作者？ |",
+        yes, no = shown("refresh.pr.yes", zh), shown("refresh.pr.no", zh)
+        out += ["", f"<details><summary>{shown('refresh.pr.title-mismatch', zh)} ({len(merged.title_mismatch):,}): "
+                    f"{shown('refresh.pr.title-mismatch.kept', zh)}</summary>", ""]
+        out += _table(_header(zh, "refresh.pr.column.paper", "refresh.pr.column.title", "refresh.pr.column.arxiv-title",
+                              "refresh.pr.column.authors-added"),
                       [f"| {escape.code(t['paper'] + (':' + str(t['line']) if t.get('line') else ''))} | "
                        f"{escape.inline(t['title'], 200)} | {escape.inline(t['arxiv_title'], 200)} | "
-                       f"{'yes · 是' if t['authors_filled'] else 'no: is the id right? · 否：请核对编号'} |"
-                       for t in merged.title_mismatch], limit)
+                       f"{yes if t['authors_filled'] else no} |"
+                       for t in merged.title_mismatch], limit, zh)
         out += ["", "</details>"]
     missing = merged.not_found + merged.refused
     if missing:
-        out += ["", f"<details><summary>Not added · 未补充 ({len(missing):,})</summary>", ""]
-        out += _table("| Paper · 论文 | arXiv | Why · 原因 |",
+        out += ["", f"<details><summary>{shown('refresh.pr.not-added', zh)} ({len(missing):,})</summary>", ""]
+        # The reason is the shard's own (English) words; one it did not give is the plain case.
+        out += _table(_header(zh, "refresh.pr.column.paper", "refresh.pr.column.arxiv", "refresh.pr.column.why"),
                       [f"| {escape.code(r['paper'])} | {escape.code(r['arxiv'])} | "
-                       f"{escape.inline(r.get('reason') or 'not on arXiv', 200)} |" for r in missing], limit)
+                       f"{escape.inline(r.get('reason') or 'not on arXiv', 200)} |" for r in missing], limit, zh)
         out += ["", "</details>"]
     return "\n".join(out) + "\n"
 
 
-def title_for(merged: Merged) -> str:
-    parts = []
+def title_for(merged: Merged, *, chinese: bool = True) -> str:
+    parts: list[Phrase] = []
     if merged.authors_added:
-        parts.append(f"authors for {len(merged.authors_added):,} paper(s)")
+        parts.append(Phrase("refresh.pr.title.authors", n=len(merged.authors_added)))
     if merged.moved:
         n = _repos(merged.moved)
-        parts.append(f"{n:,} moved repositor{'y' if n == 1 else 'ies'}")
-    return "Metadata refresh" + (f": {', '.join(parts)}" if parts else "") + " · 元数据更新"
+        parts.append(Phrase("refresh.pr.title.moved.one") if n == 1 else Phrase("refresh.pr.title.moved", n=n))
+    if not parts:
+        return shown("refresh.pr.title", chinese)
+    changes = parts[0] if len(parts) == 1 else Phrase("refresh.pr.title.and", first=parts[0], second=parts[1])
+    return shown("refresh.pr.title.changes", chinese, changes=changes)
 
 
-def held_note(merged: Merged, head: str | None) -> str:
-    return "\n".join([
-        HELD_MARKER,
-        "### This branch was not updated · 本分支未更新",
-        "",
-        f"Someone other than the bot has pushed to this branch{f' (head {escape.code(head[:12])})' if head else ''}, "
-        "so the scheduled refresh left it exactly as it is. This run found "
-        f"{len(merged.authors_added):,} paper(s) to add authors to and {_repos(merged.moved):,} moved "
-        "repositor(ies). Merge or close this pull request and the next run starts again from the default branch.",
-        "",
-        "有维护者向本分支推送了提交，定时任务没有覆盖它。合并或关闭此 PR 后，下次运行将从默认分支重新开始。",
-        "",
-    ])
+def held_note(merged: Merged, head: str | None, *, chinese: bool = True) -> str:
+    counts = {"authors": len(merged.authors_added), "moved": _repos(merged.moved)}
+    note = (shown("refresh.pr.held.head", chinese, sep="\n\n", head=escape.code(head[:12]), **counts) if head
+            else shown("refresh.pr.held", chinese, sep="\n\n", **counts))
+    return "\n".join([HELD_MARKER, f"### {shown('refresh.pr.held.title', chinese)}", "", note, ""])
 
 
-def sweep_note(merged: Merged, limit: int = 100) -> str:
-    rows = [("archived · 已归档", r) for r in merged.archived] + [("gone · 已失效", r) for r in merged.gone]
-    out = [SWEEP_NOTE_MARKER, "### Repositories found by the metadata refresh · 元数据更新发现的仓库问题", "",
-           f"{_repos(merged.gone):,} gone, {_repos(merged.archived):,} archived (the latest refresh; this comment is "
-           "updated in place). 最近一次更新的结果，本评论会原地更新。", ""]
-    out += _table("| Paper · 论文 | Repository · 仓库 | State · 状态 |",
+def sweep_note(merged: Merged, limit: int = 100, *, chinese: bool = True) -> str:
+    zh = chinese
+    archived, gone = shown("refresh.pr.state.archived", zh), shown("refresh.pr.state.gone", zh)
+    rows = [(archived, r) for r in merged.archived] + [(gone, r) for r in merged.gone]
+    out = [SWEEP_NOTE_MARKER, f"### {shown('refresh.pr.sweep.title', zh)}", "",
+           shown("refresh.pr.sweep.counts", zh, sep=" ", gone=_repos(merged.gone), archived=_repos(merged.archived)),
+           ""]
+    out += _table(_header(zh, "refresh.pr.column.paper", "refresh.pr.column.repository", "refresh.pr.column.state"),
                   [f"| {escape.code(r['paper'])} | {escape.code(r.get('url') or r['repo'])} | {state} |"
-                   for state, r in rows], limit)
+                   for state, r in rows], limit, zh)
     return "\n".join(out)[:MAX_BODY] + "\n"
 
 
@@ -444,8 +447,8 @@ def _base_branch(root: Path, given: str | None) -> str:
     return name or "main"
 
 
-def _commit_message(merged: Merged) -> str:
-    return (f"{title_for(merged)}\n\n"
+def _commit_message(merged: Merged, *, chinese: bool = True) -> str:
+    return (f"{title_for(merged, chinese=chinese)}\n\n"
             f"{len(merged.authors_added)} paper(s) got authors from arXiv, {len(merged.moved)} repository "
             "address(es) were updated, plus the generated repository data.")
 
@@ -455,8 +458,9 @@ def run_refresh_pr(settings: RefreshPrSettings, environ: Mapping[str, str] | Non
     """Merge the shards' results into the one refresh pull request; see the module docstring."""
     env = os.environ if environ is None else environ
     root = Path(settings.root)
+    zh = load_settings(root).chinese  # the list's languages, as its PR comment has them
     merged = load_summaries(settings.summaries, settings.shards)
-    body = render_body(merged, run_url=settings.run_url)
+    body = render_body(merged, run_url=settings.run_url, chinese=zh)
     if merged.inconclusive:
         return RefreshPrResult("inconclusive", body, [f"inconclusive: {merged.inconclusive}",
                                                       "no branch, pull request or issue was touched"],
@@ -474,15 +478,15 @@ def run_refresh_pr(settings: RefreshPrSettings, environ: Mapping[str, str] | Non
 
             repo = gh.from_env(env)[1]
         if changed:
-            commit_as_bot(wt, changed, _commit_message(merged))
-        _publish(settings, merged, result, repo, wt=wt, base_sha=base_sha, base=base)
+            commit_as_bot(wt, changed, _commit_message(merged, chinese=zh))
+        _publish(settings, merged, result, repo, wt=wt, base_sha=base_sha, base=base, chinese=zh)
     if settings.sweep:
-        result.lines += tell_sweep(repo, merged)
+        result.lines += tell_sweep(repo, merged, chinese=zh)
     return result
 
 
 def _publish(settings: RefreshPrSettings, merged: Merged, result: RefreshPrResult, repo: Repository, *, wt: Path,
-             base_sha: str, base: str) -> None:
+             base_sha: str, base: str, chinese: bool) -> None:
     from paperlist.github import client as gh
 
     branch, remote = settings.branch, settings.remote
@@ -497,8 +501,7 @@ def _publish(settings: RefreshPrSettings, merged: Merged, result: RefreshPrResul
             result.lines.append(f"nothing to change, and {branch} holds someone else's commits: "
                                 f"{open_pull.url} left as it is")
         else:
-            gh.close_pull(repo, branch, "Nothing is left to refresh: the default branch already has all of it. "
-                                        "没有需要更新的内容，关闭此 PR。")
+            gh.close_pull(repo, branch, shown("refresh.pr.closed", chinese, sep=" "))
             result.action = "closed"
             result.lines.append(f"nothing left to change: closed {open_pull.url}")
         return
@@ -511,17 +514,17 @@ def _publish(settings: RefreshPrSettings, merged: Merged, result: RefreshPrResul
         result.lines.append(f"{branch} has commits by someone other than the bot (head {head[:12] if head else '?'}): "
                             "not pushed, nothing overwritten")
         if open_pull is not None:
-            outcome = gh.upsert_comment(repo, open_pull.number, held_note(merged, head), HELD_MARKER)
+            outcome = gh.upsert_comment(repo, open_pull.number, held_note(merged, head, chinese=chinese), HELD_MARKER)
             result.pull_url = open_pull.url
             result.lines.append(f"note on the pull request {outcome.action}: {outcome.url}")
         return
     result.lines.append(f"branch {branch} {'pushed' if pushed.pushed else 'unchanged'}")
-    pull, action = gh.sync_open_pull(repo, branch, base, title_for(merged), result.body)
+    pull, action = gh.sync_open_pull(repo, branch, base, title_for(merged, chinese=chinese), result.body)
     result.action, result.pull_url = action, pull.url
     result.lines.append(f"pull request {action}: {pull.url}")
 
 
-def tell_sweep(repo: Repository, merged: Merged) -> list[str]:
+def tell_sweep(repo: Repository, merged: Merged, *, chinese: bool = True) -> list[str]:
     """Archived and gone repositories as one marked comment on the open link-sweep issue (gone ones open
     the issue when none is open); nothing to say, nothing posted."""
     from paperlist.github import client as gh
@@ -534,17 +537,15 @@ def tell_sweep(repo: Repository, merged: Merged) -> list[str]:
         if not merged.gone:
             return ["no open link-sweep issue: the archived repositories are listed in the pull request only"]
         opened = gh.sync_issue(repo, "Broken links found by the weekly sweep",
-                               f"{SWEEP_MARKER}\n## Link sweep · 链接检查\n\nThe metadata refresh found repositories "
-                               "that are gone (below); the weekly link sweep updates this issue. "
-                               "元数据更新发现了失效的仓库（见下方评论）；每周的链接检查会更新此 issue。\n",
-                               SWEEP_MARKER)
+                               f"{SWEEP_MARKER}\n## {shown('comment.sweep.title', chinese)}\n\n"
+                               f"{shown('refresh.pr.sweep.opened', chinese, sep=' ')}\n", SWEEP_MARKER)
         number = opened.id
         lines = [f"link-sweep issue {opened.action}: {opened.url}"]
     else:
         number = issue.number
         lines = []
     assert number is not None
-    outcome = gh.upsert_comment(repo, number, sweep_note(merged), SWEEP_NOTE_MARKER)
+    outcome = gh.upsert_comment(repo, number, sweep_note(merged, chinese=chinese), SWEEP_NOTE_MARKER)
     return [*lines, f"link-sweep issue told about {_repos(merged.gone)} gone and {_repos(merged.archived)} archived "
                     f"repositories: comment {outcome.action} ({outcome.url})"]
 

@@ -179,6 +179,12 @@ def bilingual(key: str, /, sep: str = " · ", **values: Any) -> str:
     return sep.join(dict.fromkeys(both(key, **values)))  # one language once when the two read the same
 
 
+def shown(key: str, chinese: bool, /, sep: str = " · ", **values: Any) -> str:
+    """``key`` in a list's languages (its ``paperlist.yaml`` ``languages``): English and 中文 side by side
+    (:func:`bilingual`) for a list that shows Chinese, English alone for an English-only list."""
+    return bilingual(key, sep=sep, **values) if chinese else text(key, ENGLISH, **values)
+
+
 def misses() -> set[tuple[str, str]]:
     """(language, id) pairs asked for and not found since start (the tests fail on any)."""
     return set(_MISSES)

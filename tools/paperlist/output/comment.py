@@ -21,7 +21,7 @@ from paperlist.errors import UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra import escape
 from paperlist.infra.escape import code, fenced
-from paperlist.infra.messages import bilingual, both, text
+from paperlist.infra.messages import both, shown, text
 from paperlist.infra.textrules import scrub
 
 MARKER = "<!-- paperlist:pr-comment -->"
@@ -147,7 +147,7 @@ def _context_line(report: Report) -> str:
 
 def _w(zh: bool, key: str, /, sep: str = " · ", **values: object) -> str:
     """A catalogue message in the list's languages: both for a list showing Chinese, else English."""
-    return bilingual(key, sep=sep, **values) if zh else text(key, **values)
+    return shown(key, zh, sep=sep, **values)
 
 
 def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 from paperlist.findings import Finding
 from paperlist.infra.fsutil import write_atomic
+from paperlist.infra.messages import Said, hint, say
 
 DEFAULT_DIR = "data/repos"
 MAX_FILE = 32 * 1024 * 1024  # bytes: ~200,000 repositories; a bigger file is not ours
@@ -113,25 +114,23 @@ def load_folder(root: Path, data_dir: str, folder: str) -> tuple[FolderData, lis
     path = Path(root) / rel
     findings: list[Finding] = []
 
-    def warn(message: str, message_zh: str) -> None:
-        findings.append(Finding(file=rel, severity="warning", check="repodata", message=message,
-                                message_zh=message_zh, hint="run `paperlist refresh repos` to rewrite it",
-                                hint_zh="请运行 `paperlist refresh repos` 重新生成"))
+    def warn(said: Said) -> None:
+        findings.append(Finding(file=rel, severity="warning", check="repodata", **said, **hint("repodata.hint")))
 
     try:
         if path.is_symlink() or not path.is_file():
             if path.is_symlink():
-                warn("a symlink, not read", "是符号链接，未读取")
+                warn(say("repodata.symlink"))
             return {}, findings
         if path.stat().st_size > MAX_FILE:
-            warn(f"larger than {MAX_FILE:,} bytes, not read", f"超过 {MAX_FILE:,} 字节，未读取")
+            warn(say("repodata.too-large", limit=MAX_FILE))
             return {}, findings
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        warn(f"not readable as JSON ({e.__class__.__name__}), not used", "无法作为 JSON 读取，未使用")
+        warn(say("repodata.unreadable", kind=e.__class__.__name__))
         return {}, findings
     if not isinstance(raw, dict):
-        warn("not a JSON object of repositories, not used", "不是仓库的 JSON 对象，未使用")
+        warn(say("repodata.not-object"))
         return {}, findings
     out: FolderData = {}
     bad = 0
@@ -142,8 +141,7 @@ def load_folder(root: Path, data_dir: str, folder: str) -> tuple[FolderData, lis
         else:
             out[key] = entry
     if bad:
-        warn(f"{bad:,} entr{'y is' if bad == 1 else 'ies are'} not what refresh writes, left out",
-             f"{bad:,} 条记录不符合 refresh 的格式，已忽略")
+        warn(say("repodata.bad-entries.one") if bad == 1 else say("repodata.bad-entries", n=bad))
     return out, findings
 
 

@@ -42,6 +42,7 @@ from paperlist.errors import StaleTarget
 from paperlist.findings import EXIT_NETWORK, Finding, Report
 from paperlist.infra import identity
 from paperlist.infra.arxiv import MAX_IDS_PER_REQUEST, ArxivClient, ArxivError, ArxivPaper
+from paperlist.infra.messages import Hinted, Said, hint, say
 from paperlist.infra.parallel import pmap
 from paperlist.infra.textrules import find_bad_char, scrub
 from paperlist.infra.writeplan import FileWrite, WritePlan
@@ -226,18 +227,17 @@ def clean_names(names: Sequence[str]) -> tuple[list[str], str | None]:
     return out, None
 
 
-def _finding(c: Candidate, severity: str, message: str, zh: str, *, line: int | None = None,
-             hint: str | None = None, hint_zh: str | None = None, **extra: Any) -> Finding:
-    return Finding(file=c.rel, line=line, severity=severity, check=CHECK, message=message,  # type: ignore[arg-type]
-                   message_zh=zh, hint=hint, hint_zh=hint_zh, extra={"arxiv": c.arxiv, **extra})
+def _finding(c: Candidate, severity: str, said: Said, *, line: int | None = None, hinted: Hinted | None = None,
+             **extra: Any) -> Finding:
+    return Finding(file=c.rel, line=line, severity=severity, check=CHECK, **said, **(hinted or {}),  # type: ignore[arg-type]
+                   extra={"arxiv": c.arxiv, **extra})
 
 
 def _edit(c: Candidate, names: list[str], checker: Checker) -> tuple[str | None, list[Finding]]:
     """The file's new text with ``authors`` added (round trip), or None and why not."""
     doc = writer.load_rt(c.text)
     if not isinstance(doc, CommentedMap) or writer.merge_into(doc, {"authors": names}) != ["authors"]:
-        return None, [_finding(c, "warning", "authors not added: the file changed shape since it was read",
-                               "未补充作者：文件结构与读取时不同")]
+        return None, [_finding(c, "warning", say("authors.changed-shape"))]
     text = writer.dump(doc)
     errors = [f for f in checker.check(load_text(text, c.rel)) if f.severity == "error"]
     if errors:
@@ -245,8 +245,7 @@ def _edit(c: Candidate, names: list[str], checker: Checker) -> tuple[str | None,
         before = {(f.check, f.message) for f in checker.check(load_text(c.text, c.rel)) if f.severity == "error"}
         new = [f for f in errors if (f.check, f.message) not in before]
         if new:
-            return None, [_finding(c, "warning", f"authors not added: the edited file would fail the checks "
-                                                 f"({new[0].message})", "未补充作者：补充后的文件无法通过检查")]
+            return None, [_finding(c, "warning", say("authors.would-fail", problem=new[0].message))]
     return text, []
 
 
@@ -293,10 +292,8 @@ def run_fill_authors(settings: AuthorsSettings, client: ArxivClient | None = Non
     if result.network_down:
         result.findings.append(Finding(
             file="papers/", severity="warning", check="network",
-            message=f"arXiv could not be reached: {result.network_reason}; {len(result.unchecked)} paper(s) not "
-                    "checked and left as they are",
-            message_zh=f"无法连接 arXiv：{len(result.unchecked)} 篇论文未检查，保持原样",
-            hint="run again later: only successful look-ups are cached", hint_zh="请稍后重试"))
+            **say("authors.network-down", why=result.network_reason, n=len(result.unchecked)),
+            **hint("authors.network-down.hint")))
     checker = Checker.for_root(root)
     # The round trip (ruamel) and the re-check cost ~8 ms a file: on all cores for a list's worth.
     edits = pmap(lambda plan: _edit(plan[0], plan[1], checker), plans)
@@ -308,7 +305,7 @@ def run_fill_authors(settings: AuthorsSettings, client: ArxivClient | None = Non
             try:
                 result.written += WritePlan(root, [FileWrite.modify(c.rel, text, c.text, fields=("authors",))]).apply()
             except StaleTarget as e:
-                result.findings.append(_finding(c, "warning", f"authors not added: {e}", "未补充作者：文件已被修改"))
+                result.findings.append(_finding(c, "warning", say("authors.stale", why=str(e))))
                 continue
         result.added.append(Added(c.rel, c.arxiv, tuple(names)))
     added = {a.paper for a in result.added}
@@ -323,9 +320,8 @@ def _answer(papers: list[Candidate], aid: str, paper: ArxivPaper | None, problem
         if paper is None:
             why = problem or f"arXiv has no paper {aid}"
             result.not_found.append({"paper": c.rel, "arxiv": aid, "reason": why})
-            result.findings.append(_finding(
-                c, "warning", f"arXiv {aid}: {why}; authors not added", f"arXiv {aid} 查无此文；未补充作者",
-                hint=f"check the id on https://arxiv.org/abs/{aid}", hint_zh="请在 arXiv 上核对编号"))
+            result.findings.append(_finding(c, "warning", say("authors.not-found", arxiv=aid, why=why),
+                                            hinted=hint("authors.not-found.hint", arxiv=aid)))
             continue
         names = _consider(c, paper, result)
         if names is not None:
@@ -341,24 +337,17 @@ def _consider(c: Candidate, paper: ArxivPaper, result: AuthorsResult) -> list[st
         result.title_mismatch.append(TitleMismatch(c.rel, c.title_line, c.arxiv, c.title, shown, filled))
         if filled:
             result.findings.append(_finding(
-                c, "warning", f"the title differs from arXiv's ({shown!r}); kept as it is, authors added",
-                f"标题与 arXiv 的不同（{shown}）；标题未改动，已补充作者", line=c.title_line,
-                hint="if arXiv's title is the published one, edit title: by hand",
-                hint_zh="如 arXiv 标题才是正式标题，请手动修改", arxiv_title=shown))
+                c, "warning", say("authors.title-close", title=shown), line=c.title_line,
+                hinted=hint("authors.title-close.hint"), arxiv_title=shown))
         else:
             result.findings.append(_finding(
-                c, "warning", f"the title is not arXiv's ({shown!r}): is {c.arxiv} this paper's id? "
-                              "Authors not added, title kept",
-                f"标题与 arXiv {c.arxiv} 的标题（{shown}）不符：编号可能有误；未补充作者", line=c.title_line,
-                hint=f"check https://arxiv.org/abs/{c.arxiv}; fix the arxiv: id or add the authors by hand",
-                hint_zh="请核对 arXiv 编号，或手动填写作者", arxiv_title=shown))
+                c, "warning", say("authors.title-differs", title=shown, arxiv=c.arxiv), line=c.title_line,
+                hinted=hint("authors.title-differs.hint", arxiv=c.arxiv), arxiv_title=shown))
             return None
     names, why = clean_names(paper.authors)
     if why is not None:
         result.refused.append({"paper": c.rel, "arxiv": c.arxiv, "reason": why})
-        result.findings.append(_finding(c, "warning", f"arXiv's author list for {c.arxiv} refused: {why}; "
-                                                      "authors not added",
-                                        f"arXiv {c.arxiv} 的作者列表不可用；未补充作者"))
+        result.findings.append(_finding(c, "warning", say("authors.refused", arxiv=c.arxiv, why=why)))
         return None
     return names
 
