@@ -145,11 +145,6 @@ def _context_line(report: Report) -> str:
     return "<sub>" + " · ".join(parts) + "</sub>" if parts else ""
 
 
-def _w(zh: bool, key: str, /, sep: str = " · ", **values: object) -> str:
-    """A catalogue message in the list's languages: both for a list showing Chinese, else English."""
-    return shown(key, zh, sep=sep, **values)
-
-
 def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
     where = f"L{f.line}" if f.line else "—"
     url = links.diff_line(f.file, f.line)
@@ -164,7 +159,7 @@ def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
     dup = f.extra.get("duplicate_of")
     if isinstance(dup, str) and dup:
         target = links.blob(dup)
-        msg += f"<br>↪ {_w(zh, 'comment.existing-paper', sep=' / ')}: " + (
+        msg += f"<br>↪ {shown('comment.existing-paper', zh, sep=' / ')}: " + (
             f"[{code(dup)}]({target})" if target else code(dup))
     url_field = f.extra.get("url")
     if isinstance(url_field, str) and url_field and f.check.startswith("link"):
@@ -175,7 +170,7 @@ def _finding_row(f: Finding, links: Links, zh: bool = True) -> str:
 def _suggestion_block(f: Finding, zh: bool = True) -> str | None:
     if not f.suggestion or len(f.suggestion) > _SUGGESTION_MAX or not f.line:
         return None
-    return (f"<details><summary>{_w(zh, 'comment.suggested-fix', line=f.line)}</summary>\n\n"
+    return (f"<details><summary>{shown('comment.suggested-fix', zh, line=f.line)}</summary>\n\n"
             f"{fenced(f.suggestion, 'suggestion')}\n\n</details>")
 
 
@@ -184,8 +179,8 @@ def _file_section(file: str, findings: list[Finding], links: Links, zh: bool = T
     title = code(file)
     if head_url:
         title = f"[{title}]({head_url})"
-    out = [f"#### {title}", "", f"| | {_w(zh, 'comment.column.line')} | {text('comment.column.check')} | "
-           f"{_w(zh, 'comment.column.problem')} |", "|---|---|---|---|"]
+    out = [f"#### {title}", "", f"| | {shown('comment.column.line', zh)} | {text('comment.column.check')} | "
+           f"{shown('comment.column.problem', zh)} |", "|---|---|---|---|"]
     out.extend(_finding_row(f, links, zh) for f in findings)
     blocks = [b for b in (_suggestion_block(f, zh) for f in findings) if b]
     if blocks:
@@ -212,11 +207,11 @@ def render_comment(report: Report, links: Links | None = None, *, budget: int = 
     foot_parts = ["---"]
     zh = shows_chinese(report)
     if sweep:
-        foot_parts.append(f"<sub>{_w(zh, 'comment.foot.sweep')}</sub>")
+        foot_parts.append(f"<sub>{shown('comment.foot.sweep', zh)}</sub>")
     elif links.summary_url:
-        foot_parts.append(f"<sub>{_w(zh, 'comment.foot.summary', url=links.summary_url)}</sub>")
+        foot_parts.append(f"<sub>{shown('comment.foot.summary', zh, url=links.summary_url)}</sub>")
     else:
-        foot_parts.append(f"<sub>{_w(zh, 'comment.foot.local')}</sub>")
+        foot_parts.append(f"<sub>{shown('comment.foot.local', zh)}</sub>")
     foot_text = "\n".join(foot_parts) + "\n"
 
     body = head_text + findings_markdown(report, links, budget - len(head_text) - len(foot_text))
@@ -233,7 +228,7 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
         by_file.setdefault(f.file, []).append(f)
     sections: list[str] = []
     used = 400  # room for the "more findings" line
-    shown = 0
+    listed = 0
     for file, fs in by_file.items():
         section = _file_section(file, fs, links, zh)
         if used + len(section) > budget:
@@ -242,17 +237,17 @@ def findings_markdown(report: Report, links: Links, budget: int) -> str:
                 part = _file_section(file, fs[:k], links, zh)
                 if used + len(part) <= budget:
                     sections.append(part)
-                    shown += k
+                    listed += k
                     break
             break
         sections.append(section)
         used += len(section)
-        shown += len(fs)
+        listed += len(fs)
     body = "\n".join(sections)
-    rest = len(report.findings) - shown
+    rest = len(report.findings) - listed
     if rest:
         where = f"the [job summary]({links.summary_url})" if links.summary_url else "the job summary"
-        body += "\n" + _w(zh, "comment.more", more=_plural(rest, "more finding"), n=rest, limit=GITHUB_LIMIT,
+        body += "\n" + shown("comment.more", zh, more=_plural(rest, "more finding"), n=rest, limit=GITHUB_LIMIT,
                            where=where) + "\n"
     return scrub(body)  # defence in depth: no control or bidi character reaches GitHub, whatever its path
 
@@ -364,7 +359,7 @@ def review_comments(report: Report) -> list[dict[str, Any]]:
 
 def review_body(head_sha: str, count: int, *, zh: bool = True) -> str:
     return (f"{suggestions_marker(head_sha)}\n"
-            + _w(zh, "comment.review", sep="\n", fixes=f"{count} ready-made fix{'es' if count != 1 else ''}",
+            + shown("comment.review", zh, sep="\n", fixes=f"{count} ready-made fix{'es' if count != 1 else ''}",
                  n=count) + "\n")
 
 
