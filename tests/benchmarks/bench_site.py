@@ -187,7 +187,7 @@ def main() -> None:
         raw = sum(_on_disk(site_dir, u) for u, _ in r["first"])
         print(f"first view: {len(r['first'])} requests, {first_bytes / 1e6:.3f} MB transferred (gzip), "
               f"{raw / 1e6:.3f} MB raw, {r['first_view_s']:.2f} s to the first results (target <= 1.5 MB)")
-        for u, n in sorted(r["first"], key=lambda x: -x[1])[:6]:
+        for u, n in sorted(r["first"], key=lambda x: -x[1])[:12]:
             print(f"    {n / 1e3:8.1f} kB  {u.split('/paperlist/', 1)[1] or 'index.html'}")
         groups = (("as typed, index shard already here", r["warm"]), ("as typed, fetched an index shard", r["cold"]),
                   ("same state again, best of 5", r["best"]))
