@@ -128,8 +128,9 @@ def test_a_symlink_is_not_followed(tmp_path: Path) -> None:
     code, out = init(root, *TOPIC)
     assert code == 0
     assert outside.read_text(encoding="utf-8") == "secret\n"
-    assert "kept       README.md: README.md is a symlink; not followed" in out
-    assert "kept       .gitignore: is a symlink or not a file; not followed" in out
+    # Each reason in both languages, the Chinese naming the same file (from the message catalogue).
+    assert "kept       README.md: README.md is a symlink; not followed · README.md 是符号链接，未跟随（未写入）" in out
+    assert "kept       .gitignore: is a symlink or not a file; not followed · 是符号链接或不是文件，未修改" in out
 
 
 @pytest.mark.parametrize(("flags", "needle"), [

@@ -23,7 +23,7 @@ from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
-from paperlist.infra.messages import Phrase, hint, say
+from paperlist.infra.messages import Phrase, hint, say, text
 from paperlist.output.markers import README, generated_block
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.loader import PaperFile
@@ -131,11 +131,10 @@ def _nothing_to_check(changed: Sequence[ChangedPath]) -> list[Finding]:
     live, deleted = _paper_paths(changed)
     if live or deleted:
         return []
-    why = "its commits add and remove the same files, or it reverts them" if not changed else "it changes other files"
-    why_zh = "提交中新增后又删除了相同文件，或为回退" if not changed else "只修改了其他文件"
+    why = "scope.nothing.reverted" if not changed else "scope.nothing.elsewhere"
     return [Finding(file=PAPERS_DIR + "/", severity="notice", check="scope",
-                    message=f"nothing to check: this pull request changes nothing under {PAPERS_DIR}/ ({why})",
-                    message_zh=f"无需检查：此 pull request 在 {PAPERS_DIR}/ 下没有任何净修改（{why_zh}）")]
+                    message=text("scope.nothing", "en", folder=PAPERS_DIR, why=text(why, "en")),
+                    message_zh=text("scope.nothing", "zh", folder=PAPERS_DIR, why=text(why, "zh")))]
 
 
 def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, changed: Sequence[ChangedPath],

@@ -28,6 +28,7 @@ import yaml
 
 from paperlist.errors import PaperlistError, UsageError
 from paperlist.github.issueform.form import TEMPLATE as FORM_PATH
+from paperlist.infra import messages
 from paperlist.infra.cachedir import DEFAULT_CACHE_DIR
 from paperlist.output import markers
 from paperlist.project import keys
@@ -294,15 +295,21 @@ def _planned(s: InitSettings, listed: ListSettings, repo: str, ref: str) -> list
     return out
 
 
-def _blocked(root: Path, rel: str) -> str | None:
-    """Why ``rel`` cannot be written safely: a symlink on the way, or a file where a folder must be."""
+def _kept(rel: str, key: str, **values: Any) -> InitFile:
+    """A file left alone, and why in both languages (``init.*`` ids of the message catalogue)."""
+    return InitFile(rel, "kept", messages.text(key, "en", **values), messages.text(key, "zh", **values))
+
+
+def _blocked(root: Path, rel: str) -> InitFile | None:
+    """``rel`` left alone because it cannot be written safely: a symlink on the way, or a file where
+    a folder must be."""
     p = root
     for part in Path(rel).parts:
         p = p / part
         if p.is_symlink():
-            return f"{p.relative_to(root)} is a symlink; not followed"
+            return _kept(rel, "init.kept.symlink-on-path", path=p.relative_to(root).as_posix())
         if p != root / rel and p.exists() and not p.is_dir():
-            return f"{p.relative_to(root)} is a file where a folder is needed"
+            return _kept(rel, "init.kept.file-on-path", path=p.relative_to(root).as_posix())
     return None
 
 
@@ -310,19 +317,16 @@ def _write_new(root: Path, rel: str, text: str) -> InitFile:
     path = root / rel
     blocked = _blocked(root, rel)
     if blocked:
-        return InitFile(rel, "kept", blocked, f"{blocked}（未写入）")
+        return blocked
     if path.exists():
         if not path.is_file():
-            return InitFile(rel, "kept", "exists and is not a file", "已存在且不是文件")
+            return _kept(rel, "init.kept.not-a-file")
         old = path.read_bytes()
         if old == text.encode("utf-8"):
             return InitFile(rel, "unchanged")
         if rel == markers.README and markers.generated_block(old.decode("utf-8", "replace")) is None:
-            why = (f"already there, not overwritten; it has no generated block: add the lines {markers.BEGIN} "
-                   f"and {markers.END} where the list should go, then run paperlist render")
-            return InitFile(rel, "kept", why, f"已存在，未覆盖；其中没有生成区块：请在列表位置加入 {markers.BEGIN} 与 "
-                                              f"{markers.END} 两行，然后运行 paperlist render")
-        return InitFile(rel, "kept", "already there, not overwritten", "已存在，未覆盖")
+            return _kept(rel, "init.kept.no-block", begin=markers.BEGIN, end=markers.END)
+        return _kept(rel, "init.kept.exists")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": never replaces a file
         fh.write(text)
@@ -333,7 +337,7 @@ def _gitignore(root: Path) -> InitFile:
     rel = ".gitignore"
     path = root / rel
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        return InitFile(rel, "kept", "is a symlink or not a file; not followed", "是符号链接或不是文件，未修改")
+        return _kept(rel, "init.kept.symlink")
     old = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     have = {line.strip() for line in old.splitlines()}
     missing = [line for line in GITIGNORE_LINES if line not in have and line.rstrip("/") not in have]
@@ -343,15 +347,16 @@ def _gitignore(root: Path) -> InitFile:
         "".join(f"{line}\n" for line in missing)
     with open(path, "a", encoding="utf-8", newline="\n") as fh:  # appended, never rewritten
         fh.write(add)
-    return InitFile(rel, "appended" if old else "written", f"{len(missing)} line(s): {' '.join(missing)}",
-                    f"{len(missing)} 行：{' '.join(missing)}")
+    said = {"count": len(missing), "lines": " ".join(missing)}
+    return InitFile(rel, "appended" if old else "written", messages.text("init.gitignore", "en", **said),
+                    messages.text("init.gitignore", "zh", **said))
 
 
 def _papers(root: Path) -> InitFile:
     rel = f"{keys.PAPERS_DIR}/.gitkeep"
     papers = root / keys.PAPERS_DIR
     if papers.is_symlink() or (papers.exists() and not papers.is_dir()):
-        return InitFile(f"{keys.PAPERS_DIR}/", "kept", "is a symlink or not a folder", "是符号链接或不是文件夹")
+        return _kept(f"{keys.PAPERS_DIR}/", "init.kept.not-a-folder")
     if papers.is_dir() and any(papers.iterdir()):
         return InitFile(f"{keys.PAPERS_DIR}/", "unchanged")
     return _write_new(root, rel, "")
@@ -379,9 +384,8 @@ def run_init(s: InitSettings) -> InitResult:
             same = settings_path.read_text(encoding="utf-8") == settings_text(settings_mapping(s))
         except (OSError, UnicodeDecodeError, PaperlistError):
             same = False
-        result.files.append(InitFile(SETTINGS_FILE, "unchanged") if same else InitFile(
-            SETTINGS_FILE, "kept", "already there: its settings are used, the settings flags are not",
-            "已存在：沿用其中的设置，忽略设置参数"))
+        result.files.append(InitFile(SETTINGS_FILE, "unchanged") if same
+                            else _kept(SETTINGS_FILE, "init.kept.settings"))
     else:
         cache, had_cache = root / DEFAULT_CACHE_DIR, (root / DEFAULT_CACHE_DIR).exists()
         try:
