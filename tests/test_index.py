@@ -3,7 +3,10 @@ listing must always agree with the whole listing, whatever state the file is in.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+
+import pytest
 
 from paperlist.project.index import snapshot
 from paperlist.project.loader import blob_id
@@ -68,6 +71,35 @@ def test_a_cache_committed_into_the_tree_is_never_trusted(tmp_path: Path) -> Non
     assert run_cli(root, "validate").returncode == 0  # an untracked local cache is the user's own: trusted
     _git(root, "add", "-f", ".paperlist-cache")
     _git(root, "commit", "--quiet", "-m", "a cache, forced in")
+    again = run_cli(root, "validate", "--format", "json")
+    assert again.returncode == 1, again.stdout
+    assert any(f["file"] == "papers/cvpr2020/broken.yaml" for f in json.loads(again.stdout)["findings"])
+
+
+def test_a_cache_folder_named_inside_the_tree_is_trusted_only_while_untracked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # $PAPERLIST_CACHE_DIR (how the pull request job points at the restored index) under the
+    # checkout follows the default folder's rule: a committed copy there answers for nothing.
+    import json
+    import sqlite3
+
+    from projectkit import make_project, run_cli
+
+    root = make_project(tmp_path)
+    paper = root / "papers" / "cvpr2020" / "broken.yaml"
+    paper.parent.mkdir(parents=True, exist_ok=True)
+    paper.write_text('title: "Broken"\nvenue: CVPR\nyear: "2020"\ntags: [other]\n')
+    _git(root, "init", "--quiet")
+    _git(root, "add", "-A")
+    _git(root, "commit", "--quiet", "-m", "papers")
+    monkeypatch.setenv("PAPERLIST_CACHE_DIR", str(root / "ci-cache"))
+    assert run_cli(root, "validate").returncode == 1
+    with contextlib.closing(sqlite3.connect(root / "ci-cache" / "index.sqlite")) as con:
+        assert con.execute("UPDATE derived SET value='[]' WHERE kind LIKE 'validate@%'").rowcount >= 1
+        con.commit()
+    assert run_cli(root, "validate").returncode == 0  # untracked: the user's own cache, trusted
+    _git(root, "add", "ci-cache")
+    _git(root, "commit", "--quiet", "-m", "a cache, committed")
     again = run_cli(root, "validate", "--format", "json")
     assert again.returncode == 1, again.stdout
     assert any(f["file"] == "papers/cvpr2020/broken.yaml" for f in json.loads(again.stdout)["findings"])

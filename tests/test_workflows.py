@@ -7,10 +7,12 @@ against real git repositories and the fake GitHub API. Workflows and tests canno
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,24 @@ def test_pr_workflow_is_read_only_and_comment_never_checks_out_the_pr() -> None:
                 assert s["with"]["repository"] == "${{ inputs.paperlist-repository }}", s
 
 
+def test_the_pr_job_restores_the_index_the_merge_job_saves() -> None:
+    # actions/cache matches on the key and on the exact path: the two workflows must agree on both,
+    # and the check must read the folder the index is restored into.
+    def uses(wf: str, action: str) -> dict[str, Any]:
+        [s] = [s for job in load(wf)["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith(action)]
+        return dict(s["with"])
+
+    saved, restored = uses("reusable-readme.yml", "actions/cache/save@"), uses("reusable-pr-check.yml",
+                                                                             "actions/cache/restore@")
+    assert saved["path"] == restored["path"] == "${{ runner.temp }}/paperlist-index/dupes-index.sqlite"
+    assert saved["key"].startswith(restored["restore-keys"]) and restored["key"].startswith(restored["restore-keys"])
+    check, _, _ = step("pr-check.yml", "check")
+    built, _, _ = step("readme.yml", "index")
+    assert check["env"]["PAPERLIST_CACHE_DIR"] == built["env"]["PAPERLIST_CACHE_DIR"] == \
+        restored["path"].rsplit("/", 1)[0]
+    assert "PAPERLIST_NO_CACHE" not in check["env"]
+
+
 def test_zizmor_reports_nothing() -> None:
     zizmor = shutil.which("zizmor", path=str(VENV_BIN)) or shutil.which("zizmor")
     if zizmor is None:
@@ -149,6 +169,18 @@ def test_pull_request_end_to_end(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
     git(ws, "clone", "--quiet", str(origin), "pr")
+    # After the last merge the README workflow saved the list's duplicate index (job index, in the
+    # same folder); the PR job restores it into its own runner.temp (actions/cache/restore).
+    output = tmp_path / "github-output"
+    built = run_step("readme.yml", "index", cwd=ws, exprs={"runner.temp": str(tmp_path / "merged")},
+                     env={"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(output)})
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert output.read_text(encoding="utf-8") == f"sha={base}\n"  # the cache key names the list's commit
+    runner = tmp_path / "pr-runner"
+    index = runner / "paperlist-index" / "dupes-index.sqlite"  # the one file the cache step saves
+    index.parent.mkdir(parents=True)
+    shutil.copy(tmp_path / "merged" / "paperlist-index" / "dupes-index.sqlite", index)
+    inode = index.stat().st_ino
     git(ws / "pr", "checkout", "--quiet", head)
     summary = tmp_path / "summary.md"
     actions_env = {
@@ -165,7 +197,7 @@ def test_pull_request_end_to_end(tmp_path: Path) -> None:
         actions_env["PAPERLIST_ARXIV_API"] = fake.url  # never the internet
         exprs = {
             "github.event.pull_request.base.sha": base, "github.event.pull_request.head.sha": head,
-            "github.event.pull_request.number": "17", "github.token": "read-only-token",
+            "github.event.pull_request.number": "17", "github.token": "read-only-token", "runner.temp": str(runner),
             "contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), "
             "github.event.pull_request.author_association)": "false",
         }
@@ -177,6 +209,14 @@ def test_pull_request_end_to_end(tmp_path: Path) -> None:
         assert report["meta"]["verdict"] == "fail"
         assert (ws / "report" / "pr-number").read_text().strip() == "17"
         assert "paperlist found" in summary.read_text(encoding="utf-8")
+        # The restored index was the one used (a foreign one is deleted and rebuilt), and the PR's
+        # new file was still read and compared: the duplicate of the listed paper is reported.
+        assert index.stat().st_ino == inode
+        with contextlib.closing(sqlite3.connect(index)) as con:
+            indexed = {rel for (rel,) in con.execute("SELECT rel FROM files")}
+        assert EXISTING_PATH in indexed and hostile in indexed  # the list as merged, brought up to the PR
+        assert any(f["check"] == "duplicate" and f["file"].startswith("papers/cvpr2021/zooming-slow-mo")
+                   for f in report["findings"]), report["findings"]
 
         # The workflow_run side: the artifact lands in $RUNNER_TEMP/artifact.
         runner_temp = tmp_path / "runner"

@@ -17,6 +17,7 @@ Not a test: nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import statistics
@@ -92,6 +93,14 @@ def main() -> None:
         line("paperlist render, warm (nothing changed)", warm, "naive load+build", naive, "target <= 0.3 s at 10k")
 
         print("one-file pull request check, links skipped")
+        # The README workflow's index job after the last merge: the duplicate index of the list as
+        # merged, which the PR job restores from the Actions cache (only that file is saved).
+        merged = work / "merged-index"
+        built = run([pl, "--root", str(root), "dupes", "--all", "--format", "json"], root,
+                    env={"PAPERLIST_CACHE_DIR": str(merged)}, ok=(0, 1))
+        for extra in merged.iterdir():
+            if extra.name != "dupes-index.sqlite":
+                extra.unlink()
         subprocess.run(["git", "checkout", "-q", "-b", "pr"], cwd=root, check=True)
         new = root / "papers/cvpr2021/a-brand-new-paper-on-event-cameras.yaml"
         new.write_text('title: "A Brand New Paper on Event Cameras"\nvenue: CVPR\nyear: 2021\n'
@@ -101,8 +110,18 @@ def main() -> None:
         check = [pl, "--root", str(root), "check", "--base", base,
                  "--no-links", "--format", "json"]
         actions = best(check, root, a.repeat, env={"GITHUB_ACTIONS": "true", **NO_CACHE})
+        restored = []
+        for i in range(a.repeat):  # a fresh copy each time, as each job restores one
+            copy = work / f"restored-{i}"
+            shutil.copytree(merged, copy)
+            restored.append(run(check, root, env={"GITHUB_ACTIONS": "true", "PAPERLIST_CACHE_DIR": str(copy)}))
         warm = best(check, root, a.repeat)
+        size = (merged / "dupes-index.sqlite").stat().st_size
+        packed = len(gzip.compress((merged / "dupes-index.sqlite").read_bytes(), 6))
         line("paperlist check in Actions (cold: no cache)", actions, note="target < 3 s")
+        line("paperlist check in Actions, merged index restored", min(restored), note="target < 3 s")
+        print(f"    the index job: dupes --all {built:.2f} s; dupes-index.sqlite {size:,} B raw, {packed:,} B gzip "
+              "(the restore downloads it: not in the figure above)")
         line("paperlist check, local, cache warm", warm, note="target < 3 s")
 
         print("duplicates")

@@ -10,6 +10,7 @@ import click
 
 from paperlist.cli.common import EXIT_NETWORK, Ctx, handle_errors, pass_ctx
 from paperlist.github.post import Posted
+from paperlist.infra.cachedir import CACHE_ENV
 from paperlist.output.reporting import REPORTERS
 
 
@@ -52,9 +53,12 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
     from paperlist.output.comment import SUMMARY_BUDGET, links_for, render_comment
 
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    # In Actions the duplicate index is used only when the workflow restored one into
+    # $PAPERLIST_CACHE_DIR (the base branch's, saved after a merge); a fresh runner has nothing to reuse.
+    dupes_cache = not in_actions or bool(os.environ.get(CACHE_ENV))
     settings = CheckSettings(root=ctx.root, base=base, head=head, links=not no_links, trusted=trusted,
                              github_token=os.environ.get("GITHUB_TOKEN") or None,
-                             context=actions_context(os.environ) if in_actions else {}, dupes_cache=not in_actions,
+                             context=actions_context(os.environ) if in_actions else {}, dupes_cache=dupes_cache,
                              ci=in_actions)
     report = run_check(settings)
     if report_path is not None:

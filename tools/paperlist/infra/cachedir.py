@@ -27,18 +27,23 @@ def cache_dir(root: Path) -> Path | None:
     its author decide the verdicts; it is never read, and nothing is cached for that run."""
     if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
         return None
+    top = Path(root).resolve()
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    folder = Path(root) / DEFAULT_CACHE_DIR
-    return None if _tracked(str(Path(root).resolve())) else folder
+        folder = Path(os.environ[CACHE_ENV])
+        try:  # $PAPERLIST_CACHE_DIR inside the checkout: the same rule as the default folder
+            inside = folder.resolve().relative_to(top).as_posix()
+        except (ValueError, OSError):
+            return folder
+        return None if inside != "." and _tracked(str(top), inside) else folder
+    return None if _tracked(str(top), DEFAULT_CACHE_DIR) else Path(root) / DEFAULT_CACHE_DIR
 
 
 @lru_cache(maxsize=8)
-def _tracked(root: str) -> bool:
-    """True when git tracks anything under ``<root>/.paperlist-cache`` (it is git-ignored, so only a
-    deliberate ``git add -f`` puts a cache, or a symlink in its place, there)."""
+def _tracked(root: str, folder: str) -> bool:
+    """True when git tracks anything under ``<root>/<folder>`` (the default one is git-ignored, so
+    only a deliberate ``git add -f`` puts a cache, or a symlink in its place, there)."""
     try:
-        out = subprocess.run(["git", "ls-files", "-z", "--", DEFAULT_CACHE_DIR], cwd=root, capture_output=True,
+        out = subprocess.run(["git", "ls-files", "-z", "--", folder], cwd=root, capture_output=True,
                              check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"}, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return False  # no git: nothing can have been committed
