@@ -46,8 +46,8 @@ def _with_authors(root: Path) -> None:
             out[f"a:{unicodedata.normalize('NFKC', a).casefold().strip()}"] += 1
         return out
 
-    setattr(train_mod, "raw_features", features)  # both modules call it by this name
-    setattr(model_mod, "raw_features", features)
+    vars(train_mod)["raw_features"] = features  # both modules call it by this name
+    vars(model_mod)["raw_features"] = features
     print(f"with authors as features: {len(authors):,} papers have authors")
 
 
