@@ -208,7 +208,9 @@ def test_an_adopter_from_an_empty_folder_to_a_commented_pull_request(built: dict
         exprs = {"github.event.pull_request.base.sha": base, "github.event.pull_request.head.sha": head,
                  "github.event.pull_request.number": "1", "github.token": "read-only-token",
                  "contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), "
-                 "github.event.pull_request.author_association)": "false"}
+                 "github.event.pull_request.author_association)": "false",
+                 # a new list's first PR: no merge has saved a duplicate index yet (the cache misses)
+                 "runner.temp": str(tmp_path / "pr-runner")}
         checked = run_step(check_wf, "check", cwd=ws, exprs=exprs, env=env, bin_dir=bin_dir)
         assert checked.returncode == 0, checked.stdout + checked.stderr
         report = json.loads((ws / "report" / "report.json").read_text(encoding="utf-8"))
@@ -258,3 +260,13 @@ def test_an_adopter_from_an_empty_folder_to_a_commented_pull_request(built: dict
     pushed = subprocess.run(["git", "--git-dir", str(origin), "show", "main:README.md"], capture_output=True,
                             text=True, check=True).stdout
     assert "**4** papers" in pushed and "(lists/2020.md)" in pushed
+    # Beside it, the index job builds the duplicate index the next pull requests restore.
+    ws2 = tmp_path / "index-runner"
+    ws2.mkdir()
+    subprocess.run(["git", "clone", "--quiet", str(origin), str(ws2 / "pr")], check=True)
+    output = tmp_path / "index-output"
+    indexed = run_step(readme_wf, "index", cwd=ws2, exprs={"runner.temp": str(tmp_path / "index-temp")},
+                       env={"GITHUB_OUTPUT": str(output), "HOME": str(tmp_path)}, bin_dir=bin_dir)
+    assert indexed.returncode == 0, indexed.stdout + indexed.stderr
+    assert (tmp_path / "index-temp" / "paperlist-index" / "dupes-index.sqlite").stat().st_size > 0
+    assert output.read_text(encoding="utf-8").startswith("sha=")
