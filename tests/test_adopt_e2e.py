@@ -213,6 +213,7 @@ def test_an_adopter_from_an_empty_folder_to_a_commented_pull_request(built: dict
                  "runner.temp": str(tmp_path / "pr-runner")}
         checked = run_step(check_wf, "check", cwd=ws, exprs=exprs, env=env, bin_dir=bin_dir)
         assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert not (tmp_path / "pr-runner" / "paperlist-index" / "dupes-index.sqlite").exists()  # none built
         report = json.loads((ws / "report" / "report.json").read_text(encoding="utf-8"))
         assert report["meta"]["verdict"] == "pass" and report["meta"]["changed"] and report["meta"]["pr"] == 1
 

@@ -49,13 +49,16 @@ def check_command(ctx: Ctx, *, base: str, head: str, report_path: Path | None, n
       paperlist check --base origin/main                 before you push
       paperlist check --base origin/main --no-links --format json
     """
+    from paperlist.checks.dupes.store import cache_path
     from paperlist.github.check import CheckSettings, actions_context, run_check, write_report
     from paperlist.output.comment import SUMMARY_BUDGET, links_for, render_comment
 
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     # In Actions the duplicate index is used only when the workflow restored one into
-    # $PAPERLIST_CACHE_DIR (the base branch's, saved after a merge); a fresh runner has nothing to reuse.
-    dupes_cache = not in_actions or bool(os.environ.get(CACHE_ENV))
+    # $PAPERLIST_CACHE_DIR (the base branch's, saved after a merge). Without one, building it costs
+    # more than reading the list once: a fresh runner has nothing to reuse.
+    index = cache_path(ctx.root) if os.environ.get(CACHE_ENV) else None
+    dupes_cache = not in_actions or (index is not None and index.is_file())
     settings = CheckSettings(root=ctx.root, base=base, head=head, links=not no_links, trusted=trusted,
                              github_token=os.environ.get("GITHUB_TOKEN") or None,
                              context=actions_context(os.environ) if in_actions else {}, dupes_cache=dupes_cache,
