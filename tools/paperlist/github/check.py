@@ -23,7 +23,7 @@ from paperlist.errors import PaperlistError, UsageError
 from paperlist.findings import Finding, Report
 from paperlist.infra.fsutil import write_atomic
 from paperlist.infra.gitdiff import ChangedPath, changes, git, merge_base, pending, rev_parse, show
-from paperlist.infra.messages import Phrase, hint, say, text
+from paperlist.infra.messages import Phrase, hint, say
 from paperlist.output.markers import README, generated_block
 from paperlist.project.keys import PAPERS_DIR
 from paperlist.project.loader import PaperFile
@@ -131,10 +131,9 @@ def _nothing_to_check(changed: Sequence[ChangedPath]) -> list[Finding]:
     live, deleted = _paper_paths(changed)
     if live or deleted:
         return []
-    why = "scope.nothing.reverted" if not changed else "scope.nothing.elsewhere"
+    why = Phrase("scope.nothing.reverted" if not changed else "scope.nothing.elsewhere")
     return [Finding(file=PAPERS_DIR + "/", severity="notice", check="scope",
-                    message=text("scope.nothing", "en", folder=PAPERS_DIR, why=text(why, "en")),
-                    message_zh=text("scope.nothing", "zh", folder=PAPERS_DIR, why=text(why, "zh")))]
+                    **say("scope.nothing", folder=PAPERS_DIR, why=why))]
 
 
 def _unchecked_findings(root: Path, base: str, base_sha: str, head_sha: str, *, changed: Sequence[ChangedPath],

@@ -28,8 +28,8 @@ import yaml
 
 from paperlist.errors import PaperlistError, UsageError
 from paperlist.github.issueform.form import TEMPLATE as FORM_PATH
-from paperlist.infra import messages
 from paperlist.infra.cachedir import DEFAULT_CACHE_DIR
+from paperlist.infra.messages import both
 from paperlist.output import markers
 from paperlist.project import keys
 from paperlist.project.configfile import validator_for
@@ -297,7 +297,7 @@ def _planned(s: InitSettings, listed: ListSettings, repo: str, ref: str) -> list
 
 def _kept(rel: str, key: str, **values: Any) -> InitFile:
     """A file left alone, and why in both languages (``init.*`` ids of the message catalogue)."""
-    return InitFile(rel, "kept", messages.text(key, "en", **values), messages.text(key, "zh", **values))
+    return InitFile(rel, "kept", *both(key, **values))
 
 
 def _blocked(root: Path, rel: str) -> InitFile | None:
@@ -347,9 +347,8 @@ def _gitignore(root: Path) -> InitFile:
         "".join(f"{line}\n" for line in missing)
     with open(path, "a", encoding="utf-8", newline="\n") as fh:  # appended, never rewritten
         fh.write(add)
-    said = {"count": len(missing), "lines": " ".join(missing)}
-    return InitFile(rel, "appended" if old else "written", messages.text("init.gitignore", "en", **said),
-                    messages.text("init.gitignore", "zh", **said))
+    return InitFile(rel, "appended" if old else "written", *both("init.gitignore", count=len(missing),
+                                                                  lines=" ".join(missing)))
 
 
 def _papers(root: Path) -> InitFile:
